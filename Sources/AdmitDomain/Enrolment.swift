@@ -1,0 +1,39 @@
+/// How an enrolment came about.
+public enum EnrolmentSource: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The user enrolled themselves.
+    case `self`
+    /// A bulk registration (`admit register --package`).
+    case bulk
+    /// An administrator (`admit enrol --source admin`).
+    case admin
+}
+
+/// A user's enrolment in a package, which counts from `enrolledAt` until it is withdrawn.
+public struct Enrolment: Sendable, Hashable, Codable {
+    public var user: UserID
+    public var package: PackageID
+    public var enrolledAt: Instant
+    public var source: EnrolmentSource
+    /// True when it was made although the policy did not permit it at that instant (`--force`).
+    public var forced: Bool
+    /// When the enrolment was withdrawn; it no longer counts from that instant on.
+    public var withdrawnAt: Instant?
+
+    public init(
+        user: UserID, package: PackageID, enrolledAt: Instant, source: EnrolmentSource, forced: Bool = false,
+        withdrawnAt: Instant? = nil
+    ) {
+        self.user = user
+        self.package = package
+        self.enrolledAt = enrolledAt
+        self.source = source
+        self.forced = forced
+        self.withdrawnAt = withdrawnAt
+    }
+
+    /// Whether the enrolment counts at `instant`: at or after `enrolledAt` and before any withdrawal.
+    @inlinable
+    public func counts(at instant: Instant) -> Bool {
+        enrolledAt <= instant && (withdrawnAt.map { instant < $0 } ?? true)
+    }
+}

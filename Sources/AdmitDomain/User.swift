@@ -1,0 +1,30 @@
+/// A user of the e-learning platform (ESR Connect: radiologists, radiographers, other health professionals).
+public struct User: Sendable, Hashable, Codable {
+    public var id: UserID
+    /// Unique across users after normalisation.
+    public var email: EmailAddress
+    public var name: String
+    public var profession: Profession
+    /// Unknown for some imported users; a rule that reads it then fails (and so never grants).
+    public var country: CountryCode?
+    public var account: AccountState
+    public var subscription: Subscription
+    public var registeredAt: Instant
+    /// The user's identifier in the system they were imported from, if any; unique when present.
+    public var externalID: String?
+
+    public init(
+        id: UserID, email: EmailAddress, name: String, profession: Profession, country: CountryCode?,
+        account: AccountState, subscription: Subscription, registeredAt: Instant, externalID: String? = nil
+    ) {
+        self.id = id
+        self.email = email
+        self.name = name
+        self.profession = profession
+        self.country = country
+        self.account = account
+        self.subscription = subscription
+        self.registeredAt = registeredAt
+        self.externalID = externalID
+    }
+}

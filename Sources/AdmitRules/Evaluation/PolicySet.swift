@@ -1,0 +1,60 @@
+import AdmitDomain
+
+/// A validated set of policy files, ready to answer requests.
+///
+/// Built only by `compile(_:catalog:)`, so a `PolicySet` is always free of the errors the
+/// validator looks for. It is a pure value: it reads no clock, file or database; the instant and
+/// the facts about the user come with each request.
+public struct PolicySet: Sendable {
+    /// The windows of all files, in source order.
+    public let windows: [AccessWindow]
+    /// The rules of all files, in source order.
+    public let rules: [Rule]
+    /// The packages and lectures the policy was validated against.
+    public let catalog: Catalog
+    /// `windows[i].span`, kept contiguous for evaluation.
+    let spans: [Span]
+    /// For each action (by `Action.index`), the indices of the forbids and of the permits that may cover it.
+    let forbidsByAction: [[Int]]
+    let permitsByAction: [[Int]]
+
+    init(windows: [AccessWindow], rules: [Rule], catalog: Catalog) {
+        self.windows = windows
+        self.rules = rules
+        self.catalog = catalog
+        spans = windows.map(\.span)
+        forbidsByAction = Action.allCases.map { action in
+            rules.indices.filter { rules[$0].effect == .forbid && (rules[$0].target.action ?? action) == action }
+        }
+        permitsByAction = Action.allCases.map { action in
+            rules.indices.filter { rules[$0].effect == .permit && (rules[$0].target.action ?? action) == action }
+        }
+    }
+
+    /// Parses and validates `sources` against `catalog`; throws every error found in any of them.
+    public static func compile(_ sources: [PolicySource], catalog: Catalog) throws(PolicyDiagnostics) -> PolicySet {
+        var validator = Validator(catalog: catalog)
+        for source in sources {
+            let (syntax, diagnostics) = PolicyParser.parse(source)
+            validator.diagnostics += diagnostics
+            validator.add(syntax)
+        }
+        return try validator.finish()
+    }
+
+    /// The rule with this id.
+    public func rule(_ id: RuleID) -> Rule? { rules.first { $0.id == id } }
+
+    /// The window with this name.
+    public func window(named name: String) -> AccessWindow? { windows.first { $0.name == name } }
+}
+
+extension Action {
+    /// The action's position in `Action.allCases`, for per-action tables.
+    var index: Int {
+        switch self {
+        case .open: return 0
+        case .enrol: return 1
+        }
+    }
+}

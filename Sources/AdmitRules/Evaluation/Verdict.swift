@@ -1,0 +1,46 @@
+import AdmitDomain
+
+/// The effect of a request and what decided it, computed without allocating.
+///
+/// `PolicySet.decide` returns this on the hot path; `PolicySet.explain` gives the same effect
+/// with every reason spelt out.
+public struct Verdict: Sendable, Hashable {
+    public var effect: Effect
+    /// `permitted`, `forbidden`, `forbid-failed` or `no-permit`.
+    public var code: ReasonCode
+    /// The index in `PolicySet.rules` of the first rule that decided; nil for a deny by default.
+    public var ruleIndex: Int?
+
+    public init(effect: Effect, code: ReasonCode, ruleIndex: Int?) {
+        self.effect = effect
+        self.code = code
+        self.ruleIndex = ruleIndex
+    }
+}
+
+extension PolicySet {
+    /// Decides `request` for the user described by `facts`.
+    ///
+    /// Deny by default; any forbid that applies, or that fails to evaluate, denies; otherwise a
+    /// permit that applies allows. A permit that fails to evaluate never allows.
+    public func decide(_ request: AccessRequest, facts: Facts) -> Verdict {
+        let action = request.action.index
+        for index in forbidsByAction[action] {
+            let rule = rules[index]
+            guard rule.target.covers(request) else { continue }
+            switch rule.evaluate(facts, at: request.at, windows: spans) {
+            case .yes: return Verdict(effect: .deny, code: .forbidden, ruleIndex: index)
+            case .failed: return Verdict(effect: .deny, code: .forbidFailed, ruleIndex: index)
+            case .no: continue
+            }
+        }
+        for index in permitsByAction[action] {
+            let rule = rules[index]
+            guard rule.target.covers(request) else { continue }
+            if rule.evaluate(facts, at: request.at, windows: spans) == .yes {
+                return Verdict(effect: .allow, code: .permitted, ruleIndex: index)
+            }
+        }
+        return Verdict(effect: .deny, code: .noPermit, ruleIndex: nil)
+    }
+}

@@ -1,0 +1,88 @@
+import AdmitDomain
+
+/// A name or quoted value as written, with where it was written.
+public struct Located<Value: Sendable & Hashable>: Sendable, Hashable {
+    public var value: Value
+    public var location: SourceLocation
+
+    public init(_ value: Value, at location: SourceLocation) {
+        self.value = value
+        self.location = location
+    }
+}
+
+/// A parsed policy file, before validation.
+public struct PolicySyntax: Sendable, Hashable {
+    public var windows: [WindowSyntax]
+    public var rules: [RuleSyntax]
+}
+
+/// `window NAME [from BOUND] [until BOUND] in ZONE`.
+public struct WindowSyntax: Sendable, Hashable {
+    public var name: Located<String>
+    public var from: Located<TimeLiteral>?
+    public var until: Located<TimeLiteral>?
+    public var zone: Located<String>
+}
+
+/// Whether a rule grants or refuses.
+public enum RuleEffect: String, Sendable, Hashable, Codable {
+    case permit
+    case forbid
+}
+
+/// `permit|forbid ID: TARGET [when CONDITION]`.
+public struct RuleSyntax: Sendable, Hashable {
+    public var effect: RuleEffect
+    public var id: Located<String>
+    public var target: TargetSyntax
+    public var condition: ConditionSyntax?
+    /// Where the rule starts (its `permit` or `forbid`).
+    public var location: SourceLocation
+}
+
+/// What a rule covers, as written.
+public enum TargetSyntax: Sendable, Hashable {
+    /// `any`: every action on everything.
+    case any
+    /// `open lecture "ID"`.
+    case lecture(Located<String>)
+    /// `open lecture in package "ID"`.
+    case lecturesInPackage(Located<String>)
+    /// `open any lecture`.
+    case anyLecture
+    /// `enrol in package "ID"`.
+    case enrolInPackage(Located<String>)
+    /// `enrol in any package`.
+    case enrolInAnyPackage
+}
+
+/// A condition as written; `text` is its exact source, used in explanations.
+public indirect enum ConditionSyntax: Sendable, Hashable {
+    case and([ConditionSyntax], Located<String>)
+    case or([ConditionSyntax], Located<String>)
+    case not(ConditionSyntax, Located<String>)
+    /// `user.ATTR == "v"`, `!= "v"`, `in ["a", "b"]` or `not in [...]`.
+    case attribute(name: Located<String>, comparison: Comparison, values: [Located<String>], Located<String>)
+    /// `user enrolled in [package] "ID"`.
+    case enrolled(package: Located<String>, Located<String>)
+    /// `now in WINDOW`.
+    case inWindow(Located<String>, Located<String>)
+
+    /// How an attribute is compared.
+    public enum Comparison: String, Sendable, Hashable {
+        case equal = "=="
+        case notEqual = "!="
+        case isIn = "in"
+        case isNotIn = "not in"
+    }
+
+    /// The condition's source text and where it starts.
+    public var source: Located<String> {
+        switch self {
+        case .and(_, let s), .or(_, let s), .not(_, let s), .attribute(_, _, _, let s), .enrolled(_, let s),
+            .inWindow(_, let s):
+            return s
+        }
+    }
+}
