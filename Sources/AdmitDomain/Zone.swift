@@ -9,11 +9,14 @@ public struct Zone: Sendable, Hashable, CustomStringConvertible {
     public let identifier: String
     private let timeZone: TimeZone
 
-    /// The zone named `identifier`, or nil when it is not a known IANA zone.
+    /// The zone named `identifier`, or nil when it is not an IANA `Area/Location` zone (or `UTC`).
+    ///
+    /// Abbreviations such as `CET` or `EST` and offsets such as `GMT+5` are refused: they are not
+    /// places, and most are ambiguous. Links such as `Etc/GMT+5` or `Asia/Kolkata` are accepted.
     public init?(identifier: String) {
-        guard Zone.knownIdentifiers.contains(identifier), let timeZone = TimeZone(identifier: identifier) else {
-            return nil
-        }
+        guard identifier == "UTC" || identifier.contains("/"), let timeZone = TimeZone(identifier: identifier),
+            identifier == "UTC" || timeZone.identifier == identifier
+        else { return nil }
         self.identifier = identifier
         self.timeZone = timeZone
     }
@@ -24,7 +27,7 @@ public struct Zone: Sendable, Hashable, CustomStringConvertible {
         return zone
     }()
 
-    /// Every identifier `init(identifier:)` accepts.
+    /// The canonical identifiers, for suggestions ("did you mean 'Europe/Vienna'?").
     public static let knownIdentifiers: Set<String> = Set(TimeZone.knownTimeZoneIdentifiers).union(["UTC"])
 
     public var description: String { identifier }

@@ -11,6 +11,10 @@ import Testing
         #expect(Zone(identifier: "Europe/Viena") == nil)
         #expect(Zone(identifier: "Mars/Olympus_Mons") == nil)
         #expect(Zone(identifier: "") == nil)
+        #expect(Zone(identifier: "Etc/GMT+5") != nil)
+        #expect(Zone(identifier: "CET") == nil, "an abbreviation is not a place")
+        #expect(Zone(identifier: "GMT+5") == nil)
+        #expect(Zone(identifier: "europe/vienna") == nil)
     }
 
     @Test func viennaOffsetsInWinterAndSummer() throws {
