@@ -90,7 +90,7 @@ struct PolicyTestParser {
             _ = stream.accept("lecture")
             let id = try stream.string("a lecture id in quotes")
             guard let lecture = catalog.lecture(LectureID(id.value)) else {
-                let suggestion = Suggestion.closest(to: id.value, in: catalog.lectureIDs.map(\.rawValue))
+                let suggestion = Suggestions.closest(to: id.value, in: catalog.lectureIDs.map(\.rawValue))
                 stream.diagnostics.append(PolicyDiagnostic(id.location, .unknownLecture(id.value, suggestion: suggestion)))
                 throw ParseAbort()
             }
@@ -111,7 +111,7 @@ struct PolicyTestParser {
             repeat {
                 let token = try stream.expect(.word, "a reason code such as window-closed")
                 guard let code = ReasonCode(rawValue: token.text) else {
-                    let suggestion = Suggestion.closest(to: token.text, in: ReasonCode.allCases.map(\.rawValue))
+                    let suggestion = Suggestions.closest(to: token.text, in: ReasonCode.allCases.map(\.rawValue))
                     stream.diagnostics.append(PolicyDiagnostic(token.location, .unknownReasonCode(token.text, suggestion: suggestion)))
                     throw ParseAbort()
                 }
@@ -119,7 +119,7 @@ struct PolicyTestParser {
             } while stream.accept(.comma)
         }
         guard let user = users[name.value] else {
-            let suggestion = Suggestion.closest(to: name.value, in: users.keys)
+            let suggestion = Suggestions.closest(to: name.value, in: users.keys)
             stream.diagnostics.append(PolicyDiagnostic(name.location, .undefinedUser(name.value, suggestion: suggestion)))
             return nil
         }
@@ -139,7 +139,7 @@ struct PolicyTestParser {
 
     private mutating func checkPackage(_ id: Located<String>) throws(ParseAbort) {
         guard catalog.package(PackageID(id.value)) == nil else { return }
-        let suggestion = Suggestion.closest(to: id.value, in: catalog.packages.map(\.id.rawValue))
+        let suggestion = Suggestions.closest(to: id.value, in: catalog.packages.map(\.id.rawValue))
         stream.diagnostics.append(PolicyDiagnostic(id.location, .unknownPackage(id.value, suggestion: suggestion)))
         throw ParseAbort()
     }

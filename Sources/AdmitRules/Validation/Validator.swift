@@ -62,7 +62,7 @@ struct Validator {
             }
             seen[syntax.name.value] = syntax.name.location
             guard let zone = Zone(identifier: syntax.zone.value) else {
-                let suggestion = Suggestion.closest(to: syntax.zone.value, in: Zone.knownIdentifiers)
+                let suggestion = Suggestions.closest(to: syntax.zone.value, in: Zone.knownIdentifiers)
                 diagnostics.append(PolicyDiagnostic(syntax.zone.location, .unknownZone(syntax.zone.value, suggestion: suggestion)))
                 continue
             }
@@ -146,14 +146,14 @@ struct Validator {
 
     private mutating func checkPackage(_ id: Located<String>) -> Bool {
         guard catalog.package(PackageID(id.value)) == nil else { return true }
-        let suggestion = Suggestion.closest(to: id.value, in: catalog.packages.map(\.id.rawValue))
+        let suggestion = Suggestions.closest(to: id.value, in: catalog.packages.map(\.id.rawValue))
         diagnostics.append(PolicyDiagnostic(id.location, .unknownPackage(id.value, suggestion: suggestion)))
         return false
     }
 
     private mutating func checkLecture(_ id: Located<String>) -> Bool {
         guard catalog.lecture(LectureID(id.value)) == nil else { return true }
-        let suggestion = Suggestion.closest(to: id.value, in: catalog.lectureIDs.map(\.rawValue))
+        let suggestion = Suggestions.closest(to: id.value, in: catalog.lectureIDs.map(\.rawValue))
         diagnostics.append(PolicyDiagnostic(id.location, .unknownLecture(id.value, suggestion: suggestion)))
         return false
     }
@@ -173,7 +173,7 @@ struct Validator {
             guard let index = windowIndex[name.value] else {
                 // A window that is defined but invalid has its own error already.
                 if !windowSyntax.contains(where: { $0.name.value == name.value }) {
-                    let suggestion = Suggestion.closest(to: name.value, in: windowSyntax.map(\.name.value))
+                    let suggestion = Suggestions.closest(to: name.value, in: windowSyntax.map(\.name.value))
                     diagnostics.append(PolicyDiagnostic(name.location, .undefinedWindow(name.value, suggestion: suggestion)))
                 }
                 return nil
@@ -191,7 +191,7 @@ struct Validator {
         _ name: Located<String>, _ comparison: ConditionSyntax.Comparison, _ values: [Located<String>]
     ) -> Condition? {
         guard let attribute = Schema.Attribute(rawValue: name.value) else {
-            let suggestion = Suggestion.closest(to: name.value, in: Schema.attributeNames)
+            let suggestion = Suggestions.closest(to: name.value, in: Schema.attributeNames)
             diagnostics.append(PolicyDiagnostic(name.location, .unknownAttribute(name.value, suggestion: suggestion)))
             return nil
         }

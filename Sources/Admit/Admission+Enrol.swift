@@ -1,0 +1,134 @@
+import AdmitDomain
+import AdmitJSON
+import AdmitRules
+import AdmitStore
+
+/// The answer to `enrol`.
+public struct EnrolOutcome: Sendable {
+    /// What happened.
+    public enum Result: String, Sendable {
+        /// A new enrolment was recorded.
+        case enrolled
+        /// The user was already enrolled; nothing changed.
+        case alreadyEnrolled = "already-enrolled"
+        /// The policy does not permit enrolment at that instant, and it was not forced.
+        case refused
+    }
+
+    public let result: Result
+    public let user: User
+    public let package: Package
+    public let at: Instant
+    /// The policy's decision on the `enrol` action (an enrolment made against it was forced).
+    public let decision: Decision
+    /// True when the enrolment was recorded although the policy denied it.
+    public let forced: Bool
+    public let policy: PolicyVersion
+
+    /// Whether the user is enrolled after the call.
+    public var isEnrolled: Bool { result != .refused }
+}
+
+/// The answer to `unenrol`.
+public struct UnenrolOutcome: Sendable {
+    public let user: User
+    public let package: Package
+    /// The withdrawn enrolment, or nil when there was no current one (nothing changed).
+    public let withdrawn: Enrolment?
+}
+
+extension Admission {
+    /// Enrols `user` in `package` at `at` (default now) if the policy permits the `enrol` action
+    /// then, or unconditionally with `force` (which the audit log records with the refusal it overrode).
+    ///
+    /// Enrolling twice is not an error and changes nothing.
+    public func enrol(user reference: String, package packageID: String, at: Instant? = nil, source: EnrolmentSource = .self, force: Bool = false)
+        throws(AdmitError) -> EnrolOutcome
+    {
+        let user = try user(reference)
+        let package = try package(packageID)
+        let at = at ?? clock.now()
+        let facts = try facts(for: user)
+        let decision = policy.set.explain(.enrol(in: package.id, at: at), facts: facts)
+        let forced = !decision.isAllowed
+        func outcome(_ result: EnrolOutcome.Result, forced: Bool) -> EnrolOutcome {
+            EnrolOutcome(result: result, user: user, package: package, at: at, decision: decision, forced: forced, policy: policy.version)
+        }
+        if try perform({ () throws(StoreError) in try store.currentEnrolment(of: user.id, in: package.id) }) != nil {
+            return outcome(.alreadyEnrolled, forced: false)
+        }
+        if forced, !force {
+            return outcome(.refused, forced: false)
+        }
+        let enrolment = Enrolment(user: user.id, package: package.id, enrolledAt: at, source: source, forced: forced)
+        let now = clock.now()
+        let actor = configuration.actor
+        let inserted = try perform { () throws(StoreError) in
+            try store.write {
+                let result = try store.enrol(enrolment)
+                if case .added = result {
+                    try store.append(
+                        AuditRecord(
+                            recordedAt: now, actor: actor, kind: .enrolmentAdded, user: user.id, package: package.id, at: at,
+                            policyHash: policy.version.hash, detail: AuditDetail.enrolment(enrolment, refusedBy: forced ? decision : nil)))
+                }
+                return result
+            }
+        }
+        switch inserted {
+        case .added: return outcome(.enrolled, forced: forced)
+        case .alreadyEnrolled: return outcome(.alreadyEnrolled, forced: false)
+        }
+    }
+
+    /// Withdraws `user`'s current enrolment in `package` at `at` (default now); the enrolment stays
+    /// in the history with its withdrawal instant. Withdrawing when not enrolled changes nothing.
+    public func unenrol(user reference: String, package packageID: String, at: Instant? = nil) throws(AdmitError) -> UnenrolOutcome {
+        let user = try user(reference)
+        let package = try package(packageID)
+        let at = at ?? clock.now()
+        let now = clock.now()
+        let actor = configuration.actor
+        let withdrawn = try perform { () throws(StoreError) in
+            try store.write {
+                guard let withdrawn = try store.withdraw(user: user.id, from: package.id, at: at) else { return Enrolment?.none }
+                try store.append(
+                    AuditRecord(
+                        recordedAt: now, actor: actor, kind: .enrolmentWithdrawn, user: user.id, package: package.id, at: at,
+                        detail: AuditDetail.withdrawal(withdrawn)))
+                return withdrawn
+            }
+        }
+        return UnenrolOutcome(user: user, package: package, withdrawn: withdrawn)
+    }
+}
+
+extension EnrolOutcome {
+    /// The fields of `admit enrol --json` and of the service's `enrol` result.
+    public var json: JSONValue {
+        var object = JSONObject()
+        object["result"] = .string(result.rawValue)
+        object["enrolled"] = .bool(isEnrolled)
+        object["forced"] = .bool(forced)
+        object["user"] = .object(["id": .number(JSONNumber(user.id.rawValue)), "email": .string(user.email.normalized)])
+        object["package"] = .string(package.id.rawValue)
+        object["at"] = .string(at.formatted(in: package.zone))
+        object["decision"] = .string(decision.effect.rawValue)
+        decision.addFields(to: &object)
+        object["policy"] = .string(policy.hash)
+        return .object(object)
+    }
+}
+
+extension UnenrolOutcome {
+    /// The fields of `admit unenrol --json`.
+    public var json: JSONValue {
+        var object = JSONObject()
+        object["result"] = .string(withdrawn == nil ? "not-enrolled" : "withdrawn")
+        object["user"] = .object(["id": .number(JSONNumber(user.id.rawValue)), "email": .string(user.email.normalized)])
+        object["package"] = .string(package.id.rawValue)
+        object["enrolledAt"] = withdrawn.map { .string($0.enrolledAt.formatted(in: package.zone)) } ?? .null
+        object["withdrawnAt"] = withdrawn?.withdrawnAt.map { .string($0.formatted(in: package.zone)) } ?? .null
+        return .object(object)
+    }
+}

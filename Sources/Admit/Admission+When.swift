@@ -1,0 +1,52 @@
+import AdmitDomain
+import AdmitJSON
+import AdmitRules
+
+/// The answer to `when`: the exact spans in which a user may open a lecture.
+public struct WhenOutcome: Sendable {
+    public let user: User
+    public let lecture: Lecture
+    public let zone: Zone
+    public let availability: Availability
+    public let policy: PolicyVersion
+}
+
+extension Admission {
+    /// The spans within `range` in which `user` may open `lecture`, and the next flip after
+    /// `reference` (default: the start of the range if it has one, else now).
+    public func when(user reference: String, lecture lectureID: String, range: Span = .always, reference instant: Instant? = nil)
+        throws(AdmitError) -> WhenOutcome
+    {
+        let user = try user(reference)
+        let lecture = try lecture(lectureID)
+        guard range.start < range.end else {
+            throw .invalidInput("the range is empty: --until must be after --from")
+        }
+        let facts = try facts(for: user)
+        let referenceInstant = instant ?? (range.start == .min ? clock.now() : range.start)
+        let availability = policy.set.availability(of: .open(lecture, at: referenceInstant), facts: facts, in: range, reference: referenceInstant)
+        return WhenOutcome(user: user, lecture: lecture, zone: zone(of: lecture.package), availability: availability, policy: policy.version)
+    }
+}
+
+extension WhenOutcome {
+    /// The fields of `admit when --json` and of the service's `when` result.
+    public var json: JSONValue {
+        func time(_ instant: Instant) -> JSONValue {
+            instant == .min || instant == .max ? .null : .string(instant.formatted(in: zone))
+        }
+        var object = JSONObject()
+        object["user"] = .object(["id": .number(JSONNumber(user.id.rawValue)), "email": .string(user.email.normalized)])
+        object["lecture"] = .string(lecture.id.rawValue)
+        object["package"] = .string(lecture.package.rawValue)
+        object["zone"] = .string(zone.identifier)
+        object["from"] = time(availability.range.start)
+        object["until"] = time(availability.range.end)
+        object["allowed"] = .array(availability.allowed.map { .object(["from": time($0.start), "until": time($0.end)]) })
+        object["reference"] = time(availability.reference)
+        object["decisionAtReference"] = .string(availability.effectAtReference.rawValue)
+        object["nextFlip"] = availability.nextFlip.map(time) ?? .null
+        object["policy"] = .string(policy.hash)
+        return .object(object)
+    }
+}

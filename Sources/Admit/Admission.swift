@@ -1,0 +1,176 @@
+import AdmitDomain
+import AdmitRules
+import AdmitStore
+import Foundation
+import Logging
+
+/// Admit's use cases over one database and one policy: check, when, enrol, unenrol, audit.
+///
+/// Opening it creates and seeds the database on first use and loads the policy, storing every
+/// new policy version. The CLI and the service are thin fronts over this type.
+///
+/// Not thread-safe (it owns a `Store`): use it from one thread or task at a time.
+public final class Admission {
+    public let configuration: AdmitConfiguration
+    public let store: Store
+    public private(set) var catalog: Catalog
+    public private(set) var policy: LoadedPolicy
+    public let clock: any InstantClock
+    public let logger: Logger
+
+    /// Opens (creating and seeding when new) the configured database and loads the policy.
+    public init(configuration: AdmitConfiguration, clock: any InstantClock = SystemClock(), logger: Logger = Logger(label: "admit")) throws(AdmitError) {
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+        let path = configuration.databasePath
+        let isNew = path == ":memory:" || !FileManager.default.fileExists(atPath: path)
+        // Read the seeds before creating a file, so a wrong folder leaves no empty database behind.
+        let seeds = isNew ? try Seeds.read(from: configuration.seedsDirectory) : nil
+        do {
+            store = try Store(path: path, create: isNew, busyTimeout: configuration.busyTimeout)
+        } catch {
+            throw AdmitError(error)
+        }
+        do {
+            if try store.isUnseeded() {
+                let seeds = try seeds ?? Seeds.read(from: configuration.seedsDirectory)
+                try Admission.seed(store, with: seeds, at: clock.now(), logger: logger)
+            }
+            catalog = try store.catalog()
+        } catch let error as AdmitError {
+            throw error
+        } catch let error as StoreError {
+            throw AdmitError(error)
+        } catch {
+            throw AdmitError.database("\(path): \(error)")
+        }
+        policy = try Admission.loadPolicy(configuration, store: store, catalog: catalog)
+        try recordPolicyVersion()
+    }
+
+    /// Re-reads the policy files (the service's `policy.reload`); the old policy stays on any error.
+    public func reloadPolicy() throws(AdmitError) -> PolicyVersion {
+        let loaded = try Admission.loadPolicy(configuration, store: store, catalog: catalog)
+        policy = loaded
+        try recordPolicyVersion()
+        return loaded.version
+    }
+
+    /// Stores the current policy version if it is new, with a `policy.loaded` audit row.
+    private func recordPolicyVersion() throws(AdmitError) {
+        let version = policy.version
+        let files = policy.sources.map { StoredPolicyFile(path: $0.path, text: $0.text) }
+        let now = clock.now()
+        let actor = configuration.actor
+        try perform { () throws(StoreError) in
+            try store.write {
+                if try store.recordPolicyVersion(hash: version.hash, files: files, at: now) {
+                    let detail = AuditDetail.policyLoaded(files: files.map(\.path))
+                    try store.append(AuditRecord(recordedAt: now, actor: actor, kind: .policyLoaded, policyHash: version.hash, detail: detail))
+                }
+            }
+        }
+    }
+
+    private static func loadPolicy(_ configuration: AdmitConfiguration, store: Store, catalog: Catalog) throws(AdmitError) -> LoadedPolicy {
+        let existing = configuration.policyPaths.filter { FileManager.default.fileExists(atPath: $0) }
+        if configuration.policyPathsGiven || !existing.isEmpty {
+            let (policies, tests) = try LoadedPolicy.readFiles(at: configuration.policyPaths)
+            guard !policies.isEmpty else {
+                throw .policyMissing("no *.policy file in \(configuration.policyPaths.joined(separator: ", "))")
+            }
+            return try LoadedPolicy(sources: policies, tests: tests, catalog: catalog)
+        }
+        // No policy folder here: use the version this database last used.
+        do {
+            if let hash = try store.latestPolicyHash(), let files = try store.policyFiles(hash: hash) {
+                return try LoadedPolicy(sources: files.map { PolicySource(path: $0.path, text: $0.text) }, catalog: catalog)
+            }
+        } catch let error as AdmitError {
+            throw error
+        } catch {
+            throw .database("\(error)")
+        }
+        throw .policyMissing(
+            "no policy: '\(configuration.policyPaths.joined(separator: ", "))' not found and the database has none yet; pass --policies PATH")
+    }
+
+    private static func seed(_ store: Store, with seeds: Seeds, at now: Instant, logger: Logger) throws {
+        try store.write {
+            try store.insert(seeds.catalog)
+            for seedUser in seeds.users {
+                let user = try store.insert(
+                    NewUser(
+                        email: seedUser.email, name: seedUser.name, profession: seedUser.profession, country: seedUser.country,
+                        account: seedUser.account, subscription: seedUser.subscription, registeredAt: seedUser.registeredAt),
+                    at: now)
+                try store.append(AuditRecord(recordedAt: now, actor: "seed", kind: .userCreated, user: user.id, detail: AuditDetail.user(user)))
+                for enrolment in seedUser.enrolments {
+                    let record = Enrolment(user: user.id, package: enrolment.package, enrolledAt: enrolment.at, source: enrolment.source)
+                    if case .added = try store.enrol(record) {
+                        try store.append(
+                            AuditRecord(
+                                recordedAt: now, actor: "seed", kind: .enrolmentAdded, user: user.id, package: enrolment.package,
+                                at: enrolment.at, detail: AuditDetail.enrolment(record)))
+                    }
+                }
+            }
+        }
+        logger.info("seeded a new database", metadata: ["packages": "\(seeds.catalog.packages.count)", "users": "\(seeds.users.count)"])
+    }
+
+    /// Runs a store operation, turning its error into an `AdmitError`.
+    func perform<T>(_ body: () throws(StoreError) -> T) throws(AdmitError) -> T {
+        do { return try body() } catch { throw AdmitError(error) }
+    }
+
+    // MARK: Lookups
+
+    /// The user named by `reference`: a numeric id, or an email address (normalised before lookup).
+    public func user(_ reference: String) throws(AdmitError) -> User {
+        let trimmed = reference.trimmingWhitespace()
+        if !trimmed.isEmpty, trimmed.allSatisfy(\.isASCII), trimmed.allSatisfy(\.isNumber), let id = Int64(trimmed) {
+            guard let user = try perform({ () throws(StoreError) in try store.user(id: UserID(id)) }) else { throw .unknownUser(reference) }
+            return user
+        }
+        guard let email = try? EmailAddress(reference) else { throw .unknownUser(reference) }
+        guard let user = try perform({ () throws(StoreError) in try store.user(email: email) }) else { throw .unknownUser(reference) }
+        return user
+    }
+
+    /// The lecture with this identifier.
+    public func lecture(_ id: String) throws(AdmitError) -> Lecture {
+        guard let lecture = catalog.lecture(LectureID(id)) else {
+            throw .unknownLecture(id, suggestion: Suggestions.closest(to: id, in: catalog.lectureIDs.map(\.rawValue)))
+        }
+        return lecture
+    }
+
+    /// The package with this identifier.
+    public func package(_ id: String) throws(AdmitError) -> Package {
+        guard let package = catalog.package(PackageID(id)) else {
+            throw .unknownPackage(id, suggestion: Suggestions.closest(to: id, in: catalog.packages.map(\.id.rawValue)))
+        }
+        return package
+    }
+
+    /// What the engine needs to know about `user`: attributes and every enrolment.
+    public func facts(for user: User) throws(AdmitError) -> Facts {
+        Facts(user: user, enrolments: try perform { () throws(StoreError) in try store.enrolments(of: user.id) })
+    }
+}
+
+extension AdmitError {
+    /// The store's error in Admit's words.
+    init(_ error: StoreError) {
+        switch error.kind {
+        case .busy:
+            self = .databaseBusy("\(error.path): database is busy: another process holds the write lock (\(error.message))")
+        case .tooNew(let version, let supported):
+            self = .databaseTooNew(path: error.path, version: version, supported: supported)
+        default:
+            self = .database(error.description)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Admit
+import AdmitDomain
+import AdmitJSON
+import ArgumentParser
+import Foundation
+
+/// Printing for the CLI: results to standard output, errors as one line on standard error.
+enum Terminal {
+    /// Writes `text` and a newline to standard output.
+    static func print(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    /// Writes `error: message` to standard error.
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    }
+
+    /// Writes a JSON value, pretty-printed on a terminal and compact (one line) otherwise.
+    static func printJSON(_ value: JSONValue) {
+        print(isatty(STDOUT_FILENO) == 1 ? value.prettyPrinted() : value.serialized())
+    }
+
+    /// Whether standard error is a terminal (for progress lines).
+    static var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+
+    /// Runs a command body: an `AdmitError` becomes one line on standard error and exit status 2.
+    static func run(_ body: () throws -> ExitCode) throws -> Never {
+        do {
+            throw try body()
+        } catch let code as ExitCode {
+            throw code
+        } catch let error as AdmitError {
+            printError(error.description)
+            throw ExitCode(2)
+        }
+    }
+
+    /// Parses an instant option; a missing offset and other mistakes are `AdmitError.invalidInput`.
+    static func instant(_ text: String?, option: String) throws(AdmitError) -> Instant? {
+        guard let text else { return nil }
+        do { return try Instant(parsing: text) } catch { throw .invalidInput("\(option): \(error.description)") }
+    }
+}

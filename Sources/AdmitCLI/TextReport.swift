@@ -1,0 +1,72 @@
+import Admit
+import AdmitDomain
+
+/// The text the CLI prints for people; `--json` prints the outcome's `json` instead.
+enum TextReport {
+    static func check(_ outcome: CheckOutcome) -> String {
+        let who = outcome.user.email.normalized
+        let when = outcome.at.formatted(in: outcome.zone)
+        var lines = [
+            outcome.decision.isAllowed
+                ? "allow: \(who) may open \(outcome.lecture.id) at \(when)"
+                : "deny: \(who) may not open \(outcome.lecture.id) at \(when)"
+        ]
+        lines += decisionLines(outcome.decision)
+        lines.append("policy \(outcome.policy.short) · logged as #\(outcome.auditSeq)")
+        return lines.joined(separator: "\n")
+    }
+
+    static func decisionLines(_ decision: Decision) -> [String] {
+        var lines = decision.reasons.map { "  \($0.message) [\($0.code.rawValue)]" }
+        if let miss = decision.nearestMiss {
+            lines.append("  nearest miss: permit '\(miss.rule)'")
+            lines += miss.failedClauses.map { "    ✗ \($0.message) [\($0.code.rawValue)]" }
+        }
+        return lines
+    }
+
+    static func when(_ outcome: WhenOutcome) -> String {
+        let zone = outcome.zone
+        func time(_ instant: Instant, open: String) -> String {
+            instant == .min || instant == .max ? open : instant.formatted(in: zone)
+        }
+        let availability = outcome.availability
+        var lines = ["\(outcome.user.email.normalized) may open \(outcome.lecture.id) (times in \(zone.identifier)):"]
+        if availability.allowed.isEmpty {
+            lines.append("  never" + (availability.range == .always ? "" : " in the range asked"))
+        }
+        for span in availability.allowed {
+            lines.append("  from \(time(span.start, open: "the beginning")) until \(time(span.end, open: "further notice"))")
+        }
+        let reference = availability.reference.formatted(in: zone)
+        let flip = availability.nextFlip.map { "changes at \($0.formatted(in: zone))" } ?? "never changes after that"
+        lines.append("at \(reference) the answer is \(availability.effectAtReference.rawValue); it \(flip)")
+        lines.append("policy \(outcome.policy.short)")
+        return lines.joined(separator: "\n")
+    }
+
+    static func enrol(_ outcome: EnrolOutcome) -> String {
+        let who = outcome.user.email.normalized
+        let when = outcome.at.formatted(in: outcome.package.zone)
+        var lines: [String]
+        switch outcome.result {
+        case .enrolled:
+            lines = ["enrolled: \(who) in \(outcome.package.id) from \(when)" + (outcome.forced ? " (forced against the policy)" : "")]
+            if outcome.forced { lines += decisionLines(outcome.decision) }
+        case .alreadyEnrolled:
+            lines = ["already enrolled: \(who) in \(outcome.package.id); nothing changed"]
+        case .refused:
+            lines = ["refused: \(who) may not enrol in \(outcome.package.id) at \(when)"] + decisionLines(outcome.decision)
+            lines.append("  (an administrator may enrol anyway with --force; the audit log records it)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func unenrol(_ outcome: UnenrolOutcome) -> String {
+        let who = outcome.user.email.normalized
+        guard let withdrawn = outcome.withdrawn, let at = withdrawn.withdrawnAt else {
+            return "not enrolled: \(who) has no current enrolment in \(outcome.package.id); nothing changed"
+        }
+        return "withdrawn: \(who) from \(outcome.package.id) at \(at.formatted(in: outcome.package.zone)) (enrolled since \(withdrawn.enrolledAt.formatted(in: outcome.package.zone)))"
+    }
+}

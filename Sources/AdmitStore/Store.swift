@@ -1,0 +1,104 @@
+import AdmitDomain
+import Foundation
+import SQLite
+
+/// Admit's SQLite database: the only place that speaks SQL.
+///
+/// One file in WAL mode with foreign keys on and a busy timeout; writes go through `write`, which
+/// begins with `BEGIN IMMEDIATE` so that two writers queue instead of failing half-way. The file
+/// stays an ordinary SQLite database that the `sqlite3` shell can read.
+///
+/// A `Store` is not thread-safe: use it from one thread (or task) at a time.
+public final class Store {
+    /// The database file (or `:memory:`).
+    public let path: String
+    let connection: Connection
+
+    /// The newest schema version this build knows.
+    public static var schemaVersion: Int { Migrations.all.count }
+
+    /// Opens the database at `path`, creating it when `create` is true, and migrates it.
+    ///
+    /// A missing directory, a file that is not a database, a truncated file or a database written
+    /// by a newer Admit all fail here with a one-line `StoreError` naming the path.
+    public init(path: String, create: Bool = true, busyTimeout: Duration = .seconds(5)) throws(StoreError) {
+        self.path = path
+        do {
+            if path != ":memory:", !create, !FileManager.default.fileExists(atPath: path) {
+                throw StoreError(kind: .unusable, path: path, message: "no such database file")
+            }
+            connection = try Connection(path: path, mode: .readWrite(create: create), busyTimeout: busyTimeout)
+        } catch let error as SQLiteError {
+            throw Store.explain(StoreError(error), path: path)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(kind: .other, path: path, message: "\(error)")
+        }
+        try migrate()
+    }
+
+    /// Adds the cause people need when a file cannot be opened.
+    private static func explain(_ error: StoreError, path: String) -> StoreError {
+        var error = error
+        let directory = (path as NSString).deletingLastPathComponent
+        if error.kind == .unusable, !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            error.message = "cannot create the database: directory '\(directory)' does not exist"
+        }
+        return error
+    }
+
+    /// The schema version recorded in the file.
+    public func version() throws(StoreError) -> Int {
+        try run { Int(try connection.userVersion()) }
+    }
+
+    private func migrate() throws(StoreError) {
+        let current = try version()
+        let supported = Store.schemaVersion
+        if current > supported { throw StoreError(kind: .tooNew(version: current, supported: supported), path: path, message: "the database is at schema version \(current), written by a newer Admit; this build knows up to \(supported)") }
+        guard current < supported else { return }
+        try write {
+            // Re-read inside the write lock: another process may have migrated meanwhile.
+            let locked = Int(try connection.userVersion())
+            for (index, script) in Migrations.all.enumerated() where index >= locked {
+                try connection.execute(script)
+                try connection.setUserVersion(Int32(index + 1))
+            }
+        }
+    }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction: all of it is written, or none of it.
+    ///
+    /// Waits up to the busy timeout for another writer; then fails with a `.busy` error.
+    public func write<T>(_ body: () throws -> T) throws(StoreError) -> T {
+        try run { try connection.transaction(.immediate, body) }
+    }
+
+    /// Runs `body` in one read transaction, so that it sees one consistent snapshot.
+    public func read<T>(_ body: () throws -> T) throws(StoreError) -> T {
+        if connection.isInTransaction { return try run(body) }
+        return try run { try connection.transaction(.deferred, body) }
+    }
+
+    /// Runs `body`, turning any error into a `StoreError` that names this database.
+    func run<T>(_ body: () throws -> T) throws(StoreError) -> T {
+        do {
+            return try body()
+        } catch let error as SQLiteError {
+            throw StoreError(error)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(kind: .other, path: path, message: "\(error)")
+        }
+    }
+
+    /// `PRAGMA integrity_check`: empty when the file is sound.
+    public func integrityProblems() throws(StoreError) -> [String] {
+        try run { try connection.integrityCheck().filter { $0 != "ok" } }
+    }
+
+    /// Closes the database; the store cannot be used afterwards.
+    public func close() { connection.close() }
+}
