@@ -4,7 +4,7 @@
 /// at a higher version than `Migrations.all.count` was written by a newer Admit and is refused.
 /// Never edit a migration that has shipped: add a new one.
 enum Migrations {
-    static let all: [String] = [version1]
+    static let all: [String] = [version1, version2]
 
     /// Users, catalog, enrolments, policy versions, import batches and the hash-chained audit log.
     static let version1 = """
@@ -103,5 +103,52 @@ enum Migrations {
             hash TEXT NOT NULL
         ) STRICT;
         INSERT INTO audit_head(id, seq, hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+        """
+
+    /// Audit reports: the account state an enrolment was recorded under, and indexes and rollups
+    /// of the decision log that are brought up to date when a report asks (never on the append path).
+    static let version2 = """
+        ALTER TABLE enrolments ADD COLUMN account_state TEXT
+            CHECK (account_state IS NULL OR account_state IN ('active', 'suspended', 'closed'));
+        CREATE INDEX enrolments_by_package_time ON enrolments(package_id, enrolled_at);
+
+        -- How far the tables below have read the audit log.
+        CREATE TABLE audit_index_state (
+            id       INTEGER PRIMARY KEY CHECK (id = 1),
+            last_seq INTEGER NOT NULL
+        ) STRICT;
+        INSERT INTO audit_index_state(id, last_seq) VALUES (1, 0);
+
+        CREATE TABLE decisions_by_user (
+            user_id INTEGER NOT NULL,
+            seq     INTEGER NOT NULL,
+            PRIMARY KEY (user_id, seq)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE decisions_by_lecture (
+            lecture_id TEXT NOT NULL,
+            seq        INTEGER NOT NULL,
+            PRIMARY KEY (lecture_id, seq)
+        ) STRICT, WITHOUT ROWID;
+
+        -- Allowed openings per user and package.
+        CREATE TABLE lecture_opens (
+            user_id    INTEGER NOT NULL,
+            package_id TEXT NOT NULL,
+            first_at   INTEGER NOT NULL,
+            last_at    INTEGER NOT NULL,
+            opens      INTEGER NOT NULL,
+            PRIMARY KEY (user_id, package_id)
+        ) STRICT, WITHOUT ROWID;
+
+        -- Allowed openings at an instant when the user had no enrolment in the package counting.
+        CREATE TABLE opens_without_enrolment (
+            seq        INTEGER PRIMARY KEY,
+            user_id    INTEGER NOT NULL,
+            package_id TEXT NOT NULL,
+            lecture_id TEXT NOT NULL,
+            at         INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX opens_without_enrolment_by_package ON opens_without_enrolment(package_id, at);
         """
 }
