@@ -67,7 +67,7 @@ import Testing
         #expect(read.name == text)
         #expect(Array(read.name.utf8) == Array(text.utf8))
         #expect(read.externalID == text)
-        try store.write { try store.append(AuditRecord(recordedAt: StoreFixtures.now, actor: text, kind: .userCreated, detail: text)) }
+        _ = try store.write { try store.append(AuditRecord(recordedAt: StoreFixtures.now, actor: text, kind: .userCreated, detail: text)) }
         #expect(try store.auditEntry(1)?.record.actor == text)
         #expect(try store.auditEntry(1)?.record.detail == text)
         #expect(try store.verifyAudit().isIntact)

@@ -1,0 +1,40 @@
+import AdmitDomain
+import Foundation
+import Testing
+
+@testable import AdmitStore
+
+@Suite struct MigrationTests {
+    @Test func migratesFromVersionOneKeepingTheData() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("v1.sqlite")
+        // A database exactly as the first release left it.
+        let out = try StoreFixtures.shell(
+            path,
+            Migrations.version1 + """
+                ;
+                PRAGMA user_version = 1;
+                INSERT INTO packages VALUES ('idor-2020', 'IDoR', 'ESR Connect', 'Europe/Vienna');
+                INSERT INTO users(email, name, profession, account, registered_at, updated_at) VALUES ('ada@example.org', 'Ada', 'radiologist', 'active', 0, 0);
+                INSERT INTO enrolments(user_id, package_id, enrolled_at, source) VALUES (1, 'idor-2020', 5, 'self');
+                """)
+        #expect(out.isEmpty, "\(out)")
+        let store = try Store(path: path)
+        #expect(try store.version() == Store.schemaVersion)
+        #expect(try store.enrolments(of: UserID(1)).map(\.enrolledAt) == [Instant(millisecondsSinceEpoch: 5)])
+        #expect(try store.integrityProblems().isEmpty)
+        // The new columns and tables work on the old rows.
+        let (count, _) = try store.enrolments(with: .inactiveAccount, EnrolmentScope(package: "idor-2020"), limit: nil)
+        #expect(count == 0)
+        #expect(try store.refreshAuditIndexes() == 0)
+    }
+
+    @Test func everyMigrationRunsOnceInOrder() throws {
+        let dir = TemporaryDirectory()
+        let store = try Store(path: dir.file("a.sqlite"))
+        #expect(Store.schemaVersion == Migrations.all.count)
+        store.close()
+        let again = try Store(path: dir.file("a.sqlite"))
+        #expect(try again.version() == Migrations.all.count)
+    }
+}
