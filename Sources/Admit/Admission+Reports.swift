@@ -13,45 +13,68 @@ extension Admission {
     {
         let package = try reportPackage(packageID)
         let scope = EnrolmentScope(package: package.id, from: range.start, until: range.end)
-        try perform { () throws(StoreError) in _ = try store.refreshAuditIndexes(progress: progress) }
         return try perform { () throws(StoreError) in
-            let groups = try store.enrolmentGroups(scope)
-            let buckets = try store.enrolmentCounts(scope, bucket: 15 * 60 * 1000)
-            var report = EnrolmentReport(
-                package: package, range: range, total: groups.reduce(0) { $0 + $1.count }, withdrawn: groups.reduce(0) { $0 + $1.withdrawn },
-                people: 0, first: groups.map(\.first).min(), last: groups.map(\.last).max(),
-                perDay: Admission.days(buckets, in: package.zone), byProfession: Admission.sum(groups) { $0.profession.rawValue },
-                byCountry: Admission.sum(groups) { $0.country?.rawValue ?? "unknown" }, bySource: Admission.sum(groups) { $0.source.rawValue },
-                anomalies: [])
+            _ = try store.refreshAuditIndexes(progress: progress)
+            var tally = EnrolmentTally(limit: limit)
+            try store.scanEnrolments(scope) { tally.add($0) }
+            let opened = try store.opensWithoutEnrolment(scope, limit: limit)
+            let duplicates = try likelyDuplicates(tally, package: package.id)
 
-            var duplicates = DuplicateFinder()
-            try store.forEachEnrolment(scope) { duplicates.add($0) }
-            report.people = Int64(duplicates.people)
-
-            func anomaly(_ kind: EnrolmentReport.Anomaly.Kind, _ stored: EnrolmentAnomaly) throws(StoreError) -> EnrolmentReport.Anomaly {
-                let (count, rows) = try store.enrolments(with: stored, scope, limit: limit)
-                return EnrolmentReport.Anomaly(kind: kind, count: count, rows: rows.map { row in
+            func listing(_ kind: EnrolmentReport.Anomaly.Kind, _ listing: EnrolmentTally.Listing) -> EnrolmentReport.Anomaly {
+                EnrolmentReport.Anomaly(kind: kind, count: listing.count, rows: listing.rows.map { row in
                     var detail = "source \(row.source)"
                     if let state = row.accountState, state != "active" { detail += ", account \(state)" }
                     if row.forced { detail += ", forced" }
                     return EnrolmentReport.Row(user: row.user, email: row.email, name: row.name, country: row.country, at: row.enrolledAt, detail: detail)
                 })
             }
-            let opened = try store.opensWithoutEnrolment(scope, limit: limit)
-            let dupes = duplicates.rows()
-            report.anomalies = [
-                try anomaly(.forced, .forced),
-                try anomaly(.inactiveAccount, .inactiveAccount),
-                EnrolmentReport.Anomaly(kind: .likelyDuplicate, count: Int64(dupes.count), rows: limit.map { Array(dupes.prefix($0)) } ?? dupes),
-                EnrolmentReport.Anomaly(
-                    kind: .openedWithoutEnrolment, count: opened.count,
-                    rows: opened.rows.map {
-                        EnrolmentReport.Row(user: $0.user, email: $0.email, name: $0.name, country: nil, at: $0.at, detail: "lecture \($0.lecture), decision #\($0.seq)")
-                    }),
-                try anomaly(.neverOpened, .neverOpened),
-            ]
-            return report
+            func counts<Key>(_ totals: [Key: Int64], _ name: (Key) -> String) -> [(key: String, count: Int64)] {
+                totals.map { (key: name($0.key), count: $0.value) }.sorted { ($0.count, $1.key) > ($1.count, $0.key) }
+            }
+            let perDay = Admission.days(tally.buckets.sorted { $0.key < $1.key }.map { (Instant(millisecondsSinceEpoch: $0.key), $0.value) }, in: package.zone)
+            return EnrolmentReport(
+                package: package, range: range, total: tally.total, withdrawn: tally.withdrawn, people: Int64(tally.people.count),
+                first: tally.first, last: tally.last, perDay: perDay, byProfession: counts(tally.professions) { $0.rawValue },
+                byCountry: counts(tally.countries) { bits in
+                    bits == 0 ? "unknown" : String(decoding: [UInt8(bits >> 8), UInt8(bits & 0xFF)], as: UTF8.self)
+                },
+                bySource: counts(tally.sources) { $0.rawValue },
+                anomalies: [
+                    listing(.forced, tally.forced),
+                    listing(.inactiveAccount, tally.inactive),
+                    EnrolmentReport.Anomaly(
+                        kind: .likelyDuplicate, count: Int64(duplicates.count), rows: limit.map { Array(duplicates.prefix($0)) } ?? duplicates),
+                    EnrolmentReport.Anomaly(
+                        kind: .openedWithoutEnrolment, count: opened.count,
+                        rows: opened.rows.map {
+                            EnrolmentReport.Row(
+                                user: $0.user, email: $0.email, name: $0.name, country: nil, at: $0.at, detail: "lecture \($0.lecture), decision #\($0.seq)")
+                        }),
+                    listing(.neverOpened, tally.neverOpened),
+                ])
         }
+    }
+
+    /// The tally's candidates, confirmed: a tagged address whose untagged form is an enrolled user,
+    /// or a name key equal to an earlier user's (hash collisions are dropped here).
+    private func likelyDuplicates(_ tally: EnrolmentTally, package: PackageID) throws(StoreError) -> [EnrolmentReport.Row] {
+        var rows: [EnrolmentReport.Row] = []
+        func add(_ row: EnrolmentReportRow, _ detail: String) {
+            rows.append(EnrolmentReport.Row(user: row.user, email: row.email, name: row.name, country: row.country, at: row.enrolledAt, detail: detail))
+        }
+        for row in tally.tagged {
+            let plain = EnrolmentTally.untagged(row.email)
+            if let address = try? EmailAddress(plain), let other = try store.user(email: address), tally.people.contains(other.id) {
+                add(row, "address \(row.email) is \(other.email) with a tag; same as user \(other.id)")
+            }
+        }
+        for (row, otherID) in tally.sameName {
+            guard let other = try store.user(id: otherID), EnrolmentTally.nameKey(other.name) == EnrolmentTally.nameKey(row.name),
+                other.country?.rawValue == row.country
+            else { continue }
+            add(row, "same name and country as user \(other.id) (\(other.email.normalized))")
+        }
+        return rows.sorted { ($0.at, $0.user) < ($1.at, $1.user) }
     }
 
     /// The package a report is about: the one named, or the only one there is.
@@ -75,58 +98,5 @@ extension Admission {
             }
         }
         return days
-    }
-
-    static func sum(_ groups: [EnrolmentGroup], by key: (EnrolmentGroup) -> String) -> [(key: String, count: Int64)] {
-        var totals: [String: Int64] = [:]
-        for group in groups { totals[key(group), default: 0] += group.count }
-        return totals.map { (key: $0.key, count: $0.value) }.sorted { ($0.count, $1.key) > ($1.count, $0.key) }
-    }
-}
-
-/// Finds likely duplicate people among enrolled users: the same address but for a `+tag` in its
-/// local part, or the same name (case-folded, white space collapsed) and country.
-struct DuplicateFinder {
-    private var firstByEmail: [String: EnrolmentReportRow] = [:]
-    private var firstByName: [String: EnrolmentReportRow] = [:]
-    private var found: [EnrolmentReport.Row] = []
-    private var seen = Set<UserID>()
-
-    var people: Int { seen.count }
-
-    mutating func add(_ row: EnrolmentReportRow) {
-        guard seen.insert(row.user).inserted else { return }
-        let emailKey = DuplicateFinder.untagged(row.email)
-        if let other = firstByEmail[emailKey] {
-            found.append(report(row, "address \(row.email) is \(other.email) with a tag; same as user \(other.user)"))
-        } else {
-            firstByEmail[emailKey] = row
-        }
-        let name = DuplicateFinder.nameKey(row.name)
-        guard !name.isEmpty else { return }
-        let nameKey = name + "|" + (row.country ?? "")
-        if let other = firstByName[nameKey] {
-            found.append(report(row, "same name and country as user \(other.user) (\(other.email))"))
-        } else {
-            firstByName[nameKey] = row
-        }
-    }
-
-    func rows() -> [EnrolmentReport.Row] { found.sorted { ($0.at, $0.user) < ($1.at, $1.user) } }
-
-    private func report(_ row: EnrolmentReportRow, _ detail: String) -> EnrolmentReport.Row {
-        EnrolmentReport.Row(user: row.user, email: row.email, name: row.name, country: row.country, at: row.enrolledAt, detail: detail)
-    }
-
-    /// `ada+idor@example.org` → `ada@example.org`.
-    static func untagged(_ email: String) -> String {
-        guard let at = email.lastIndex(of: "@"), let plus = email[..<at].firstIndex(of: "+") else { return email }
-        return String(email[..<plus]) + String(email[at...])
-    }
-
-    /// Case-folded, with runs of white space collapsed to one space and the ends trimmed.
-    static func nameKey(_ name: String) -> String {
-        let folded = name.allSatisfy(\.isASCII) ? name.lowercased() : name.folding(options: [.caseInsensitive, .widthInsensitive], locale: nil)
-        return folded.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 }

@@ -39,7 +39,7 @@ extension Store {
             """)
         let enrolled = try connection.cached(
             """
-            SELECT 1 FROM enrolments WHERE user_id = ? AND package_id = ? AND enrolled_at <= ?
+            SELECT 1 FROM enrolments INDEXED BY enrolments_by_user WHERE user_id = ? AND package_id = ? AND enrolled_at <= ?
                 AND (withdrawn_at IS NULL OR withdrawn_at > ?) LIMIT 1
             """)
         let unenrolled = try connection.cached(

@@ -1,0 +1,90 @@
+import AdmitDomain
+import SQLite
+
+/// One enrolment (with its user, and whether the user opened a lecture of the package) during a
+/// scan. Valid only inside the scan's callback; reads decode the columns without allocating,
+/// except `row`, which copies the strings out.
+public struct EnrolmentScan {
+    let statement: Statement
+
+    public var user: UserID { UserID(statement.int64(0)) }
+    public var enrolledAt: Instant { Instant(millisecondsSinceEpoch: statement.int64(1)) }
+    public var forced: Bool { statement.int64(3) != 0 }
+    public var isWithdrawn: Bool { !statement.isNull(5) }
+    /// Whether the user has an allowed opening of a lecture of the package in the (caught-up) log.
+    public var opened: Bool { statement.int64(10) != 0 }
+
+    public var source: EnrolmentSource? {
+        statement.withBlob(2) { bytes in
+            switch bytes.first {
+            case UInt8(ascii: "s"): return .self
+            case UInt8(ascii: "b"): return .bulk
+            case UInt8(ascii: "a"): return .admin
+            default: return nil
+            }
+        }
+    }
+
+    /// The account state recorded with the enrolment (nil when unknown).
+    public var accountState: AccountState? {
+        guard !statement.isNull(4) else { return nil }
+        return statement.withBlob(4) { bytes in
+            switch bytes.first {
+            case UInt8(ascii: "a"): return .active
+            case UInt8(ascii: "s"): return .suspended
+            case UInt8(ascii: "c"): return .closed
+            default: return nil
+            }
+        }
+    }
+
+    public var profession: Profession? {
+        statement.withBlob(6) { bytes in
+            // "other", "radiologist", "radiographer": the sixth byte tells the last two apart.
+            guard let first = bytes.first else { return nil }
+            if first == UInt8(ascii: "o") { return .other }
+            guard bytes.count > 5 else { return nil }
+            return bytes[5] == UInt8(ascii: "l") ? .radiologist : .radiographer
+        }
+    }
+
+    /// The country's two ASCII letters packed as `first << 8 | second`; 0 when the user has none.
+    public var countryBits: UInt16 {
+        guard !statement.isNull(7) else { return 0 }
+        return statement.withBlob(7) { bytes in bytes.count == 2 ? UInt16(bytes[0]) << 8 | UInt16(bytes[1]) : 0 }
+    }
+
+    /// Calls `body` with the UTF-8 bytes of the user's name.
+    public func withName<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R { try statement.withBlob(8, body) }
+
+    /// Calls `body` with the UTF-8 bytes of the user's (normalised) email address.
+    public func withEmail<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R { try statement.withBlob(9, body) }
+
+    /// The enrolment and its person as a report row (copies the strings).
+    public var row: EnrolmentReportRow {
+        EnrolmentReportRow(
+            user: user, email: statement.string(9) ?? "", name: statement.string(8) ?? "", profession: statement.string(6) ?? "",
+            country: statement.string(7), source: statement.string(2) ?? "", enrolledAt: enrolledAt, forced: forced,
+            accountState: statement.string(4), withdrawnAt: isWithdrawn ? Instant(millisecondsSinceEpoch: statement.int64(5)) : nil)
+    }
+}
+
+extension Store {
+    /// Visits every enrolment in `scope` once, in no particular order, in one read transaction.
+    /// Call `refreshAuditIndexes()` first so that `opened` is up to date.
+    public func scanEnrolments(_ scope: EnrolmentScope, _ body: (EnrolmentScan) throws -> Void) throws(StoreError) {
+        try read {
+            let statement = try connection.prepare(
+                """
+                SELECT e.user_id, e.enrolled_at, e.source, e.forced, e.account_state, e.withdrawn_at, u.profession, u.country, u.name, u.email,
+                       o.user_id IS NOT NULL
+                FROM enrolments e JOIN users u ON u.id = e.user_id
+                LEFT JOIN lecture_opens o ON o.user_id = e.user_id AND o.package_id = e.package_id
+                WHERE e.package_id = ? AND e.enrolled_at >= ? AND e.enrolled_at < ?
+                """)
+            try statement.bindAll(scope.package.rawValue, scope.from.millisecondsSinceEpoch, scope.until.millisecondsSinceEpoch)
+            let scan = EnrolmentScan(statement: statement)
+            while try statement.step() { try body(scan) }
+        }
+    }
+}
