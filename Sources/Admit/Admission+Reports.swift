@@ -35,7 +35,9 @@ extension Admission {
             return EnrolmentReport(
                 package: package, range: range, total: tally.total, withdrawn: tally.withdrawn, people: Int64(tally.people.count),
                 first: tally.first, last: tally.last, perDay: perDay, byProfession: counts(tally.professions) { $0.rawValue },
-                byCountry: counts(tally.countries) { bits in
+                byCountry: counts(
+                    Dictionary(uniqueKeysWithValues: tally.countries.enumerated().filter { $0.element > 0 }.map { ($0.offset, $0.element) })
+                ) { bits in
                     bits == 0 ? "unknown" : String(decoding: [UInt8(bits >> 8), UInt8(bits & 0xFF)], as: UTF8.self)
                 },
                 bySource: counts(tally.sources) { $0.rawValue },

@@ -16,7 +16,8 @@ struct EnrolmentTally {
     var people = Set<UserID>()
     var professions: [Profession: Int64] = [:]
     var sources: [EnrolmentSource: Int64] = [:]
-    var countries: [UInt16: Int64] = [:]
+    /// Enrolments per country, indexed by `EnrolmentScan.countryBits` (0: no country).
+    var countries = [Int64](repeating: 0, count: 1 << 16)
     /// Enrolments per 15-minute bucket (every zone's offset is a multiple of 15 minutes).
     var buckets: [Int64: Int64] = [:]
     var forced = Listing()
@@ -47,7 +48,7 @@ struct EnrolmentTally {
         if last.map({ at > $0 }) ?? true { last = at }
         if let profession = scan.profession { professions[profession, default: 0] += 1 }
         if let source = scan.source { sources[source, default: 0] += 1 }
-        countries[scan.countryBits, default: 0] += 1
+        countries[Int(scan.countryBits)] += 1
         let ms = at.millisecondsSinceEpoch
         buckets[ms - ((ms % Self.bucket) + Self.bucket) % Self.bucket, default: 0] += 1
         if scan.forced { Self.note(&forced, scan, limit: limit) }
@@ -56,8 +57,8 @@ struct EnrolmentTally {
 
         let user = scan.user
         guard people.insert(user).inserted else { return }
-        let key = scan.withName { EnrolmentTally.nameKeyHash($0) } &+ Int(scan.countryBits) &* 1_000_003
-        if scan.withName({ !$0.isEmpty }) {
+        if let name = scan.withName({ $0.isEmpty ? nil : EnrolmentTally.nameKeyHash($0) }) {
+            let key = name ^ (Int(scan.countryBits) &* 0x1E37_79B9_7F4A_7C15)
             if let other = nameOwners[key] { sameName.append((scan.row, other)) } else { nameOwners[key] = user }
         }
         if scan.withEmail({ EnrolmentTally.hasTag($0) }) { tagged.append(scan.row) }
@@ -91,15 +92,17 @@ struct EnrolmentTally {
         return folded.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
-    /// A hash of `nameKey(name)`, computed without allocating when the name is ASCII.
+    /// A 64-bit FNV-1a hash of `nameKey(name)`, computed without allocating when the name is ASCII.
     static func nameKeyHash(_ name: UnsafeRawBufferPointer) -> Int {
-        guard name.allSatisfy({ $0 < 0x80 }) else {
-            var hasher = Hasher()
-            hasher.combine(nameKey(String(decoding: name, as: UTF8.self)))
-            return hasher.finalize()
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ byte: UInt8) {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
         }
-        // The same bytes `nameKey` gives for ASCII: lowercase, single spaces, trimmed.
-        var hasher = Hasher()
+        guard name.allSatisfy({ $0 < 0x80 }) else {
+            for byte in nameKey(String(decoding: name, as: UTF8.self)).utf8 { mix(byte) }
+            return Int(bitPattern: UInt(hash))
+        }
+        // The bytes `nameKey` gives for ASCII: lowercase, single spaces, trimmed.
         var pendingSpace = false
         var started = false
         for var byte in name {
@@ -107,12 +110,12 @@ struct EnrolmentTally {
                 pendingSpace = started
                 continue
             }
-            if pendingSpace { hasher.combine(UInt8(0x20)) }
+            if pendingSpace { mix(0x20) }
             pendingSpace = false
             started = true
             if (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) { byte += 32 }
-            hasher.combine(byte)
+            mix(byte)
         }
-        return hasher.finalize()
+        return Int(bitPattern: UInt(hash))
     }
 }
