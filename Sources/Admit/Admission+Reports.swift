@@ -28,19 +28,18 @@ extension Admission {
                     return EnrolmentReport.Row(user: row.user, email: row.email, name: row.name, country: row.country, at: row.enrolledAt, detail: detail)
                 })
             }
-            func counts<Key>(_ totals: [Key: Int64], _ name: (Key) -> String) -> [(key: String, count: Int64)] {
-                totals.map { (key: name($0.key), count: $0.value) }.sorted { ($0.count, $1.key) > ($1.count, $0.key) }
+            /// Non-zero counts by name, largest first.
+            func counts(_ totals: [Int64], _ name: (Int) -> String) -> [(key: String, count: Int64)] {
+                totals.indices.filter { totals[$0] > 0 }.map { (key: name($0), count: totals[$0]) }.sorted { ($0.count, $1.key) > ($1.count, $0.key) }
             }
-            let perDay = Admission.days(tally.buckets.sorted { $0.key < $1.key }.map { (Instant(millisecondsSinceEpoch: $0.key), $0.value) }, in: package.zone)
+            let perDay = Admission.days(tally.buckets.pairs.sorted { $0.key < $1.key }.map { (Instant(millisecondsSinceEpoch: $0.key), $0.value) }, in: package.zone)
             return EnrolmentReport(
-                package: package, range: range, total: tally.total, withdrawn: tally.withdrawn, people: Int64(tally.people.count),
-                first: tally.first, last: tally.last, perDay: perDay, byProfession: counts(tally.professions) { $0.rawValue },
-                byCountry: counts(
-                    Dictionary(uniqueKeysWithValues: tally.countries.enumerated().filter { $0.element > 0 }.map { ($0.offset, $0.element) })
-                ) { bits in
+                package: package, range: range, total: tally.total, withdrawn: tally.withdrawn, people: tally.people,
+                first: tally.first, last: tally.last, perDay: perDay, byProfession: counts(tally.professions) { Profession.allCases[$0].rawValue },
+                byCountry: counts(tally.countries) { bits in
                     bits == 0 ? "unknown" : String(decoding: [UInt8(bits >> 8), UInt8(bits & 0xFF)], as: UTF8.self)
                 },
-                bySource: counts(tally.sources) { $0.rawValue },
+                bySource: counts(tally.sources) { EnrolmentSource.allCases[$0].rawValue },
                 anomalies: [
                     listing(.forced, tally.forced),
                     listing(.inactiveAccount, tally.inactive),
@@ -66,7 +65,9 @@ extension Admission {
         }
         for row in tally.tagged {
             let plain = EnrolmentTally.untagged(row.email)
-            if let address = try? EmailAddress(plain), let other = try store.user(email: address), tally.people.contains(other.id) {
+            if let address = try? EmailAddress(plain), let other = try store.user(email: address),
+                try store.enrolments(of: other.id).contains(where: { $0.package == package })
+            {
                 add(row, "address \(row.email) is \(other.email) with a tag; same as user \(other.id)")
             }
         }

@@ -13,18 +13,21 @@ struct EnrolmentTally {
     var withdrawn: Int64 = 0
     var first: Instant?
     var last: Instant?
-    var people = Set<UserID>()
-    var professions: [Profession: Int64] = [:]
-    var sources: [EnrolmentSource: Int64] = [:]
+    /// Distinct people: the scan comes in user order, so a new user is a change of user.
+    var people: Int64 = 0
+    private var previousUser: UserID?
+    /// Enrolments per profession and per source, by position in `allCases`.
+    var professions = [Int64](repeating: 0, count: Profession.allCases.count)
+    var sources = [Int64](repeating: 0, count: EnrolmentSource.allCases.count)
     /// Enrolments per country, indexed by `EnrolmentScan.countryBits` (0: no country).
     var countries = [Int64](repeating: 0, count: 1 << 16)
-    /// Enrolments per 15-minute bucket (every zone's offset is a multiple of 15 minutes).
-    var buckets: [Int64: Int64] = [:]
+    /// Enrolments per 15-minute bucket start (every zone's offset is a multiple of 15 minutes).
+    var buckets = IntTable()
     var forced = Listing()
     var inactive = Listing()
     var neverOpened = Listing()
     /// The first user seen with each name key (a hash of the normalised name and the country).
-    private var nameOwners: [Int: UserID] = [:]
+    private var nameOwners = IntTable(capacity: 1 << 16)
     /// Enrolments whose name key was seen before, with the user who had it first.
     var sameName: [(row: EnrolmentReportRow, other: UserID)] = []
     /// Enrolments whose address has a `+tag`.
@@ -46,20 +49,22 @@ struct EnrolmentTally {
         if scan.isWithdrawn { withdrawn += 1 }
         if first.map({ at < $0 }) ?? true { first = at }
         if last.map({ at > $0 }) ?? true { last = at }
-        if let profession = scan.profession { professions[profession, default: 0] += 1 }
-        if let source = scan.source { sources[source, default: 0] += 1 }
+        if let profession = scan.profession, let index = Profession.allCases.firstIndex(of: profession) { professions[index] += 1 }
+        if let source = scan.source, let index = EnrolmentSource.allCases.firstIndex(of: source) { sources[index] += 1 }
         countries[Int(scan.countryBits)] += 1
         let ms = at.millisecondsSinceEpoch
-        buckets[ms - ((ms % Self.bucket) + Self.bucket) % Self.bucket, default: 0] += 1
+        buckets.add(1, to: ms - ((ms % Self.bucket) + Self.bucket) % Self.bucket)
         if scan.forced { Self.note(&forced, scan, limit: limit) }
         if let state = scan.accountState, state != .active { Self.note(&inactive, scan, limit: limit) }
         if !scan.opened { Self.note(&neverOpened, scan, limit: limit) }
 
         let user = scan.user
-        guard people.insert(user).inserted else { return }
+        guard user != previousUser else { return }
+        previousUser = user
+        people += 1
         if let name = scan.withName({ $0.isEmpty ? nil : EnrolmentTally.nameKeyHash($0) }) {
-            let key = name ^ (Int(scan.countryBits) &* 0x1E37_79B9_7F4A_7C15)
-            if let other = nameOwners[key] { sameName.append((scan.row, other)) } else { nameOwners[key] = user }
+            let key = Int64(name ^ (Int(scan.countryBits) &* 0x1E37_79B9_7F4A_7C15))
+            if let other = nameOwners.insertIfAbsent(key, user.rawValue) { sameName.append((scan.row, UserID(other))) }
         }
         if scan.withEmail({ EnrolmentTally.hasTag($0) }) { tagged.append(scan.row) }
     }
