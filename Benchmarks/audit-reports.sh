@@ -38,14 +38,18 @@ SELECT id, 'idor-2020', 1604790000000 + (id * 1117) % (13 * 86400000),
 FROM users WHERE email LIKE 'user%@example.org';
 COMMIT;
 BEGIN;
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $DECISIONS)
+-- Decisions by 90% of the users, mostly after their enrolment (as real openings are); one in a
+-- hundred a day before it, so that "opened without an enrolment" has rows to find.
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $DECISIONS),
+d(i, u) AS (SELECT i, 5 + (i * 7919) % ($USERS * 9 / 10) FROM n)
 INSERT INTO audit_log(seq, recorded_at, actor, kind, user_id, package_id, lecture_id, at, effect, policy_hash, batch_id, detail, prev_hash, hash)
-SELECT (SELECT seq FROM audit_head) + i, 1605000000000 + i, 'bench', 'decision', 5 + (i * 7919) % ($USERS * 9 / 10),
-       'idor-2020', 'idor-2020-' || printf('%02d', 1 + i % 39), 1604800000000 + (i * 104729) % (12 * 86400000),
-       CASE WHEN i % 10 = 0 THEN 'deny' ELSE 'allow' END, 'sha256:bench', NULL,
+SELECT (SELECT seq FROM audit_head) + i, 1605000000000 + i, 'bench', 'decision', u,
+       'idor-2020', 'idor-2020-' || printf('%02d', 1 + i % 39),
+       1604790000000 + (u * 1117) % (13 * 86400000) + CASE WHEN i % 100 = 0 THEN -86400000 ELSE i % 86400000 END,
+       CASE WHEN i % 10 = 0 THEN 'deny' ELSE 'allow' END, (SELECT hash FROM policy_versions LIMIT 1), NULL,
        '{"action":"open","reasons":[{"code":"permitted","rule":"free-access","message":"permit ''free-access'' applies"}]}',
        '0000000000000000000000000000000000000000000000000000000000000000', '0000000000000000000000000000000000000000000000000000000000000000'
-FROM n;
+FROM d;
 UPDATE audit_head SET seq = (SELECT max(seq) FROM audit_log);
 COMMIT;
 SQL
