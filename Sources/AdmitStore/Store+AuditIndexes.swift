@@ -12,6 +12,11 @@ extension Store {
         let head = try auditCount()
         let start = try run { try connection.queryFirst("SELECT last_seq FROM audit_index_state WHERE id = 1") { $0.int64(0) } ?? 0 }
         guard start < head else { return 0 }
+        // The side tables are written in user and lecture order, not log order: a large page cache
+        // keeps that from turning into one disk read per row.
+        let cache = try run { try connection.queryFirst("PRAGMA cache_size") { $0.int64(0) } ?? -2000 }
+        try run { try connection.execute("PRAGMA cache_size = -262144") }
+        defer { try? connection.execute("PRAGMA cache_size = \(cache)") }
         var done = start
         while done < head {
             let upper = Swift.min(done + chunk, head)
