@@ -44,6 +44,12 @@ public struct CountryCode: Sendable, Hashable, Comparable, Codable, CustomString
 extension String {
     /// The string without leading and trailing Unicode white space and newlines.
     public func trimmingWhitespace() -> String {
+        // Fast path: nothing to trim when both ends are ASCII and not white space.
+        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80, !ASCII.isWhitespace(first),
+            !ASCII.isWhitespace(last)
+        {
+            return self
+        }
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
             let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
