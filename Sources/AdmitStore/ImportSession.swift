@@ -11,9 +11,10 @@ import SQLite
 ///
 /// Each address may be applied once per import. A user the session created is recognised by
 /// its id (the session keeps the ranges of ids it created, which are consecutive within a
-/// transaction because nothing else writes meanwhile); an existing user it found is claimed in
-/// a temporary table of this connection with the row's line, on disk rather than in memory, so
-/// memory stays flat whatever the number of rows. Fresh imports thus never touch that table.
+/// transaction because nothing else writes meanwhile); an existing user it found is claimed by
+/// id, with the row's line, in a temporary table of this connection, on disk rather than in
+/// memory, so memory stays flat whatever the number of rows. Fresh imports never touch that
+/// table, and a re-run of a file claims ids in nearly ascending order, which is cheap.
 ///
 /// Use one session at a time per store, and no other write on the store while a session's
 /// transaction is open.
@@ -30,12 +31,16 @@ public final class ImportSession {
     private let selectClaim: Statement
     private let insertAudit: Statement
     private let deleteClaim: Statement
+    private var scratch: [UInt8] = []
     private var seq: Int64 = 0
     private var previousHash = AuditChain.genesis
     private var isOpen = false
     /// The ids of the users this session created, as ranges; `committedRanges` of them are committed.
     private var createdRanges: [ClosedRange<Int64>] = []
     private var committedRanges = 0
+    /// Whether the last complete row named an existing user: then the next one is looked up
+    /// before an insert is tried (a re-run finds every user; a fresh import finds none).
+    private var expectExisting = false
 
     /// SQLite's page cache for the import, in KiB (negative, as `PRAGMA cache_size` takes it):
     /// large enough for the email index of about a million users, small enough for memory to stay
@@ -52,16 +57,19 @@ public final class ImportSession {
         connection = store.connection
         try connection.execute(
             """
-            CREATE TEMP TABLE IF NOT EXISTS import_claims(email TEXT PRIMARY KEY NOT NULL, line INTEGER NOT NULL) WITHOUT ROWID;
+            CREATE TEMP TABLE IF NOT EXISTS import_claims(user_id INTEGER PRIMARY KEY, line INTEGER NOT NULL);
             DELETE FROM temp.import_claims;
             PRAGMA main.cache_size = \(Self.mainCacheKiB);
             PRAGMA temp.cache_size = \(Self.claimsCacheKiB);
             PRAGMA wal_autocheckpoint = \(Self.checkpointPages);
             """)
+        // OR IGNORE rather than ON CONFLICT DO NOTHING: the values are validated before they are
+        // bound, so only a taken address or external id can stop the row, and a statement that
+        // cannot abort needs no statement journal (a third of the cost of the insert).
         insertUser = try connection.prepare(
             """
-            INSERT INTO users(email, name, profession, country, account, subscription, registered_at, external_id, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+            INSERT OR IGNORE INTO users(email, name, profession, country, account, subscription, registered_at, external_id, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         selectUser = try connection.prepare("SELECT \(Store.userColumns) FROM users WHERE email = ?")
         updateUser = try connection.prepare(
@@ -71,9 +79,9 @@ public final class ImportSession {
             WHERE id = ?
             """)
         selectExternalID = try connection.prepare("SELECT email FROM users WHERE external_id = ?")
-        insertClaim = try connection.prepare("INSERT INTO temp.import_claims(email, line) VALUES (?, ?) ON CONFLICT DO NOTHING")
-        selectClaim = try connection.prepare("SELECT line FROM temp.import_claims WHERE email = ?")
-        deleteClaim = try connection.prepare("DELETE FROM temp.import_claims WHERE email = ?")
+        insertClaim = try connection.prepare("INSERT OR IGNORE INTO temp.import_claims(user_id, line) VALUES (?, ?)")
+        selectClaim = try connection.prepare("SELECT line FROM temp.import_claims WHERE user_id = ?")
+        deleteClaim = try connection.prepare("DELETE FROM temp.import_claims WHERE user_id = ?")
         insertAudit = try connection.prepare("INSERT INTO audit_log(\(Store.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
     }
 
@@ -131,22 +139,31 @@ public final class ImportSession {
     public func upsert(_ patch: UserPatch, line: Int, registeredAt: Instant, at now: Instant) throws(StoreError) -> UserUpsert {
         try store.run {
             let complete = patch.isCompleteForNewUser
-            if complete, let created = try insert(patch, registeredAt: registeredAt, at: now) {
-                noteCreated(created.id.rawValue)
-                return .created(created)
+            var found: User?
+            if complete, expectExisting { found = try user(patch.email) }
+            if complete, found == nil {
+                if let created = try insert(patch, registeredAt: registeredAt, at: now) {
+                    noteCreated(created.id.rawValue)
+                    expectExisting = false
+                    return .created(created)
+                }
+                expectExisting = true
             }
-            guard let existing = try user(patch.email) else {
+            guard let existing = try found ?? user(patch.email) else {
                 if !complete { return .incomplete(missing: patch.missingForNewUser) }
-                return .externalIDTaken(by: try owner(ofExternalID: patch.externalID))
+                guard let owner = try owner(ofExternalID: patch.externalID) else {
+                    throw StoreError(kind: .other, path: store.path, message: "the users table refused the row for \(patch.email)")
+                }
+                return .externalIDTaken(by: owner)
             }
             if createdRanges.contains(where: { $0.contains(existing.id.rawValue) }) { return .duplicate(firstLine: nil) }
-            if let first = try claim(patch.email, line: line) { return .duplicate(firstLine: first) }
+            if let first = try claim(existing.id, line: line) { return .duplicate(firstLine: first) }
             let changed = patch.applied(to: existing)
             if changed == existing { return .unchanged(existing) }
             do {
                 try update(changed, at: now)
             } catch let error as SQLiteError where error.isUniqueConstraint {
-                try unclaim(patch.email)
+                try unclaim(existing.id)
                 return .externalIDTaken(by: try owner(ofExternalID: patch.externalID))
             }
             return .updated(before: existing, after: changed)
@@ -161,19 +178,19 @@ public final class ImportSession {
         }
     }
 
-    /// Claims `email` for the row on `line`: nil when this session had not claimed it, else the first line.
-    private func claim(_ email: EmailAddress, line: Int) throws -> Int? {
-        try insertClaim.bind(email.normalized, at: 1)
+    /// Claims the user for the row on `line`: nil when this session had not claimed it, else the first line.
+    private func claim(_ user: UserID, line: Int) throws -> Int? {
+        try insertClaim.bind(user.rawValue, at: 1)
         try insertClaim.bind(Int64(line), at: 2)
         _ = try insertClaim.step()
         if connection.changes == 1 { return nil }
-        try selectClaim.bind(email.normalized, at: 1)
+        try selectClaim.bind(user.rawValue, at: 1)
         defer { selectClaim.reset() }
         return try selectClaim.step() ? Int(selectClaim.int64(0)) : nil
     }
 
-    private func unclaim(_ email: EmailAddress) throws {
-        try deleteClaim.bind(email.normalized, at: 1)
+    private func unclaim(_ user: UserID) throws {
+        try deleteClaim.bind(user.rawValue, at: 1)
         _ = try deleteClaim.step()
     }
 
@@ -186,11 +203,11 @@ public final class ImportSession {
         try insertUser.bind(patch.email.normalized, at: 1)
         try insertUser.bind(name, at: 2)
         try insertUser.bind(profession.rawValue, at: 3)
-        try insertUser.bind(patch.country?.rawValue, at: 4)
+        try bind(patch.country?.rawValue, to: insertUser, at: 4)
         try insertUser.bind(account.rawValue, at: 5)
         try insertUser.bind(subscription.rawValue, at: 6)
         try insertUser.bind(registeredAt.millisecondsSinceEpoch, at: 7)
-        try insertUser.bind(patch.externalID, at: 8)
+        try bind(patch.externalID, to: insertUser, at: 8)
         try insertUser.bind(now.millisecondsSinceEpoch, at: 9)
         _ = try insertUser.step()
         guard connection.changes == 1 else { return nil }
@@ -208,11 +225,11 @@ public final class ImportSession {
     private func update(_ user: User, at now: Instant) throws {
         try updateUser.bind(user.name, at: 1)
         try updateUser.bind(user.profession.rawValue, at: 2)
-        try updateUser.bind(user.country?.rawValue, at: 3)
+        try bind(user.country?.rawValue, to: updateUser, at: 3)
         try updateUser.bind(user.account.rawValue, at: 4)
         try updateUser.bind(user.subscription.rawValue, at: 5)
         try updateUser.bind(user.registeredAt.millisecondsSinceEpoch, at: 6)
-        try updateUser.bind(user.externalID, at: 7)
+        try bind(user.externalID, to: updateUser, at: 7)
         try updateUser.bind(now.millisecondsSinceEpoch, at: 8)
         try updateUser.bind(user.id.rawValue, at: 9)
         _ = try updateUser.step()
@@ -244,26 +261,36 @@ public final class ImportSession {
         var record = record
         record.batch = batch
         let next = seq + 1
-        let hash = AuditChain.hash(seq: next, record: record, previous: previousHash)
+        let hash = AuditChain.hash(seq: next, record: record, previous: previousHash, scratch: &scratch)
         try store.run {
-            try insertAudit.bind(next, at: 1)
-            try insertAudit.bind(record.recordedAt.millisecondsSinceEpoch, at: 2)
-            try insertAudit.bind(record.actor, at: 3)
-            try insertAudit.bind(record.kind.rawValue, at: 4)
-            try insertAudit.bind(record.user?.rawValue, at: 5)
-            try insertAudit.bind(record.package?.rawValue, at: 6)
-            try insertAudit.bind(record.lecture?.rawValue, at: 7)
-            try insertAudit.bind(record.at?.millisecondsSinceEpoch, at: 8)
-            try insertAudit.bind(record.effect?.rawValue, at: 9)
-            try insertAudit.bind(record.policyHash, at: 10)
-            try insertAudit.bind(record.batch, at: 11)
-            try insertAudit.bind(record.detail, at: 12)
-            try insertAudit.bind(previousHash, at: 13)
-            try insertAudit.bind(hash, at: 14)
-            _ = try insertAudit.step()
+            let insert = insertAudit
+            try insert.bind(next, at: 1)
+            try insert.bind(record.recordedAt.millisecondsSinceEpoch, at: 2)
+            try insert.bind(record.actor, at: 3)
+            try insert.bind(record.kind.rawValue, at: 4)
+            try bind(record.user?.rawValue, to: insert, at: 5)
+            try bind(record.package?.rawValue, to: insert, at: 6)
+            try bind(record.lecture?.rawValue, to: insert, at: 7)
+            try bind(record.at?.millisecondsSinceEpoch, to: insert, at: 8)
+            try bind(record.effect?.rawValue, to: insert, at: 9)
+            try bind(record.policyHash, to: insert, at: 10)
+            try bind(record.batch, to: insert, at: 11)
+            try insert.bind(record.detail, at: 12)
+            try insert.bind(previousHash, at: 13)
+            try insert.bind(hash, at: 14)
+            _ = try insert.step()
         }
         seq = next
         previousHash = hash
         return next
+    }
+
+    // Binding without the generic `Optional<Bindable>` path, which is not specialised across modules.
+    private func bind(_ value: String?, to statement: Statement, at index: Int32) throws {
+        if let value { try statement.bind(value, at: index) } else { try statement.bindNull(at: index) }
+    }
+
+    private func bind(_ value: Int64?, to statement: Statement, at index: Int32) throws {
+        if let value { try statement.bind(value, at: index) } else { try statement.bindNull(at: index) }
     }
 }
