@@ -70,15 +70,16 @@ extension Admission {
     ///
     /// `name` names the request in the import batch; the batch's SHA-256 is taken over the rows
     /// as canonical JSON Lines (each row's given columns, in column order). `observe` is called
-    /// once per row with its outcome (and once more for a refused enrolment's row, see
-    /// `RegistrationRowResult`), in order.
+    /// once per row, in order, with its outcome (a refused enrolment comes as the row's `reject`
+    /// with `enrolment` `.refused`).
     public func register(
         rows: some Sequence<RegistrationRow>, name: String = "request", options: RegistrationOptions = .init(),
         observe: ((RegistrationRowResult) -> Void)? = nil
     ) throws(AdmitError) -> RegistrationSummary {
         let digest = RowsDigest()
         var source = RowsRegistrationSource(rows: rows.makeIterator(), digest: digest)
-        let run = try RegistrationRun(admission: self, source: name, format: nil, options: options, rejects: nil, progress: nil, observe: observe)
+        let run = try RegistrationRun(
+            admission: self, source: name, format: nil, options: options, rejects: nil, progress: nil, observe: observe)
         return try run.run(&source, sha256: nil, digest: digest.finish, bytes: { digest.count }, totalBytes: nil)
     }
 }

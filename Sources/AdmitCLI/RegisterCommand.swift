@@ -22,7 +22,8 @@ struct RegisterCommand: ParsableCommand {
     @Option(name: .long, help: "csv or jsonl (default: from the file name's ending; csv for standard input).")
     var format: RegistrationFormat?
 
-    @Option(name: .long, help: ArgumentHelp("Write the rejected rows here, with an error column, to fix and import again.", valueName: "file"))
+    @Option(
+        name: .long, help: ArgumentHelp("Write the rejected rows here, with an error column, to fix and import again.", valueName: "file"))
     var rejects: String?
 
     @Flag(name: .long, help: "Apply nothing if any row is rejected (one transaction for the whole file).")

@@ -85,7 +85,8 @@ enum TextReport {
         ]
         let width = counts.map { grouped($0.1).count }.max() ?? 1
         for (name, count) in counts {
-            lines.append("  " + name.padding(toLength: 10, withPad: " ", startingAt: 0) + String(repeating: " ", count: width - grouped(count).count) + grouped(count))
+            let number = grouped(count)
+            lines.append("  " + name.padding(toLength: 10, withPad: " ", startingAt: 0) + String(repeating: " ", count: width - number.count) + number)
         }
         for rejectClass in summary.rejectsByClass.keys.sorted() where rejectClass != .enrolmentRefused {
             lines.append("    \(rejectClass.rawValue): \(grouped(summary.rejectsByClass[rejectClass] ?? 0))")
@@ -98,7 +99,8 @@ enum TextReport {
         }
         if !summary.firstRejects.isEmpty {
             let total = summary.rejectsByClass.values.reduce(0, +)
-            lines.append(total > summary.firstRejects.count ? "first \(summary.firstRejects.count) of \(grouped(total)) rejects:" : "rejects:")
+            let kept = summary.firstRejects.count
+            lines.append(total > kept ? "first \(kept) of \(grouped(total)) rejects:" : "rejects:")
             lines += summary.firstRejects.map { "  " + $0.diagnostic(path: summary.source) }
         }
         if let file = summary.rejectsFile { lines.append("rejected rows written to \(file)") }

@@ -82,14 +82,16 @@ public final class ImportSession {
         insertClaim = try connection.prepare("INSERT OR IGNORE INTO temp.import_claims(user_id, line) VALUES (?, ?)")
         selectClaim = try connection.prepare("SELECT line FROM temp.import_claims WHERE user_id = ?")
         deleteClaim = try connection.prepare("DELETE FROM temp.import_claims WHERE user_id = ?")
-        insertAudit = try connection.prepare("INSERT INTO audit_log(\(Store.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        insertAudit = try connection.prepare(
+            "INSERT INTO audit_log(\(Store.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
     }
 
     /// Empties the claims and gives the connection its usual cache back; the session cannot be used afterwards.
     public func close() {
         if isOpen { rollback() }
         try? connection.execute(
-            "DELETE FROM temp.import_claims; PRAGMA main.cache_size = -2000; PRAGMA temp.cache_size = -2000; PRAGMA wal_autocheckpoint = 1000;")
+            "DELETE FROM temp.import_claims; PRAGMA main.cache_size = -2000; PRAGMA temp.cache_size = -2000; PRAGMA wal_autocheckpoint = 1000;"
+        )
     }
 
     // MARK: Transactions

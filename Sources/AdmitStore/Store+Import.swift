@@ -33,7 +33,9 @@ extension Store {
 
     /// Every import batch, oldest first.
     public func importBatches() throws(StoreError) -> [ImportBatch] {
-        try run { try connection.query("SELECT \(Store.importBatchColumns) FROM import_batches ORDER BY id", row: Store.importBatch(from:)) }
+        try run {
+            try connection.query("SELECT \(Store.importBatchColumns) FROM import_batches ORDER BY id", row: Store.importBatch(from:))
+        }
     }
 
     /// Starts the writes of a bulk import: see `ImportSession`. `batch` is nil for a dry run.

@@ -31,7 +31,8 @@ struct ASCIIFastPathTests {
     func shape(texts: [String]) {
         for text in texts {
             let normal = EmailAddress.unicodeNormalized(text)
-            #expect(EmailAddress.asciiShapeProblem(normal)?.problem == EmailAddress.unicodeShapeProblem(normal), "\(normal.debugDescription)")
+            #expect(
+                EmailAddress.asciiShapeProblem(normal)?.problem == EmailAddress.unicodeShapeProblem(normal), "\(normal.debugDescription)")
         }
     }
 
@@ -47,7 +48,9 @@ struct ASCIIFastPathTests {
     func trimming(texts: [String]) {
         for text in texts {
             var scalars = String.UnicodeScalarView()
-            scalars.append(contentsOf: text.unicodeScalars.drop { $0.properties.isWhitespace }.reversed().drop { $0.properties.isWhitespace }.reversed())
+            scalars.append(
+                contentsOf: text.unicodeScalars.drop { $0.properties.isWhitespace }.reversed().drop { $0.properties.isWhitespace }
+                    .reversed())
             let general = String(scalars)
             #expect(text.trimmingWhitespace() == general, "\(text.debugDescription)")
         }

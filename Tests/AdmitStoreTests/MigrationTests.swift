@@ -50,7 +50,8 @@ struct MigrationTests {
             #expect(throws: SQLiteError.self, "\(sql)") { try store.connection.execute(sql) }
         }
         try store.connection.execute(
-            "INSERT INTO users(email, name, profession, account, registered_at, updated_at) VALUES ('c@x.org', 'C', 'other', 'closed', 1, 1)")
+            "INSERT INTO users(email, name, profession, account, registered_at, updated_at) VALUES ('c@x.org', 'C', 'other', 'closed', 1, 1)"
+        )
         // A second connection that opened before sees the new definitions too.
         #expect(try Store(path: path).version() == 2)
     }

@@ -42,7 +42,9 @@ struct RegistrationCSVTests {
     @Test("CRLF, LF and lone CR line ends mixed in one file, with and without a final line end", arguments: ["", "\n", "\r\n", "\r"])
     func mixedLineEndings(final: String) throws {
         let fixture = try RegistrationFixture()
-        let csv = Self.header + "\r\na@example.org,A,other,AT\nb@example.org,B,other,AT\rc@example.org,C,other,AT\r\nd@example.org,D,other,XX" + final
+        let csv =
+            Self.header + "\r\na@example.org,A,other,AT\nb@example.org,B,other,AT\rc@example.org,C,other,AT\r\nd@example.org,D,other,XX"
+            + final
         let summary = try fixture.register(csv)
         #expect(summary.rows == 4)
         #expect(summary.created == 3)
@@ -110,7 +112,7 @@ struct RegistrationCSVTests {
         "Unknown, repeated, unnamed and missing columns are all reported before anything is written",
         arguments: [
             ("emal,name", ["1:1: error: unknown column 'emal'; did you mean 'email'?", "error: the header has no 'email' column"]),
-            ("email,Email", ["1:2: error: column 'email' appears twice (columns 1 and 2)"]),
+            ("email,Email", ["users.csv:1:2: column 'email' appears twice (columns 1 and 2)"]),
             ("email,,name,shoe size", ["1:2: error: column 2 has no name", "1:4: error: unknown column 'shoe size'"]),
         ])
     func badHeaders(header: String, expected: [String]) throws {

@@ -7,7 +7,8 @@ import Testing
 /// `--atomic`, `--dry-run`, `--rejects` and `--package`.
 @Suite("Registration: modes, rejects file and enrolment")
 struct RegistrationModeTests {
-    static let csv = "email,name,profession,country\nnew1@example.org,One,other,AT\nada@example.org,Ada Changed,,\nbroken@example.org,Broken,other,QQ\nnew2@example.org,Two,other,DE\n"
+    static let csv =
+        "email,name,profession,country\nnew1@example.org,One,other,AT\nada@example.org,Ada Changed,,\nbroken@example.org,Broken,other,QQ\nnew2@example.org,Two,other,DE\n"
 
     @Test("--atomic with one bad row writes no user, no enrolment and no change row")
     func atomicWithABadRow() throws {
@@ -28,7 +29,8 @@ struct RegistrationModeTests {
     @Test("--atomic without rejects applies everything in one transaction")
     func atomicWithoutRejects() throws {
         let fixture = try RegistrationFixture()
-        let summary = try fixture.register("email,name,profession\na@example.org,A,other\nb@example.org,B,other\n", options: RegistrationOptions(atomic: true))
+        let summary = try fixture.register(
+            "email,name,profession\na@example.org,A,other\nb@example.org,B,other\n", options: RegistrationOptions(atomic: true))
         #expect(summary.committed)
         #expect(summary.created == 2)
         #expect(try fixture.user("b@example.org") != nil)
@@ -57,15 +59,20 @@ struct RegistrationModeTests {
     func rejectsFileRoundTrip() throws {
         let fixture = try RegistrationFixture()
         let rejects = fixture.directory.file("rejects.csv")
-        let csv = "email,name,profession,country\nok@example.org,Ok,other,AT\nfix@example.org,\"Fix, Me\",other,QQ\nragged@example.org,Ragged\n"
+        let csv =
+            "email,name,profession,country\nok@example.org,Ok,other,AT\nfix@example.org,\"Fix, Me\",other,QQ\nragged@example.org,Ragged\n"
         let first = try fixture.register(csv, rejects: rejects)
         #expect(first.rejected == 2)
         let text = try fixture.directory.read("rejects.csv")
         let lines = text.components(separatedBy: "\r\n")
         #expect(lines[0] == "error,email,name,profession,country")
-        #expect(lines[1].hasPrefix("line 3: country: 'QQ' is not an assigned ISO 3166-1 alpha-2 country code [invalid-value],fix@example.org,\"Fix, Me\",other,QQ"))
+        #expect(
+            lines[1].hasPrefix(
+                "line 3: country: 'QQ' is not an assigned ISO 3166-1 alpha-2 country code [invalid-value],fix@example.org,\"Fix, Me\",other,QQ"
+            ))
         #expect(lines[2] == "\"line 4: the row has 2 fields, the header 4 [ragged-row]\",ragged@example.org,Ragged")
-        let fixed = text.replacingOccurrences(of: ",other,QQ", with: ",other,PT").replacingOccurrences(of: "Ragged\r\n", with: "Ragged,other,\r\n")
+        let fixed = text.replacingOccurrences(of: ",other,QQ", with: ",other,PT").replacingOccurrences(
+            of: "Ragged\r\n", with: "Ragged,other,\r\n")
         try fixture.directory.write("fixed.csv", fixed)
         let admission = try fixture.admission()
         let second = try admission.register(file: fixture.directory.file("fixed.csv"), rejectsFile: fixture.directory.file("rejects2.csv"))
@@ -79,7 +86,8 @@ struct RegistrationModeTests {
     @Test("--package enrols every registered user the policy permits, refuses the rest, and --force records what it overrode")
     func enrolment() throws {
         let fixture = try RegistrationFixture()
-        let csv = "email,name,profession,account\nada@example.org,,,\nnew@example.org,New,other,\nsuspended@example.org,Sus,other,suspended\n"
+        let csv =
+            "email,name,profession,account\nada@example.org,,,\nnew@example.org,New,other,\nsuspended@example.org,Sus,other,suspended\n"
         let inside = try fixture.register(csv, options: RegistrationOptions(package: "idor-2020", at: RegistrationFixture.insideWindow))
         #expect(inside.enrolments?.enrolled == 1)
         #expect(inside.enrolments?.alreadyEnrolled == 1)
@@ -89,7 +97,8 @@ struct RegistrationModeTests {
         #expect(inside.rejectLines == ["4 enrolment-refused"])
         #expect(try fixture.user("suspended@example.org")?.account == .suspended)
 
-        let forced = try fixture.register(csv, options: RegistrationOptions(package: "idor-2020", at: RegistrationFixture.afterWindow, force: true))
+        let forced = try fixture.register(
+            csv, options: RegistrationOptions(package: "idor-2020", at: RegistrationFixture.afterWindow, force: true))
         #expect(forced.enrolments?.enrolled == 1)
         #expect(forced.enrolments?.forced == 1)
         #expect(forced.enrolments?.alreadyEnrolled == 2)
@@ -97,7 +106,8 @@ struct RegistrationModeTests {
         let rows = try RegistrationFixture.enrolmentRows(fixture.connection())
         #expect(rows == ["ada@example.org|idor-2020|self|0", "new@example.org|idor-2020|bulk|0", "suspended@example.org|idor-2020|bulk|1"])
         let detail = try fixture.connection().queryFirst(
-            "SELECT detail FROM audit_log WHERE kind = 'enrolment.added' AND batch_id = ?", forced.batch ?? 0) { $0.string(0) }
+            "SELECT detail FROM audit_log WHERE kind = 'enrolment.added' AND batch_id = ?", forced.batch ?? 0
+        ) { $0.string(0) }
         #expect(detail??.contains("\"overrode\"") == true)
         #expect(detail??.contains("\"forced\":true") == true)
     }

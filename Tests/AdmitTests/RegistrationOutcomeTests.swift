@@ -12,7 +12,8 @@ struct RegistrationOutcomeTests {
         let fixture = try RegistrationFixture()
         let nfc = "zo\u{00EB}@example.org"
         let nfd = "ZO\u{0045}\u{0308}@Example.ORG"
-        let csv = "email,name,profession\n\(nfc),First,other\n\(nfd),Second,radiologist\n  Ada@EXAMPLE.org ,Ada Again,other\nADA@example.org,Ada Thrice,other\n"
+        let csv =
+            "email,name,profession\n\(nfc),First,other\n\(nfd),Second,radiologist\n  Ada@EXAMPLE.org ,Ada Again,other\nADA@example.org,Ada Thrice,other\n"
         let summary = try fixture.register(csv)
         #expect(summary.created == 1)
         #expect(summary.updated == 1)
@@ -28,7 +29,8 @@ struct RegistrationOutcomeTests {
     @Test("The same file twice: the second run finds everything unchanged and writes no change")
     func idempotent() throws {
         let fixture = try RegistrationFixture()
-        let csv = "email,name,profession,country,account,subscription\nada@example.org,Ada L,radiologist,AT,active,premium\nben@example.org,Ben,other,DE,,\nbad,Bad,other,AT,,\n"
+        let csv =
+            "email,name,profession,country,account,subscription\nada@example.org,Ada L,radiologist,AT,active,premium\nben@example.org,Ben,other,DE,,\nbad,Bad,other,AT,,\n"
         let first = try fixture.register(csv)
         #expect((first.created, first.updated, first.unchanged, first.rejected) == (1, 1, 0, 1))
         let state = try fixture.userRows()
@@ -62,7 +64,8 @@ struct RegistrationOutcomeTests {
     func normalisation() throws {
         let fixture = try RegistrationFixture()
         let summary = try fixture.register(
-            "Email , NAME ,profession,country,account,subscription,external_id\n  New@Example.ORG\t, Nina ,RADIOLOGIST, at ,,Premium, X-7 \n")
+            "Email , NAME ,profession,country,account,subscription,external_id\n  New@Example.ORG\t, Nina ,RADIOLOGIST, at ,,Premium, X-7 \n"
+        )
         #expect(summary.created == 1)
         let user = try #require(try fixture.user("new@example.org"))
         #expect(user.name == "Nina")
@@ -99,7 +102,8 @@ struct RegistrationOutcomeTests {
     func registeredAt() throws {
         let fixture = try RegistrationFixture()
         let summary = try fixture.register(
-            "email,name,profession,registered_at\na@example.org,A,other,2019-05-01T08:00:00+02:00\nb@example.org,B,other,2019-05-01T08:00:00\n")
+            "email,name,profession,registered_at\na@example.org,A,other,2019-05-01T08:00:00+02:00\nb@example.org,B,other,2019-05-01T08:00:00\n"
+        )
         #expect(summary.created == 1)
         #expect(summary.rejectLines == ["3 invalid-value"])
         #expect(try fixture.user("a@example.org")?.registeredAt == Instant(parsing: "2019-05-01T06:00:00Z"))
@@ -109,7 +113,8 @@ struct RegistrationOutcomeTests {
     func externalIDTaken() throws {
         let fixture = try RegistrationFixture()
         let summary = try fixture.register(
-            "email,name,profession,external_id\na@example.org,A,other,E1\nb@example.org,B,other,E1\nada@example.org,,,E1\nada@example.org,,,E2\n")
+            "email,name,profession,external_id\na@example.org,A,other,E1\nb@example.org,B,other,E1\nada@example.org,,,E1\nada@example.org,,,E2\n"
+        )
         #expect(summary.created == 1)
         #expect(summary.rejectLines == ["3 external-id-taken", "4 external-id-taken"])
         #expect(summary.firstRejects.first?.message == "external id 'E1' already belongs to a@example.org")
@@ -139,7 +144,8 @@ struct RegistrationOutcomeTests {
         let summary = try fixture.register("email,name,profession\nada@example.org,Ada B,\nnew@example.org,New,other\n")
         let batch = try #require(summary.batch)
         let rows = try fixture.connection().query(
-            "SELECT kind, coalesce(user_id, 0) FROM audit_log WHERE batch_id = ? ORDER BY seq", batch) { "\($0.string(0) ?? "") \($0.int64(1))" }
+            "SELECT kind, coalesce(user_id, 0) FROM audit_log WHERE batch_id = ? ORDER BY seq", batch
+        ) { "\($0.string(0) ?? "") \($0.int64(1))" }
         #expect(rows == ["import.started 0", "user.updated 1", "user.created 2", "import.finished 0"])
         let admission = try fixture.admission()
         #expect(try admission.store.verifyAudit().isIntact)

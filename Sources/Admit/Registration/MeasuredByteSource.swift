@@ -33,7 +33,9 @@ final class MeasuredByteSource: ByteSource {
     /// The SHA-256 of a regular file, read once in 1 MiB chunks.
     static func sha256(ofFile path: String) throws(AdmitError) -> String {
         let file: FileByteSource
-        do { file = try FileByteSource(path: path) } catch { throw .fileUnreadable(path: path, reason: "cannot open: \(error.reason.lowercased())") }
+        do { file = try FileByteSource(path: path) } catch {
+            throw .fileUnreadable(path: path, reason: "cannot open: \(error.reason.lowercased())")
+        }
         var hasher = SHA256()
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {

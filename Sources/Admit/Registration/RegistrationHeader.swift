@@ -1,4 +1,5 @@
 import AdmitDomain
+import Foundation
 
 /// A CSV header row checked against the registration columns.
 ///
@@ -39,7 +40,9 @@ struct RegistrationHeader {
                 columns.append(column)
             } else {
                 let known = RegistrationColumn.allCases.map(\.rawValue)
-                let hint = Suggestions.closest(to: name, in: known).map { "; did you mean '\($0)'?" } ?? " (known: \(known.joined(separator: ", ")))"
+                let hint =
+                    Suggestions.closest(to: name, in: known).map { "; did you mean '\($0)'?" }
+                    ?? " (known: \(known.joined(separator: ", ")))"
                 problem(position, "unknown column '\(RegistrationRow.shown(cell))'" + hint)
                 columns.append(nil)
             }
@@ -47,7 +50,11 @@ struct RegistrationHeader {
         if firstPosition[RegistrationColumn.email.rawValue] == nil, !cells.isEmpty {
             problems.append("\(path):\(line): error: the header has no 'email' column; it names the user of each row")
         }
-        guard problems.isEmpty else { throw .invalidInput(problems.joined(separator: "\n")) }
+        guard problems.isEmpty else {
+            // One problem fits on the error line; several are listed under it, compiler-style.
+            if problems.count == 1 { throw .invalidInput(problems[0].replacingOccurrences(of: ": error: ", with: ": ")) }
+            throw .invalidInput("\(path): the header row has \(problems.count) problems:\n" + problems.joined(separator: "\n"))
+        }
         self.cells = cells
         self.columns = columns
         self.errorColumn = errorColumn

@@ -65,7 +65,8 @@ final class RegistrationRun {
                     let id = try store.beginImport(fileName: summary.source, sha256: known ?? "", actor: actor, at: startedAt)
                     try store.append(
                         AuditRecord(
-                            recordedAt: startedAt, actor: actor, kind: .importStarted, package: package?.id, at: package == nil ? nil : enrolAt,
+                            recordedAt: startedAt, actor: actor, kind: .importStarted, package: package?.id,
+                            at: package == nil ? nil : enrolAt,
                             policyHash: admission.policy.version.hash, batch: id,
                             detail: AuditDetail.importStarted(
                                 source: summary.source, format: summary.format?.rawValue, sha256: known ?? "", options: options)))
@@ -103,6 +104,7 @@ final class RegistrationRun {
             try rejects?.finish()
         } catch {
             session?.rollback()
+            try? rejects?.finish()
             summary.committed = false
             finish(batch, status: .failed, error: error.description)
             throw error
@@ -147,7 +149,8 @@ final class RegistrationRun {
             summary.updated += 1
             (user, isNew, outcome) = (after, false, .updated)
             try append(
-                AuditRecord(recordedAt: now, actor: actor, kind: .userUpdated, user: after.id, detail: AuditDetail.userChange(before, after)))
+                AuditRecord(
+                    recordedAt: now, actor: actor, kind: .userUpdated, user: after.id, detail: AuditDetail.userChange(before, after)))
         case .unchanged(let existing):
             summary.unchanged += 1
             (user, isNew, outcome) = (existing, false, .unchanged)

@@ -74,7 +74,9 @@ public struct RegistrationSummary: Sendable {
 
     private var rejectsByClassJSON: JSONValue {
         var object = JSONObject()
-        for rejectClass in rejectsByClass.keys.sorted() { object[rejectClass.rawValue] = .number(JSONNumber(rejectsByClass[rejectClass] ?? 0)) }
+        for rejectClass in rejectsByClass.keys.sorted() {
+            object[rejectClass.rawValue] = .number(JSONNumber(rejectsByClass[rejectClass] ?? 0))
+        }
         return .object(object)
     }
 
@@ -98,7 +100,8 @@ public struct RegistrationSummary: Sendable {
         object["enrolments"] = enrolments?.json ?? .null
         object["rejects"] = .array(firstRejects.map(\.json))
         object["rejectsFile"] = rejectsFile.map { .string($0) } ?? .null
-        object["elapsedMs"] = .number(JSONNumber(Int64(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)))
+        object["elapsedMs"] = .number(
+            JSONNumber(Int64(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)))
         object["rowsPerSecond"] = .number(JSONNumber(Int64(rowsPerSecond.rounded())))
         return .object(object)
     }
