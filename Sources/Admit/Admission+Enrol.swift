@@ -65,7 +65,7 @@ extension Admission {
         let actor = configuration.actor
         let inserted = try perform { () throws(StoreError) in
             try store.write {
-                let result = try store.enrol(enrolment)
+                let result = try store.enrol(enrolment, accountState: user.account)
                 if case .added = result {
                     try store.append(enrolmentRecord(enrolment, decision: decision, recordedAt: now, actor: actor))
                 }

@@ -108,7 +108,7 @@ public final class Admission {
                 try store.append(AuditRecord(recordedAt: now, actor: "seed", kind: .userCreated, user: user.id, detail: AuditDetail.user(user)))
                 for enrolment in seedUser.enrolments {
                     let record = Enrolment(user: user.id, package: enrolment.package, enrolledAt: enrolment.at, source: enrolment.source)
-                    if case .added = try store.enrol(record) {
+                    if case .added = try store.enrol(record, accountState: seedUser.account) {
                         try store.append(
                             AuditRecord(
                                 recordedAt: now, actor: "seed", kind: .enrolmentAdded, user: user.id, package: enrolment.package,

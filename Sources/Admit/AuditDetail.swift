@@ -72,6 +72,7 @@ enum AuditDetail {
         object["forced"] = .bool(enrolment.forced)
         if let decision {
             object["overrode"] = .array(decision.reasons.map(\.json))
+            if let miss = decision.nearestMiss { object["nearestMiss"] = miss.json }
         }
         return JSONValue.object(object).serialized()
     }

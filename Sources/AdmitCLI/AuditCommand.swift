@@ -1,11 +1,128 @@
 import Admit
+import AdmitDomain
 import AdmitJSON
 import ArgumentParser
+import Foundation
 
-/// `admit audit`: check and report on the audit log.
+/// How a report is printed.
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json
+}
+
+extension Effect: ExpressibleByArgument {}
+
+/// `admit audit`: reports on enrolments and decisions, replays, and the chain check.
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "audit", abstract: "Check the audit log.", subcommands: [Verify.self])
+        commandName: "audit", abstract: "Report on enrolments and decisions, replay a decision, verify the log.",
+        subcommands: [Enrolments.self, Decisions.self, Replay.self, Verify.self])
+
+    struct Enrolments: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Who enrolled, when, how, and what looks wrong.",
+            discussion: """
+                Totals, enrolments per day (in the package's zone), breakdowns by profession, country and
+                source, first and last enrolment, and anomalies with the rows behind them.
+                """)
+
+        @Option(help: ArgumentHelp("Package id (default: the only package).", valueName: "id"))
+        var package: String?
+
+        @Option(help: ArgumentHelp("Only enrolments at or after this instant (RFC 3339 with offset).", valueName: "instant"))
+        var from: String?
+
+        @Option(help: ArgumentHelp("Only enrolments before this instant.", valueName: "instant"))
+        var until: String?
+
+        @Option(help: "table, csv or json.")
+        var format: ReportFormat = .table
+
+        @Option(help: ArgumentHelp("Rows listed behind each anomaly; 0 for all.", valueName: "n"))
+        var limit: Int = 20
+
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            try Terminal.run {
+                let range = try Terminal.range(from: from, until: until)
+                let report = try store.open().enrolmentReport(
+                    package: package, range: range, limit: limit == 0 ? nil : limit, progress: Terminal.progress("indexing the audit log"))
+                switch format {
+                case .json: Terminal.printJSON(report.json)
+                case .csv: FileHandle.standardOutput.write(Data(report.csv))
+                case .table: Terminal.print(TextReport.enrolments(report))
+                }
+                return .success
+            }
+        }
+    }
+
+    struct Decisions: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List logged decisions with their reasons, newest first.")
+
+        @Option(help: ArgumentHelp("Email address or numeric user id.", valueName: "email-or-id"))
+        var user: String?
+
+        @Option(help: ArgumentHelp("Lecture id.", valueName: "id"))
+        var lecture: String?
+
+        @Option(help: ArgumentHelp("Package id.", valueName: "id"))
+        var package: String?
+
+        @Option(help: "allow or deny.")
+        var effect: Effect?
+
+        @Option(help: ArgumentHelp("Only decisions about instants at or after this one.", valueName: "instant"))
+        var from: String?
+
+        @Option(help: ArgumentHelp("Only decisions about instants before this one.", valueName: "instant"))
+        var until: String?
+
+        @Option(help: ArgumentHelp("At most this many; 0 for all.", valueName: "n"))
+        var limit: Int = 100
+
+        @Option(help: "table, csv or json.")
+        var format: ReportFormat = .table
+
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            try Terminal.run {
+                let range = try Terminal.range(from: from, until: until)
+                let decisions = try store.open().decisions(
+                    user: user, lecture: lecture, package: package, effect: effect, range: range, limit: limit == 0 ? nil : limit,
+                    progress: Terminal.progress("indexing the audit log"))
+                switch format {
+                case .json: Terminal.printJSON(.array(decisions.map(\.json)))
+                case .csv: FileHandle.standardOutput.write(Data(TextReport.decisionsCSV(decisions)))
+                case .table: Terminal.print(TextReport.decisions(decisions))
+                }
+                return .success
+            }
+        }
+    }
+
+    struct Replay: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Re-evaluate a logged decision with the policy version and facts it used, and say whether today's answer is the same.",
+            discussion: "Exit 0 when the replay reproduces the logged decision, 1 when it does not.")
+
+        @Argument(help: ArgumentHelp("The decision's audit row number (the '#' that check prints).", valueName: "decision-id"))
+        var seq: Int64
+
+        @Flag(help: "Print a JSON object instead of text.")
+        var json = false
+
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            try Terminal.run {
+                let outcome = try store.open().replay(seq)
+                if json { Terminal.printJSON(outcome.json) } else { Terminal.print(TextReport.replay(outcome)) }
+                return outcome.reproduces ? .success : ExitCode(1)
+            }
+        }
+    }
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(

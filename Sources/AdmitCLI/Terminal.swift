@@ -41,4 +41,20 @@ enum Terminal {
         guard let text else { return nil }
         do { return try Instant(parsing: text) } catch { throw .invalidInput("\(option): \(error.description)") }
     }
+
+    /// A `[from, until)` range from two optional instant options.
+    static func range(from: String?, until: String?) throws(AdmitError) -> Span {
+        let range = Span(start: try instant(from, option: "--from") ?? .min, end: try instant(until, option: "--until") ?? .max)
+        guard range.start < range.end else { throw .invalidInput("--until must be after --from") }
+        return range
+    }
+
+    /// A progress callback that rewrites one line on standard error, only when it is a terminal.
+    static func progress(_ label: String) -> (Int64, Int64) -> Void {
+        guard standardErrorIsTerminal else { return { _, _ in } }
+        return { done, total in
+            let end = done >= total ? "\n" : ""
+            FileHandle.standardError.write(Data("\r\(label): \(done) of \(total) rows\(end)".utf8))
+        }
+    }
 }

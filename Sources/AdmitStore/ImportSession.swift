@@ -250,9 +250,10 @@ public final class ImportSession {
         try store.enrolments(of: user)
     }
 
-    /// Records an enrolment under this session's batch unless the user already has a current one.
-    public func enrol(_ enrolment: Enrolment) throws(StoreError) -> EnrolmentInsert {
-        try store.enrol(enrolment, batch: batch)
+    /// Records an enrolment under this session's batch unless the user already has a current one;
+    /// `accountState` is the user's account state then (see `Store.enrol`).
+    public func enrol(_ enrolment: Enrolment, accountState: AccountState?) throws(StoreError) -> EnrolmentInsert {
+        try store.enrol(enrolment, accountState: accountState, batch: batch)
     }
 
     // MARK: Audit

@@ -4,7 +4,7 @@
 /// at a higher version than `Migrations.all.count` was written by a newer Admit and is refused.
 /// Never edit a migration that has shipped: add a new one.
 enum Migrations {
-    static let all: [String] = [version1, version2]
+    static let all: [String] = [version1, version2, version3]
 
     /// Users, catalog, enrolments, policy versions, import batches and the hash-chained audit log.
     static let version1 = """
@@ -105,6 +105,53 @@ enum Migrations {
         INSERT INTO audit_head(id, seq, hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
         """
 
+    /// Audit reports: the account state an enrolment was recorded under, and indexes and rollups
+    /// of the decision log that are brought up to date when a report asks (never on the append path).
+    static let version2 = """
+        ALTER TABLE enrolments ADD COLUMN account_state TEXT
+            CHECK (account_state IS NULL OR account_state IN ('active', 'suspended', 'closed'));
+        CREATE INDEX enrolments_by_package_time ON enrolments(package_id, enrolled_at);
+
+        -- How far the tables below have read the audit log.
+        CREATE TABLE audit_index_state (
+            id       INTEGER PRIMARY KEY CHECK (id = 1),
+            last_seq INTEGER NOT NULL
+        ) STRICT;
+        INSERT INTO audit_index_state(id, last_seq) VALUES (1, 0);
+
+        CREATE TABLE decisions_by_user (
+            user_id INTEGER NOT NULL,
+            seq     INTEGER NOT NULL,
+            PRIMARY KEY (user_id, seq)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE decisions_by_lecture (
+            lecture_id TEXT NOT NULL,
+            seq        INTEGER NOT NULL,
+            PRIMARY KEY (lecture_id, seq)
+        ) STRICT, WITHOUT ROWID;
+
+        -- Allowed openings per user and package.
+        CREATE TABLE lecture_opens (
+            user_id    INTEGER NOT NULL,
+            package_id TEXT NOT NULL,
+            first_at   INTEGER NOT NULL,
+            last_at    INTEGER NOT NULL,
+            opens      INTEGER NOT NULL,
+            PRIMARY KEY (user_id, package_id)
+        ) STRICT, WITHOUT ROWID;
+
+        -- Allowed openings at an instant when the user had no enrolment in the package counting.
+        CREATE TABLE opens_without_enrolment (
+            seq        INTEGER PRIMARY KEY,
+            user_id    INTEGER NOT NULL,
+            package_id TEXT NOT NULL,
+            lecture_id TEXT NOT NULL,
+            at         INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX opens_without_enrolment_by_package ON opens_without_enrolment(package_id, at);
+        """
+
     /// The `CHECK (column IN (…))` constraints rewritten as `column = … OR column = …`, with the
     /// same meaning.
     ///
@@ -116,7 +163,7 @@ enum Migrations {
     /// they accept exactly the same values. `writable_schema = RESET` makes this connection re-read
     /// the schema; the table created and dropped at the end bumps the schema version, so that every
     /// other connection re-reads it too.
-    static let version2 = """
+    static let version3 = """
         PRAGMA writable_schema = ON;
         UPDATE sqlite_schema SET sql = replace(replace(sql,
                 'CHECK (profession IN (''radiologist'', ''radiographer'', ''other''))',
@@ -124,18 +171,20 @@ enum Migrations {
                 'CHECK (account IN (''active'', ''suspended'', ''closed''))',
                 'CHECK (account = ''active'' OR account = ''suspended'' OR account = ''closed'')')
             WHERE type = 'table' AND name = 'users';
-        UPDATE sqlite_schema SET sql = replace(replace(sql,
+        UPDATE sqlite_schema SET sql = replace(replace(replace(sql,
                 'CHECK (source IN (''self'', ''bulk'', ''admin''))',
                 'CHECK (source = ''self'' OR source = ''bulk'' OR source = ''admin'')'),
                 'CHECK (forced IN (0, 1))',
-                'CHECK (forced = 0 OR forced = 1)')
+                'CHECK (forced = 0 OR forced = 1)'),
+                'CHECK (account_state IS NULL OR account_state IN (''active'', ''suspended'', ''closed''))',
+                'CHECK (account_state IS NULL OR account_state = ''active'' OR account_state = ''suspended'' OR account_state = ''closed'')')
             WHERE type = 'table' AND name = 'enrolments';
         UPDATE sqlite_schema SET sql = replace(sql,
                 'CHECK (status IN (''running'', ''completed'', ''failed''))',
                 'CHECK (status = ''running'' OR status = ''completed'' OR status = ''failed'')')
             WHERE type = 'table' AND name = 'import_batches';
         PRAGMA writable_schema = RESET;
-        CREATE TABLE migration_2_schema_reload(x);
-        DROP TABLE migration_2_schema_reload;
+        CREATE TABLE migration_3_schema_reload(x);
+        DROP TABLE migration_3_schema_reload;
         """
 }

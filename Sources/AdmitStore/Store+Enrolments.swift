@@ -34,15 +34,19 @@ extension Store {
     ///
     /// Enrolling twice is not an error: the second call changes nothing and says so. A unique
     /// partial index makes this hold between processes too.
-    public func enrol(_ enrolment: Enrolment, batch: Int64? = nil) throws(StoreError) -> EnrolmentInsert {
+    ///
+    /// `accountState` is the user's account state as the enrolment is recorded, kept for audits
+    /// ("enrolled while the account was not active").
+    public func enrol(_ enrolment: Enrolment, accountState: AccountState?, batch: Int64? = nil) throws(StoreError) -> EnrolmentInsert {
         try run {
             try connection.run(
                 """
-                INSERT INTO enrolments(user_id, package_id, enrolled_at, source, forced, batch_id) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO enrolments(user_id, package_id, enrolled_at, source, forced, batch_id, account_state)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (user_id, package_id) WHERE withdrawn_at IS NULL DO NOTHING
                 """,
                 enrolment.user.rawValue, enrolment.package.rawValue, enrolment.enrolledAt.millisecondsSinceEpoch,
-                enrolment.source.rawValue, enrolment.forced, batch)
+                enrolment.source.rawValue, enrolment.forced, batch, accountState?.rawValue)
             if connection.changes == 1 { return .added(enrolment) }
             guard let existing = try currentEnrolment(of: enrolment.user, in: enrolment.package) else {
                 throw StoreError(kind: .other, path: path, message: "an enrolment was neither added nor found")

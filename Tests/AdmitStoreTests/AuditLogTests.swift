@@ -8,7 +8,7 @@ import Testing
     func logged(_ dir: borrowing TemporaryDirectory) throws -> String {
         let path = dir.file("a.sqlite")
         let (store, ada) = try StoreFixtures.seeded(path)
-        try store.write { try store.append((1...10).map { StoreFixtures.decision($0, user: ada.id) }) }
+        _ = try store.write { try store.append((1...10).map { StoreFixtures.decision($0, user: ada.id) }) }
         #expect(try store.verifyAudit() == AuditVerification(rows: 10, firstBreak: nil))
         store.close()
         return path

@@ -99,7 +99,7 @@ import Testing
         let dir = TemporaryDirectory()
         let path = dir.file("a.sqlite")
         let (store, ada) = try StoreFixtures.seeded(path)
-        try store.write { try store.append((1...2000).map { StoreFixtures.decision($0, user: ada.id) }) }
+        _ = try store.write { try store.append((1...2000).map { StoreFixtures.decision($0, user: ada.id) }) }
         _ = try StoreFixtures.shell(path, "PRAGMA wal_checkpoint(TRUNCATE);")
         store.close()
         let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
@@ -137,7 +137,7 @@ import Testing
         let store = try Store(path: "file:\(path)?mode=ro")
         #expect(try store.user(id: ada.id) == ada)
         #expect {
-            try store.write { try store.append(StoreFixtures.decision(1, user: ada.id)) }
+            _ = try store.write { try store.append(StoreFixtures.decision(1, user: ada.id)) }
         } throws: { error in
             "\(error)".contains("readonly")
         }

@@ -67,7 +67,7 @@ import Testing
         #expect(read.name == text)
         #expect(Array(read.name.utf8) == Array(text.utf8))
         #expect(read.externalID == text)
-        try store.write { try store.append(AuditRecord(recordedAt: StoreFixtures.now, actor: text, kind: .userCreated, detail: text)) }
+        _ = try store.write { try store.append(AuditRecord(recordedAt: StoreFixtures.now, actor: text, kind: .userCreated, detail: text)) }
         #expect(try store.auditEntry(1)?.record.actor == text)
         #expect(try store.auditEntry(1)?.record.detail == text)
         #expect(try store.verifyAudit().isIntact)
@@ -82,8 +82,8 @@ import Testing
         let first = Enrolment(user: ada.id, package: "idor-2020", enrolledAt: StoreFixtures.now, source: .self)
         var second = first
         second.enrolledAt = StoreFixtures.now.adding(milliseconds: 5000)
-        #expect(try store.write { try store.enrol(first) } == .added(first))
-        #expect(try store.write { try store.enrol(second) } == .alreadyEnrolled(first))
+        #expect(try store.write { try store.enrol(first, accountState: .active) } == .added(first))
+        #expect(try store.write { try store.enrol(second, accountState: .active) } == .alreadyEnrolled(first))
         #expect(try store.enrolments(of: ada.id) == [first])
     }
 
@@ -91,13 +91,13 @@ import Testing
         let dir = TemporaryDirectory()
         let (store, ada) = try StoreFixtures.seeded(dir.file("a.sqlite"))
         let first = Enrolment(user: ada.id, package: "idor-2020", enrolledAt: StoreFixtures.now, source: .self)
-        _ = try store.write { try store.enrol(first) }
+        _ = try store.write { try store.enrol(first, accountState: .active) }
         let out = StoreFixtures.now.adding(milliseconds: 60_000)
         let withdrawn = try store.write { try store.withdraw(user: ada.id, from: "idor-2020", at: out) }
         #expect(withdrawn?.withdrawnAt == out)
         #expect(try store.write { try store.withdraw(user: ada.id, from: "idor-2020", at: out) } == nil)
         let again = Enrolment(user: ada.id, package: "idor-2020", enrolledAt: out.adding(milliseconds: 1), source: .admin)
-        #expect(try store.write { try store.enrol(again) } == .added(again))
+        #expect(try store.write { try store.enrol(again, accountState: .active) } == .added(again))
         var history = first
         history.withdrawnAt = out
         #expect(try store.enrolments(of: ada.id) == [history, again])
@@ -106,7 +106,7 @@ import Testing
     @Test func cannotWithdrawBeforeTheEnrolmentBegan() throws {
         let dir = TemporaryDirectory()
         let (store, ada) = try StoreFixtures.seeded(dir.file("a.sqlite"))
-        _ = try store.write { try store.enrol(Enrolment(user: ada.id, package: "idor-2020", enrolledAt: StoreFixtures.now, source: .self)) }
+        _ = try store.write { try store.enrol(Enrolment(user: ada.id, package: "idor-2020", enrolledAt: StoreFixtures.now, source: .self), accountState: .active) }
         #expect(throws: StoreError.self) {
             try store.write { try store.withdraw(user: ada.id, from: "idor-2020", at: StoreFixtures.now.adding(milliseconds: -1)) }
         }
@@ -117,7 +117,7 @@ import Testing
         let dir = TemporaryDirectory()
         let (store, ada) = try StoreFixtures.seeded(dir.file("a.sqlite"))
         #expect(throws: StoreError.self) {
-            try store.write { try store.enrol(Enrolment(user: ada.id, package: "nope", enrolledAt: StoreFixtures.now, source: .self)) }
+            try store.write { try store.enrol(Enrolment(user: ada.id, package: "nope", enrolledAt: StoreFixtures.now, source: .self), accountState: .active) }
         }
     }
 
@@ -136,7 +136,7 @@ import Testing
                         let enrolment = Enrolment(
                             user: ada.id, package: "idor-2020", enrolledAt: StoreFixtures.now.adding(milliseconds: Int64(writer * 100 + attempt)),
                             source: .self)
-                        results.append(try mine.write { try mine.enrol(enrolment) })
+                        results.append(try mine.write { try mine.enrol(enrolment, accountState: .active) })
                     }
                     return results
                 }

@@ -210,7 +210,7 @@ final class RegistrationRun {
             return (.refused, false, refusal)
         }
         let enrolment = Enrolment(user: user.id, package: package.id, enrolledAt: enrolAt, source: .bulk, forced: forced)
-        let result = try admission.perform { () throws(StoreError) in try session.enrol(enrolment) }
+        let result = try admission.perform { () throws(StoreError) in try session.enrol(enrolment, accountState: user.account) }
         guard case .added = result else {
             summary.enrolments?.alreadyEnrolled += 1
             return (.alreadyEnrolled, false, nil)

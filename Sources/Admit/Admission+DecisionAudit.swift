@@ -1,0 +1,83 @@
+import AdmitDomain
+import AdmitJSON
+import AdmitRules
+import AdmitStore
+
+/// The answer to `audit replay`: the logged decision, re-evaluated two ways.
+public struct ReplayOutcome: Sendable {
+    public let logged: LoggedDecision
+    /// The decision re-made with the policy version and the facts it used.
+    public let replayed: Decision
+    /// Whether the replay gives the logged effect and reason codes.
+    public var reproduces: Bool { replayed.effect == logged.effect && replayed.reasons.map(\.code) == logged.reasons.map(\.code) }
+    /// The decision today: the current policy and the user's current facts, at the same instant.
+    public let today: Decision
+    public let todayPolicy: PolicyVersion
+    /// Whether today's answer has the same effect.
+    public var sameToday: Bool { today.effect == logged.effect }
+
+    /// The fields of `admit audit replay --json`.
+    public var json: JSONValue {
+        var object = JSONObject()
+        object["logged"] = logged.json
+        var replay = JSONObject()
+        replay["decision"] = .string(replayed.effect.rawValue)
+        replayed.addFields(to: &replay)
+        replay["reproduces"] = .bool(reproduces)
+        object["replayed"] = .object(replay)
+        var now = JSONObject()
+        now["decision"] = .string(today.effect.rawValue)
+        today.addFields(to: &now)
+        now["policy"] = .string(todayPolicy.hash)
+        now["same"] = .bool(sameToday)
+        object["today"] = .object(now)
+        return .object(object)
+    }
+}
+
+extension Admission {
+    /// Logged decisions matching the filters, newest first (`limit` nil: all).
+    public func decisions(
+        user: String? = nil, lecture: String? = nil, package: String? = nil, effect: Effect? = nil, range: Span = .always, limit: Int? = 100,
+        progress: (Int64, Int64) -> Void = { _, _ in }
+    ) throws(AdmitError) -> [LoggedDecision] {
+        let query = DecisionQuery(
+            user: try user.map { reference throws(AdmitError) in try self.user(reference).id },
+            lecture: try lecture.map { id throws(AdmitError) in try self.lecture(id).id },
+            package: try package.map { id throws(AdmitError) in try self.package(id).id }, effect: effect,
+            from: range.start == .min ? nil : range.start, until: range.end == .max ? nil : range.end, limit: limit)
+        let entries = try perform { () throws(StoreError) in
+            _ = try store.refreshAuditIndexes(progress: progress)
+            return try store.decisions(query)
+        }
+        return entries.compactMap { LoggedDecision($0, zone: zone(of: $0.record.package ?? "")) }
+    }
+
+    /// Re-evaluates logged decision `seq` with the policy version and the facts it used, and again
+    /// with today's policy and facts.
+    public func replay(_ seq: Int64) throws(AdmitError) -> ReplayOutcome {
+        guard let entry = try perform({ () throws(StoreError) in try store.auditEntry(seq) }) else { throw .auditNotFound(seq) }
+        guard let logged = LoggedDecision(entry, zone: zone(of: entry.record.package ?? "")) else {
+            throw .invalidInput("audit row #\(seq) is a '\(entry.record.kind.rawValue)' row, not a decision")
+        }
+        guard let files = try perform({ () throws(StoreError) in try store.policyFiles(hash: logged.policyHash) }) else {
+            throw .invalidInput("policy version \(logged.policyHash) of decision #\(seq) is not in the database")
+        }
+        let then = try LoadedPolicy(sources: files.map { PolicySource(path: $0.path, text: $0.text) }, catalog: catalog)
+        let user = try user(String(logged.user.rawValue))
+        guard let facts = Facts(json: logged.facts, user: user) else {
+            throw .invalidInput("decision #\(seq) does not hold the facts it used in a form this Admit reads")
+        }
+        let request: AccessRequest
+        switch logged.action {
+        case .open:
+            guard let lectureID = logged.lecture else { throw .invalidInput("decision #\(seq) opens no lecture") }
+            request = .open(try lecture(lectureID.rawValue), at: logged.at)
+        case .enrol:
+            request = .enrol(in: logged.package, at: logged.at)
+        }
+        let replayed = then.set.explain(request, facts: facts)
+        let today = policy.set.explain(request, facts: try self.facts(for: user))
+        return ReplayOutcome(logged: logged, replayed: replayed, today: today, todayPolicy: policy.version)
+    }
+}

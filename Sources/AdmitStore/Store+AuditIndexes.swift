@@ -1,0 +1,70 @@
+import AdmitDomain
+import SQLite
+
+extension Store {
+    /// Brings the report tables (decisions by user and by lecture, openings per user and package,
+    /// openings without an enrolment) up to the end of the audit log; returns how many log rows it read.
+    ///
+    /// The append path never touches these tables: they are caught up here, in chunks of `chunk`
+    /// rows per transaction, when a report needs them. `progress` gets (rows read, rows to read).
+    @discardableResult
+    public func refreshAuditIndexes(chunk: Int64 = 50_000, progress: (Int64, Int64) -> Void = { _, _ in }) throws(StoreError) -> Int64 {
+        let head = try auditCount()
+        let start = try run { try connection.queryFirst("SELECT last_seq FROM audit_index_state WHERE id = 1") { $0.int64(0) } ?? 0 }
+        guard start < head else { return 0 }
+        var done = start
+        while done < head {
+            let upper = Swift.min(done + chunk, head)
+            try write { try indexDecisions(after: done, through: upper) }
+            done = upper
+            progress(done - start, head - start)
+        }
+        return head - start
+    }
+
+    private func indexDecisions(after lower: Int64, through upper: Int64) throws {
+        // Re-read inside the lock: another process may have caught up meanwhile.
+        let from = try connection.queryFirst("SELECT last_seq FROM audit_index_state WHERE id = 1") { $0.int64(0) } ?? 0
+        guard from < upper else { return }
+        let rows = try connection.prepare(
+            "SELECT seq, user_id, package_id, lecture_id, at, effect FROM audit_log WHERE seq > ? AND seq <= ? AND kind = 'decision'")
+        try rows.bindAll(Swift.max(from, lower), upper)
+        let byUser = try connection.cached("INSERT OR IGNORE INTO decisions_by_user(user_id, seq) VALUES (?, ?)")
+        let byLecture = try connection.cached("INSERT OR IGNORE INTO decisions_by_lecture(lecture_id, seq) VALUES (?, ?)")
+        let opened = try connection.cached(
+            """
+            INSERT INTO lecture_opens(user_id, package_id, first_at, last_at, opens) VALUES (?, ?, ?, ?, 1)
+            ON CONFLICT (user_id, package_id) DO UPDATE SET
+                first_at = min(first_at, excluded.first_at), last_at = max(last_at, excluded.last_at), opens = opens + 1
+            """)
+        let enrolled = try connection.cached(
+            """
+            SELECT 1 FROM enrolments WHERE user_id = ? AND package_id = ? AND enrolled_at <= ?
+                AND (withdrawn_at IS NULL OR withdrawn_at > ?) LIMIT 1
+            """)
+        let unenrolled = try connection.cached(
+            "INSERT OR IGNORE INTO opens_without_enrolment(seq, user_id, package_id, lecture_id, at) VALUES (?, ?, ?, ?, ?)")
+        while try rows.step() {
+            let seq = rows.int64(0)
+            guard !rows.isNull(1) else { continue }
+            let user = rows.int64(1)
+            try byUser.bindAll(user, seq)
+            _ = try byUser.step()
+            guard let lecture = rows.string(3), let package = rows.string(2) else { continue }
+            try byLecture.bindAll(lecture, seq)
+            _ = try byLecture.step()
+            guard rows.string(5) == Effect.allow.rawValue, !rows.isNull(4) else { continue }
+            let at = rows.int64(4)
+            try opened.bindAll(user, package, at, at)
+            _ = try opened.step()
+            try enrolled.bindAll(user, package, at, at)
+            let hasEnrolment = try enrolled.step()
+            enrolled.reset()
+            if !hasEnrolment {
+                try unenrolled.bindAll(seq, user, package, lecture, at)
+                _ = try unenrolled.step()
+            }
+        }
+        try connection.run("UPDATE audit_index_state SET last_seq = ? WHERE id = 1", upper)
+    }
+}

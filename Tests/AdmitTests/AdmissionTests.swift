@@ -1,0 +1,198 @@
+import Admit
+import AdmitDomain
+import AdmitJSON
+import AdmitStore
+import Foundation
+import Testing
+
+@Suite struct AdmissionTests {
+    @Test func firstUseCreatesAndSeedsTheDatabase() throws {
+        let workspace = Workspace()
+        #expect(!FileManager.default.fileExists(atPath: workspace.databasePath))
+        let admission = try workspace.open()
+        #expect(FileManager.default.fileExists(atPath: workspace.databasePath))
+        #expect(admission.catalog.packages.map(\.id) == ["idor-2020"])
+        #expect(admission.catalog.package("idor-2020")?.lectures.count == 39)
+        #expect(admission.catalog.lectureIDs.first == "idor-2020-01")
+        #expect(admission.catalog.lectureIDs.last == "idor-2020-39")
+        #expect(admission.catalog.lecture("idor-2020-07")?.title == "Lecture 7 of 39")
+        #expect(try admission.store.userCount() == 4)
+        #expect(try admission.store.verifyAudit().isIntact)
+        // Reopening does not seed twice.
+        let again = try workspace.open()
+        #expect(try again.store.userCount() == 4)
+    }
+
+    @Test func aMissingSeedFolderLeavesNoDatabaseBehind() {
+        let workspace = Workspace()
+        var configuration = workspace.configuration()
+        configuration.seedsDirectory = workspace.directory + "/no-such-seeds"
+        #expect(throws: AdmitError.self) { try Admission(configuration: configuration) }
+        #expect(!FileManager.default.fileExists(atPath: workspace.databasePath))
+    }
+
+    @Test(arguments: [
+        ("ada@example.org", "2020-11-15T10:00:00+01:00", Effect.allow),
+        ("ADA@Example.org ", "2020-11-20T23:59:59.999+01:00", .allow),
+        ("1", "2020-11-21T00:00:00+01:00", .deny),
+        ("ben@example.org", "2020-11-15T10:00:00+01:00", .deny),
+        ("cleo@example.org", "2020-11-15T10:00:00+01:00", .deny),
+        ("dan@example.org", "2021-06-01T00:00:00Z", .allow),
+        ("dan@example.org", "2020-11-12T18:29:59.999+01:00", .deny),
+    ])
+    func checksTheDemoUsers(user: String, at: String, effect: Effect) throws {
+        let workspace = Workspace()
+        let admission = try workspace.open()
+        let outcome = try admission.check(user: user, lecture: "idor-2020-07", at: instant(at))
+        #expect(outcome.decision.effect == effect)
+        #expect(outcome.policy == admission.policy.version)
+        let entry = try #require(try admission.store.auditEntry(outcome.auditSeq))
+        #expect(entry.record.kind == .decision)
+        #expect(entry.record.effect == effect)
+        #expect(entry.record.at == instant(at))
+        #expect(entry.record.user == outcome.user.id)
+        #expect(entry.record.policyHash == admission.policy.version.hash)
+        let detail = try JSONParser.parse(entry.record.detail)
+        #expect(detail["facts"]?["account"]?.stringValue == outcome.user.account.rawValue)
+        #expect(detail["reasons"]?[0]?["code"]?.stringValue == outcome.decision.reasons.first?.code.rawValue)
+    }
+
+    @Test func checkJSONHasTheDocumentedFields() throws {
+        let workspace = Workspace()
+        let outcome = try workspace.open().check(user: "ben@example.org", lecture: "idor-2020-07", at: instant("2020-11-15T10:00:00+01:00"))
+        let json = outcome.json
+        #expect(json["decision"] == "deny")
+        #expect(json["reasons"]?[0]?["code"] == "no-permit")
+        #expect(json["nearestMiss"]?["rule"] == "free-access")
+        #expect(json["nearestMiss"]?["clauses"]?[0]?["code"] == "not-enrolled")
+        #expect(json["policy"]?.stringValue?.hasPrefix("sha256:") == true)
+        #expect(json["at"] == "2020-11-15T10:00:00+01:00")
+        #expect(json["auditSeq"]?.int64Value == outcome.auditSeq)
+    }
+
+    @Test func unknownNamesAreErrors() throws {
+        let workspace = Workspace()
+        let admission = try workspace.open()
+        #expect(throws: AdmitError.unknownUser("nobody@example.org")) {
+            try admission.check(user: "nobody@example.org", lecture: "idor-2020-07")
+        }
+        #expect(throws: AdmitError.unknownUser("999")) { try admission.check(user: "999", lecture: "idor-2020-07") }
+        #expect(throws: AdmitError.unknownLecture("idor-2020-40", suggestion: "idor-2020-10")) {
+            try admission.check(user: "ada@example.org", lecture: "idor-2020-40")
+        }
+        #expect(throws: AdmitError.unknownPackage("idor-2021", suggestion: "idor-2020")) {
+            try admission.enrol(user: "ada@example.org", package: "idor-2021")
+        }
+        #expect(try admission.store.auditCount() == 8, "failed requests log nothing")
+    }
+
+    @Test func whenForEachDemoUser() throws {
+        let workspace = Workspace()
+        let admission = try workspace.open()
+        let ada = try admission.when(user: "ada@example.org", lecture: "idor-2020-07")
+        #expect(ada.availability.allowed == [Span(start: instant("2020-11-09T10:00:00+01:00"), end: instant("2020-11-21T00:00:00+01:00"))])
+        #expect(try admission.when(user: "ben@example.org", lecture: "idor-2020-07").availability.allowed.isEmpty)
+        #expect(try admission.when(user: "cleo@example.org", lecture: "idor-2020-07").availability.allowed.isEmpty)
+        let dan = try admission.when(user: "dan@example.org", lecture: "idor-2020-07")
+        #expect(dan.availability.allowed == [Span(start: instant("2020-11-12T18:30:00+01:00"), end: .max)])
+        #expect(dan.json["allowed"]?[0]?["until"] == .null)
+        #expect(throws: AdmitError.self) {
+            try admission.when(user: "ada@example.org", lecture: "idor-2020-07", range: Span(start: instant("2020-11-20T00:00:00Z"), end: instant("2020-11-10T00:00:00Z")))
+        }
+    }
+
+    @Test func enrolmentFollowsThePolicyUnlessForced() throws {
+        let workspace = Workspace()
+        let admission = try workspace.open()
+        let late = try admission.enrol(user: "ben@example.org", package: "idor-2020", at: instant("2020-11-21T00:00:00+01:00"))
+        #expect(late.result == .refused)
+        #expect(late.decision.allCodes.contains(.windowClosed))
+        #expect(try admission.store.currentEnrolment(of: late.user.id, in: "idor-2020") == nil)
+
+        let forced = try admission.enrol(user: "ben@example.org", package: "idor-2020", at: instant("2020-11-21T00:00:00+01:00"), force: true)
+        #expect(forced.result == .enrolled)
+        #expect(forced.forced)
+        let row = try #require(try admission.store.currentEnrolment(of: forced.user.id, in: "idor-2020"))
+        #expect(row.forced)
+        let logged = try #require(try admission.store.auditEntry(try admission.store.auditCount()))
+        #expect(logged.record.kind == .enrolmentAdded)
+        #expect(logged.record.detail.contains("\"forced\":true"))
+        #expect(logged.record.detail.contains("window-closed"))
+
+        let twice = try admission.enrol(user: "ben@example.org", package: "idor-2020", at: instant("2020-11-22T00:00:00+01:00"), force: true)
+        #expect(twice.result == .alreadyEnrolled)
+        #expect(try admission.store.enrolments(of: forced.user.id).count == 1)
+    }
+
+    @Test func enrolInsideTheWindowThenOpen() throws {
+        let workspace = Workspace()
+        let admission = try workspace.open()
+        let at = instant("2020-11-15T10:00:00+01:00")
+        #expect(try admission.enrol(user: "ben@example.org", package: "idor-2020", at: at, source: .self).result == .enrolled)
+        #expect(try admission.check(user: "ben@example.org", lecture: "idor-2020-01", at: at).decision.isAllowed)
+        #expect(try !admission.check(user: "ben@example.org", lecture: "idor-2020-01", at: at.adding(milliseconds: -1)).decision.isAllowed)
+    }
+
+    @Test func unenrolKeepsTheHistory() throws {
+        let workspace = Workspace()
+        let admission = try workspace.open()
+        let out = instant("2020-11-16T00:00:00+01:00")
+        let withdrawn = try admission.unenrol(user: "ada@example.org", package: "idor-2020", at: out)
+        #expect(withdrawn.withdrawn?.withdrawnAt == out)
+        #expect(try admission.unenrol(user: "ada@example.org", package: "idor-2020", at: out).withdrawn == nil)
+        #expect(try admission.check(user: "ada@example.org", lecture: "idor-2020-07", at: out).decision.allCodes.contains(.enrolmentWithdrawn))
+        #expect(try admission.check(user: "ada@example.org", lecture: "idor-2020-07", at: out.adding(milliseconds: -1)).decision.isAllowed)
+        #expect(try admission.store.enrolments(of: withdrawn.user.id).count == 1)
+    }
+}
+
+@Suite struct PolicyLoadingTests {
+    @Test func eachDistinctVersionIsStoredOnce() throws {
+        let workspace = Workspace()
+        let first = try workspace.open()
+        let version = first.policy.version
+        #expect(try first.store.policyFiles(hash: version.hash)?.count == 1)
+        let loads = try (1...(first.store.auditCount())).compactMap { try first.store.auditEntry($0) }.filter { $0.record.kind == .policyLoaded }
+        #expect(loads.count == 1)
+        _ = try workspace.open()
+        let reopened = try workspace.open()
+        let after = try (1...(reopened.store.auditCount())).compactMap { try reopened.store.auditEntry($0) }.filter { $0.record.kind == .policyLoaded }
+        #expect(after.count == 1)
+
+        let changed = try workspace.policyFolder("v2", "permit everyone: open any lecture\n")
+        let third = try workspace.open(policies: [changed])
+        #expect(third.policy.version != version)
+        #expect(try third.store.policyFiles(hash: third.policy.version.hash)?.first?.text == "permit everyone: open any lecture\n")
+        #expect(try third.check(user: "ben@example.org", lecture: "idor-2020-07").decision.isAllowed)
+    }
+
+    @Test func withoutAPolicyFolderTheLastUsedVersionIsKept() throws {
+        let workspace = Workspace()
+        let first = try workspace.open()
+        _ = try first.check(user: "ada@example.org", lecture: "idor-2020-07", at: instant("2020-11-15T10:00:00+01:00"))
+        let elsewhere = try workspace.open(policies: [workspace.directory + "/absent"], given: false)
+        #expect(elsewhere.policy.version == first.policy.version)
+    }
+
+    @Test func anInvalidPolicyIsRefusedWithEveryError() throws {
+        let workspace = Workspace()
+        let broken = try workspace.policyFolder("broken", "permit a: open lecture \"idor-2020-99\"\npermit b: open any lecture when now in nowhere\n")
+        #expect {
+            try workspace.open(policies: [broken])
+        } throws: { error in
+            guard case .policyInvalid(let listing) = error as? AdmitError else { return false }
+            return listing.contains("p.policy:1:24: error: unknown lecture 'idor-2020-99'")
+                && listing.contains("p.policy:2:40: error: undefined window 'nowhere'") && listing.hasSuffix("2 errors")
+        }
+    }
+
+    @Test func policyToolingChecksAndTestsTheShippedPolicy() throws {
+        let workspace = Workspace()
+        let catalog = try PolicyTooling.catalog(for: workspace.configuration())
+        #expect(!FileManager.default.fileExists(atPath: workspace.databasePath), "policy check creates no database")
+        let (loaded, results) = try PolicyTooling.test(paths: [workspace.policies], catalog: catalog)
+        #expect(loaded.set.rules.count == 4)
+        #expect(!results.isEmpty)
+        #expect(results.allSatisfy { $0.passed })
+    }
+}
