@@ -60,6 +60,21 @@ struct CheckConstraintMigrationTests {
         #expect(schema.joined().contains("account_state IS NULL OR account_state = 'active' OR"))
     }
 
+    @Test("From version 1, through every migration: no IN list is left in any table")
+    func fromVersionOne() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("v1.sqlite")
+        let connection = try Connection(path: path)
+        try connection.execute(Migrations.version1)
+        try connection.setUserVersion(1)
+        connection.close()
+        let store = try Store(path: path)
+        #expect(try store.version() == Store.schemaVersion)
+        let schema = try store.connection.query("SELECT sql FROM sqlite_schema WHERE type = 'table'") { $0.string(0) ?? "" }
+        #expect(!schema.joined().contains(" IN ("))
+        #expect(try store.integrityProblems().isEmpty)
+    }
+
     @Test("An insert into users builds no temporary index any more")
     func noEphemeralTable() throws {
         let dir = TemporaryDirectory()
