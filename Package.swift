@@ -50,9 +50,10 @@ let package = Package(
         .testTarget(name: "AdmitDomainTests", dependencies: ["AdmitDomain"], swiftSettings: swiftSettings),
         .testTarget(name: "AdmitRulesTests", dependencies: ["AdmitRules", "AdmitDomain"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "AdmitTests", dependencies: ["Admit", "AdmitDomain", "AdmitStore", "AdmitJSON"], swiftSettings: swiftSettings),
+            name: "AdmitTests", dependencies: ["Admit", "AdmitDomain", "AdmitStore", "AdmitJSON", "AdmitCSV", "SQLite"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "AdmitCLITests", dependencies: ["AdmitJSON", "AdmitCLI"], swiftSettings: swiftSettings),
-        .testTarget(name: "AdmitStoreTests", dependencies: ["AdmitStore", "AdmitDomain"], swiftSettings: swiftSettings),
+        .testTarget(name: "AdmitStoreTests", dependencies: ["AdmitStore", "AdmitDomain", "SQLite"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "CSQLite"], swiftSettings: swiftSettings),
         .testTarget(name: "AdmitCSVTests", dependencies: ["AdmitCSV"], swiftSettings: swiftSettings),
         .testTarget(name: "AdmitJSONTests", dependencies: ["AdmitJSON"], swiftSettings: swiftSettings),

@@ -49,7 +49,7 @@ extension Admission {
         let package = try package(packageID)
         let at = at ?? clock.now()
         let facts = try facts(for: user)
-        let decision = policy.set.explain(.enrol(in: package.id, at: at), facts: facts)
+        let decision = enrolmentDecision(facts: facts, package: package, at: at)
         let forced = !decision.isAllowed
         func outcome(_ result: EnrolOutcome.Result, forced: Bool) -> EnrolOutcome {
             EnrolOutcome(result: result, user: user, package: package, at: at, decision: decision, forced: forced, policy: policy.version)
@@ -67,10 +67,7 @@ extension Admission {
             try store.write {
                 let result = try store.enrol(enrolment, accountState: user.account)
                 if case .added = result {
-                    try store.append(
-                        AuditRecord(
-                            recordedAt: now, actor: actor, kind: .enrolmentAdded, user: user.id, package: package.id, at: at,
-                            policyHash: policy.version.hash, detail: AuditDetail.enrolment(enrolment, refusedBy: forced ? decision : nil)))
+                    try store.append(enrolmentRecord(enrolment, decision: decision, recordedAt: now, actor: actor))
                 }
                 return result
             }
@@ -79,6 +76,19 @@ extension Admission {
         case .added: return outcome(.enrolled, forced: forced)
         case .alreadyEnrolled: return outcome(.alreadyEnrolled, forced: false)
         }
+    }
+
+    /// The policy's decision on enrolling the user `facts` describe in `package` at `at`.
+    func enrolmentDecision(facts: Facts, package: Package, at: Instant) -> Decision {
+        policy.set.explain(.enrol(in: package.id, at: at), facts: facts)
+    }
+
+    /// The audit row for an added enrolment; a forced one keeps the refusal it overrode.
+    func enrolmentRecord(_ enrolment: Enrolment, decision: Decision, recordedAt: Instant, actor: String) -> AuditRecord {
+        AuditRecord(
+            recordedAt: recordedAt, actor: actor, kind: .enrolmentAdded, user: enrolment.user, package: enrolment.package,
+            at: enrolment.enrolledAt, policyHash: policy.version.hash,
+            detail: AuditDetail.enrolment(enrolment, refusedBy: enrolment.forced ? decision : nil))
     }
 
     /// Withdraws `user`'s current enrolment in `package` at `at` (default now); the enrolment stays

@@ -19,6 +19,46 @@ enum AuditDetail {
         JSONValue.object(user.json).serialized()
     }
 
+    /// Writes `user` details as `user(_:)` does, faster: for the hot path of bulk registration.
+    ///
+    /// It writes straight into a reused buffer and remembers the last instant it formatted
+    /// (an import registers most users at the same instant).
+    struct Writer {
+        private var writer = JSONWriter(reservingCapacity: 512)
+        private var lastInstant: Instant?
+        private var lastInstantText = ""
+
+        /// The same text as `AuditDetail.user(user)`.
+        mutating func user(_ user: User) -> String {
+            if user.registeredAt != lastInstant {
+                lastInstant = user.registeredAt
+                lastInstantText = user.registeredAt.description
+            }
+            writer.reset()
+            writer.beginObject()
+            writer.key("id")
+            writer.write(user.id.rawValue)
+            writer.key("email")
+            writer.write(user.email.normalized)
+            writer.key("name")
+            writer.write(user.name)
+            writer.key("profession")
+            writer.write(user.profession.rawValue)
+            writer.key("country")
+            if let country = user.country { writer.write(country.rawValue) } else { writer.writeNull() }
+            writer.key("account")
+            writer.write(user.account.rawValue)
+            writer.key("subscription")
+            writer.write(user.subscription.rawValue)
+            writer.key("registeredAt")
+            writer.write(lastInstantText)
+            writer.key("externalId")
+            if let externalID = user.externalID { writer.write(externalID) } else { writer.writeNull() }
+            writer.endObject()
+            return writer.string
+        }
+    }
+
     static func userChange(_ before: User, _ after: User) -> String {
         var object = JSONObject()
         object["before"] = .object(before.json)
@@ -40,6 +80,28 @@ enum AuditDetail {
     static func withdrawal(_ enrolment: Enrolment) -> String {
         var object = JSONObject()
         object["enrolledAt"] = .number(JSONNumber(enrolment.enrolledAt.millisecondsSinceEpoch))
+        return JSONValue.object(object).serialized()
+    }
+
+    /// An import's start: what is read, how, and what else it does.
+    static func importStarted(source: String, format: String?, sha256: String, options: RegistrationOptions) -> String {
+        var object = JSONObject()
+        object["source"] = .string(source)
+        object["format"] = format.map { .string($0) } ?? .null
+        object["sha256"] = sha256.isEmpty ? .null : .string(sha256)
+        object["mode"] = .string(options.modeName)
+        object["package"] = options.package.map { .string($0) } ?? .null
+        object["force"] = .bool(options.force)
+        return JSONValue.object(object).serialized()
+    }
+
+    /// An import's end: its status and the counts per outcome (as the batch row has them).
+    static func importFinished(status: String, sha256: String, counts: String, error: String? = nil) -> String {
+        var object = JSONObject()
+        object["status"] = .string(status)
+        object["sha256"] = .string(sha256)
+        object["counts"] = (try? JSONParser.parse(counts)) ?? .string(counts)
+        if let error { object["error"] = .string(error) }
         return JSONValue.object(object).serialized()
     }
 

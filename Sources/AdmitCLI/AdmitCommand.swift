@@ -12,6 +12,7 @@ struct AdmitCommand: AsyncParsableCommand {
             seeded from Seeds/ and Policies/.
             """,
         subcommands: [
-            CheckCommand.self, WhenCommand.self, EnrolCommand.self, UnenrolCommand.self, PolicyCommand.self, AuditCommand.self,
+            CheckCommand.self, WhenCommand.self, EnrolCommand.self, UnenrolCommand.self, RegisterCommand.self, PolicyCommand.self,
+            AuditCommand.self,
         ])
 }

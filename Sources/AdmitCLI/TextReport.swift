@@ -1,5 +1,6 @@
 import Admit
 import AdmitDomain
+import Foundation
 
 /// The text the CLI prints for people; `--json` prints the outcome's `json` instead.
 enum TextReport {
@@ -68,5 +69,57 @@ enum TextReport {
             return "not enrolled: \(who) has no current enrolment in \(outcome.package.id); nothing changed"
         }
         return "withdrawn: \(who) from \(outcome.package.id) at \(at.formatted(in: outcome.package.zone)) (enrolled since \(withdrawn.enrolledAt.formatted(in: outcome.package.zone)))"
+    }
+
+    static func register(_ summary: RegistrationSummary) -> String {
+        let seconds = summary.elapsed.seconds
+        var lines: [String] = []
+        let what = summary.mode == "dry-run" ? "plan for" : "registered"
+        var head = "\(what) \(summary.source)"
+        if let batch = summary.batch { head += " as import batch #\(batch)" }
+        head += ": \(grouped(summary.rows)) rows in \(String(format: "%.2f", seconds)) s (\(grouped(Int(summary.rowsPerSecond))) rows/s)"
+        lines.append(head)
+        if !summary.sha256.isEmpty { lines.append("  sha256 \(summary.sha256)") }
+        let counts: [(String, Int)] = [
+            ("created", summary.created), ("updated", summary.updated), ("unchanged", summary.unchanged), ("rejected", summary.rejected),
+        ]
+        let width = counts.map { grouped($0.1).count }.max() ?? 1
+        for (name, count) in counts {
+            let number = grouped(count)
+            lines.append("  " + name.padding(toLength: 10, withPad: " ", startingAt: 0) + String(repeating: " ", count: width - number.count) + number)
+        }
+        for rejectClass in summary.rejectsByClass.keys.sorted() where rejectClass != .enrolmentRefused {
+            lines.append("    \(rejectClass.rawValue): \(grouped(summary.rejectsByClass[rejectClass] ?? 0))")
+        }
+        if let enrolments = summary.enrolments {
+            var text = "  enrolments in \(enrolments.package): \(grouped(enrolments.enrolled)) enrolled"
+            if enrolments.forced > 0 { text += " (\(grouped(enrolments.forced)) forced against the policy)" }
+            text += ", \(grouped(enrolments.alreadyEnrolled)) already enrolled, \(grouped(enrolments.refused)) refused"
+            lines.append(text)
+        }
+        if !summary.firstRejects.isEmpty {
+            let total = summary.rejectsByClass.values.reduce(0, +)
+            let kept = summary.firstRejects.count
+            lines.append(total > kept ? "first \(kept) of \(grouped(total)) rejects:" : "rejects:")
+            lines += summary.firstRejects.map { "  " + $0.diagnostic(path: summary.source) }
+        }
+        if let file = summary.rejectsFile { lines.append("rejected rows written to \(file)") }
+        if summary.mode == "dry-run" {
+            lines.append("dry run: nothing was written")
+        } else if !summary.committed {
+            lines.append("nothing was applied (--atomic and some rows were rejected)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `1,234,567`.
+    static func grouped(_ number: Int) -> String {
+        let digits = String(number.magnitude)
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return (number < 0 ? "-" : "") + out
     }
 }

@@ -44,6 +44,12 @@ public struct CountryCode: Sendable, Hashable, Comparable, Codable, CustomString
 extension String {
     /// The string without leading and trailing Unicode white space and newlines.
     public func trimmingWhitespace() -> String {
+        // Fast path: nothing to trim when both ends are ASCII and not white space.
+        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80, !ASCII.isWhitespace(first),
+            !ASCII.isWhitespace(last)
+        {
+            return self
+        }
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
             let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
@@ -53,6 +59,7 @@ extension String {
 
     /// The string with ASCII letters uppercased and everything else unchanged.
     func uppercasedASCII() -> String {
-        String(decoding: utf8.map { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) ? $0 - 32 : $0 }, as: UTF8.self)
+        guard utf8.contains(where: { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }) else { return self }
+        return String(decoding: utf8.map { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) ? $0 - 32 : $0 }, as: UTF8.self)
     }
 }

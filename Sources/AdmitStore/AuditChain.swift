@@ -10,6 +10,12 @@ enum AuditChain {
 
     static func hash(seq: Int64, record: AuditRecord, previous: String) -> String {
         var bytes: [UInt8] = []
+        return hash(seq: seq, record: record, previous: previous, scratch: &bytes)
+    }
+
+    /// `hash(seq:record:previous:)`, encoding into `scratch` (emptied first, capacity kept) to spare an allocation per row.
+    static func hash(seq: Int64, record: AuditRecord, previous: String, scratch bytes: inout [UInt8]) -> String {
+        bytes.removeAll(keepingCapacity: true)
         bytes.reserveCapacity(256 + record.detail.utf8.count)
         field(&bytes, previous)
         field(&bytes, seq)
@@ -51,13 +57,14 @@ enum AuditChain {
 extension Sequence<UInt8> {
     /// Lowercase hexadecimal.
     var hexString: String {
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in self {
-            out.append(hexDigits[Int(byte >> 4)])
-            out.append(hexDigits[Int(byte & 0xF)])
+        let bytes = Array(self)
+        return String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            for (i, byte) in bytes.enumerated() {
+                out[2 * i] = hexDigits[Int(byte >> 4)]
+                out[2 * i + 1] = hexDigits[Int(byte & 0xF)]
+            }
+            return bytes.count * 2
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -1,0 +1,121 @@
+import AdmitCSV
+import AdmitDomain
+import AdmitJSON
+import Crypto
+import Foundation
+
+extension Admission {
+    /// Registers the users of a CSV or JSON Lines file (`-`: standard input): creates the new
+    /// ones, changes only the given attributes of the known ones, rejects what is malformed, and
+    /// with `options.package` enrols each of them under the policy.
+    ///
+    /// `format` defaults to the file name's ending (`.jsonl`, `.ndjson`, `.json`: JSON Lines;
+    /// else CSV). The CSV header is checked before anything is written: an unknown, unnamed or
+    /// repeated column, or a missing `email` column, throws `invalidInput` listing every
+    /// problem. Rejected rows go to `rejectsFile` when given (created or truncated), ready to
+    /// fix and import again. A regular file is hashed before it is read, so that its import
+    /// batch names it from the start; standard input is hashed as it streams.
+    public func register(
+        file path: String, format: RegistrationFormat? = nil, options: RegistrationOptions = .init(), rejectsFile: String? = nil,
+        progress: ((RegistrationProgress) -> Void)? = nil, observe: ((RegistrationRowResult) -> Void)? = nil
+    ) throws(AdmitError) -> RegistrationSummary {
+        var sha256: String?
+        var size: Int64?
+        if path != "-", let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            attributes[.type] as? FileAttributeType == .typeRegular
+        {
+            sha256 = try MeasuredByteSource.sha256(ofFile: path)
+            size = (attributes[.size] as? NSNumber)?.int64Value
+        }
+        let file: FileByteSource
+        do { file = try FileByteSource(path: path) } catch {
+            throw .fileUnreadable(path: path, reason: "cannot open: \(error.reason.lowercased())")
+        }
+        return try register(
+            bytes: file, name: path, format: format ?? RegistrationFormat(path: path), sha256: sha256, totalBytes: size, options: options,
+            rejectsFile: rejectsFile, progress: progress, observe: observe)
+    }
+
+    /// Registers the users of CSV or JSON Lines text read from `bytes`; `name` names the input in
+    /// messages and in the import batch. See `register(file:…)`.
+    ///
+    /// `sha256` is the input's digest if the caller knows it already; otherwise it is computed
+    /// while reading. `totalBytes`, when known, lets progress reports estimate the time left.
+    public func register(
+        bytes: any ByteSource, name: String, format: RegistrationFormat, sha256: String? = nil, totalBytes: Int64? = nil,
+        options: RegistrationOptions = .init(), rejectsFile: String? = nil, progress: ((RegistrationProgress) -> Void)? = nil,
+        observe: ((RegistrationRowResult) -> Void)? = nil
+    ) throws(AdmitError) -> RegistrationSummary {
+        let measured = MeasuredByteSource(bytes, hashing: sha256 == nil)
+        switch format {
+        case .csv:
+            var source = try CSVRegistrationSource(bytes: measured, path: name)
+            let rejects = try rejectsFile.map { path throws(AdmitError) in
+                try RejectsFile(path: path, layout: .csv(header: source.header.cells, errorColumn: source.header.errorColumn))
+            }
+            let run = try RegistrationRun(
+                admission: self, source: name, format: format, options: options, rejects: rejects, progress: progress, observe: observe)
+            return try run.run(&source, sha256: sha256, digest: measured.digest, bytes: { measured.count }, totalBytes: totalBytes)
+        case .jsonl:
+            var source = JSONLinesRegistrationSource(bytes: measured, path: name)
+            let rejects = try rejectsFile.map { path throws(AdmitError) in try RejectsFile(path: path, layout: .jsonLines) }
+            let run = try RegistrationRun(
+                admission: self, source: name, format: format, options: options, rejects: rejects, progress: progress, observe: observe)
+            return try run.run(&source, sha256: sha256, digest: measured.digest, bytes: { measured.count }, totalBytes: totalBytes)
+        }
+    }
+
+    /// Registers rows a program already holds (the service's array of users), with the same
+    /// validation, outcomes, modes and batch as a file.
+    ///
+    /// `name` names the request in the import batch; the batch's SHA-256 is taken over the rows
+    /// as canonical JSON Lines (each row's given columns, in column order). `observe` is called
+    /// once per row, in order, with its outcome (a refused enrolment comes as the row's `reject`
+    /// with `enrolment` `.refused`).
+    public func register(
+        rows: some Sequence<RegistrationRow>, name: String = "request", options: RegistrationOptions = .init(),
+        observe: ((RegistrationRowResult) -> Void)? = nil
+    ) throws(AdmitError) -> RegistrationSummary {
+        let digest = RowsDigest()
+        var source = RowsRegistrationSource(rows: rows.makeIterator(), digest: digest)
+        let run = try RegistrationRun(
+            admission: self, source: name, format: nil, options: options, rejects: nil, progress: nil, observe: observe)
+        return try run.run(&source, sha256: nil, digest: digest.finish, bytes: { digest.count }, totalBytes: nil)
+    }
+}
+
+/// Rows from a program, hashed as canonical JSON Lines as they pass.
+struct RowsRegistrationSource<Rows: IteratorProtocol<RegistrationRow>>: RegistrationSource {
+    var rows: Rows
+    let digest: RowsDigest
+
+    mutating func next() throws(AdmitError) -> RegistrationInput? {
+        guard let row = rows.next() else { return nil }
+        var line = JSONWriter()
+        line.beginObject()
+        for column in RegistrationColumn.allCases {
+            if let value = row[column] {
+                line.key(column.rawValue)
+                line.write(value)
+            }
+        }
+        line.endObject()
+        var bytes = line.take()
+        bytes.append(0x0A)
+        digest.add(bytes)
+        return RegistrationInput(content: .row(row), original: .none)
+    }
+}
+
+/// The SHA-256 and size of the canonical JSON Lines of rows given by a program.
+final class RowsDigest {
+    private var hasher = SHA256()
+    private(set) var count: Int64 = 0
+
+    func add(_ bytes: [UInt8]) {
+        hasher.update(data: bytes)
+        count += Int64(bytes.count)
+    }
+
+    func finish() -> String? { hasher.finalize().hexString }
+}

@@ -1,0 +1,262 @@
+import AdmitDomain
+import AdmitStore
+
+/// One registration: reads rows from a source, applies each in the store, counts outcomes.
+///
+/// Crash safety comes from two properties together. Rows are applied in chunks, each one
+/// transaction holding the rows' changes, their audit rows and the batch's running counts, so a
+/// kill at any moment loses at most the chunk in flight, whole. And applying a row is
+/// idempotent: a row whose user already has the given values is `unchanged` and writes nothing,
+/// an enrolment that exists is not made again. Running the same file again after a kill
+/// therefore finds the committed chunks unchanged and applies the rest: the same users and
+/// enrolments as one clean run (their timestamps aside).
+final class RegistrationRun {
+    private let admission: Admission
+    private let options: RegistrationOptions
+    private let package: Package?
+    private let rejects: RejectsFile?
+    private let progress: ((RegistrationProgress) -> Void)?
+    private let observe: ((RegistrationRowResult) -> Void)?
+    private let actor: String
+    private let startedAt: Instant
+    private let enrolAt: Instant
+    private var now: Instant
+    private var summary: RegistrationSummary
+    private var session: ImportSession?
+    private var details = AuditDetail.Writer()
+    private let clock = ContinuousClock()
+    private let start: ContinuousClock.Instant
+
+    init(
+        admission: Admission, source name: String, format: RegistrationFormat?, options: RegistrationOptions, rejects: RejectsFile?,
+        progress: ((RegistrationProgress) -> Void)?, observe: ((RegistrationRowResult) -> Void)?
+    ) throws(AdmitError) {
+        self.admission = admission
+        self.options = options
+        self.rejects = rejects
+        self.progress = progress
+        self.observe = observe
+        package = try options.package.map { id throws(AdmitError) in try admission.package(id) }
+        actor = admission.configuration.actor
+        startedAt = admission.clock.now()
+        now = startedAt
+        enrolAt = options.at ?? startedAt
+        start = clock.now
+        summary = RegistrationSummary(
+            source: name, format: format, sha256: "", bytes: 0, mode: options.modeName, batch: nil, committed: false,
+            rejectsFile: rejects?.path)
+        if let package { summary.enrolments = .init(package: package.id, at: enrolAt) }
+    }
+
+    /// Reads every row of `source` and applies it as the options say.
+    ///
+    /// `sha256` is the input's digest when known before reading (a regular file); otherwise
+    /// `digest` gives it after the end. `bytes` reports how much input was read so far.
+    func run(
+        _ source: inout some RegistrationSource, sha256 known: String?, digest: () -> String?, bytes: () -> Int64, totalBytes: Int64?
+    ) throws(AdmitError) -> RegistrationSummary {
+        let store = admission.store
+        summary.sha256 = known ?? ""
+        let batch: Int64? =
+            options.dryRun
+            ? nil
+            : try admission.perform { () throws(StoreError) in
+                try store.write {
+                    let id = try store.beginImport(fileName: summary.source, sha256: known ?? "", actor: actor, at: startedAt)
+                    try store.append(
+                        AuditRecord(
+                            recordedAt: startedAt, actor: actor, kind: .importStarted, package: package?.id,
+                            at: package == nil ? nil : enrolAt,
+                            policyHash: admission.policy.version.hash, batch: id,
+                            detail: AuditDetail.importStarted(
+                                source: summary.source, format: summary.format?.rawValue, sha256: known ?? "", options: options)))
+                    return id
+                }
+            }
+        summary.batch = batch
+        do {
+            let session = try admission.perform { () throws(StoreError) in try store.importSession(batch: batch) }
+            self.session = session
+            defer { session.close() }
+            try admission.perform { () throws(StoreError) in try session.begin() }
+            var inChunk = 0
+            while let input = try source.next() {
+                try apply(input, in: session)
+                inChunk += 1
+                if inChunk == options.chunkSize, !options.atomic, !options.dryRun {
+                    try admission.perform { () throws(StoreError) in
+                        try session.commit(counts: summary.countsJSON)
+                        now = admission.clock.now()
+                        try session.begin()
+                    }
+                    inChunk = 0
+                }
+                if summary.rows & 1023 == 0 { report(bytes: bytes(), total: totalBytes) }
+            }
+            summary.sha256 = known ?? digest() ?? ""
+            summary.bytes = bytes()
+            if options.dryRun || (options.atomic && !summary.isComplete) {
+                session.rollback()
+            } else {
+                summary.committed = true
+                try admission.perform { () throws(StoreError) in try session.commit(counts: summary.countsJSON) }
+            }
+            try rejects?.finish()
+        } catch {
+            session?.rollback()
+            try? rejects?.finish()
+            summary.committed = false
+            finish(batch, status: .failed, error: error.description)
+            throw error
+        }
+        summary.elapsed = clock.now - start
+        report(bytes: summary.bytes, total: totalBytes)
+        try finishOrThrow(batch, status: summary.committed ? .completed : .failed)
+        return summary
+    }
+
+    // MARK: Rows
+
+    private func apply(_ input: RegistrationInput, in session: ImportSession) throws(AdmitError) {
+        summary.rows += 1
+        let row: RegistrationRow
+        switch input.content {
+        case .malformed(let reject):
+            return try rejected(reject, input)
+        case .row(let given):
+            row = given
+        }
+        let email: EmailAddress
+        let patch: UserPatch
+        do {
+            email = try row.validatedEmail()
+            patch = try row.patch(email: email)
+        } catch {
+            return try rejected(error, input)
+        }
+        let upsert = try admission.perform { () throws(StoreError) in
+            try session.upsert(patch, line: row.line, registeredAt: startedAt, at: now)
+        }
+        let user: User
+        let isNew: Bool
+        let outcome: RegistrationRowResult.Outcome
+        switch upsert {
+        case .created(let created):
+            summary.created += 1
+            (user, isNew, outcome) = (created, true, .created)
+            try append(AuditRecord(recordedAt: now, actor: actor, kind: .userCreated, user: created.id, detail: details.user(created)))
+        case .updated(let before, let after):
+            summary.updated += 1
+            (user, isNew, outcome) = (after, false, .updated)
+            try append(
+                AuditRecord(
+                    recordedAt: now, actor: actor, kind: .userUpdated, user: after.id, detail: AuditDetail.userChange(before, after)))
+        case .unchanged(let existing):
+            summary.unchanged += 1
+            (user, isNew, outcome) = (existing, false, .unchanged)
+        case .incomplete(let missing):
+            return try rejected(
+                RegistrationReject(
+                    line: row.line, column: missing.first, rejectClass: .missingValue,
+                    message: "\(email) is not registered yet, and a new user needs a \(missing.joined(separator: " and a "))"),
+                input)
+        case .duplicate(let first):
+            let earlier = first.map { "on line \($0)" } ?? "by an earlier row"
+            return try rejected(
+                RegistrationReject(
+                    line: row.line, column: RegistrationColumn.email.rawValue, rejectClass: .duplicateInFile,
+                    message: "\(email) was already given \(earlier) of this input (after normalisation); a person may appear once"),
+                input)
+        case .externalIDTaken(let owner):
+            let id = RegistrationRow.shown(patch.externalID ?? "")
+            return try rejected(
+                RegistrationReject(
+                    line: row.line, column: RegistrationColumn.externalID.rawValue, rejectClass: .externalIDTaken,
+                    message: "external id '\(id)' already belongs to " + (owner.map { "\($0)" } ?? "another user")),
+                input)
+        }
+        guard let package else {
+            observe?(RegistrationRowResult(line: row.line, outcome: outcome, user: user, reject: nil, enrolment: nil, forced: false))
+            return
+        }
+        let (enrolment, forced, refusal) = try enrol(user, isNew: isNew, in: package, line: row.line)
+        if let refusal {
+            summary.count(refusal, keep: options.keptRejects)
+            try rejects?.write(refusal, original: input.original)
+        }
+        observe?(RegistrationRowResult(line: row.line, outcome: outcome, user: user, reject: refusal, enrolment: enrolment, forced: forced))
+    }
+
+    /// Enrols `user` in `package` at the run's instant if the policy permits it (or `force`).
+    private func enrol(_ user: User, isNew: Bool, in package: Package, line: Int) throws(AdmitError) -> (
+        RegistrationRowResult.Enrolment, Bool, RegistrationReject?
+    ) {
+        guard let session else { return (.refused, false, nil) }
+        let enrolments = isNew ? [] : try admission.perform { () throws(StoreError) in try session.enrolments(of: user.id) }
+        if enrolments.contains(where: { $0.package == package.id && $0.withdrawnAt == nil }) {
+            summary.enrolments?.alreadyEnrolled += 1
+            return (.alreadyEnrolled, false, nil)
+        }
+        let decision = admission.enrolmentDecision(facts: Facts(user: user, enrolments: enrolments), package: package, at: enrolAt)
+        let forced = !decision.isAllowed
+        if forced, !options.force {
+            summary.enrolments?.refused += 1
+            let reasons = decision.reasons.map(\.message).joined(separator: "; ")
+            let refusal = RegistrationReject(
+                line: line, column: nil, rejectClass: .enrolmentRefused,
+                message: "\(user.email) was registered, but the policy does not permit enrolling in \(package.id) at "
+                    + "\(enrolAt.formatted(in: package.zone))" + (reasons.isEmpty ? "" : ": \(reasons)")
+                    + " (--force enrols anyway)")
+            return (.refused, false, refusal)
+        }
+        let enrolment = Enrolment(user: user.id, package: package.id, enrolledAt: enrolAt, source: .bulk, forced: forced)
+        let result = try admission.perform { () throws(StoreError) in try session.enrol(enrolment, accountState: user.account) }
+        guard case .added = result else {
+            summary.enrolments?.alreadyEnrolled += 1
+            return (.alreadyEnrolled, false, nil)
+        }
+        summary.enrolments?.enrolled += 1
+        if forced { summary.enrolments?.forced += 1 }
+        try append(admission.enrolmentRecord(enrolment, decision: decision, recordedAt: now, actor: actor))
+        return (.enrolled, forced, nil)
+    }
+
+    private func rejected(_ reject: RegistrationReject, _ input: RegistrationInput) throws(AdmitError) {
+        summary.rejected += 1
+        summary.count(reject, keep: options.keptRejects)
+        try rejects?.write(reject, original: input.original)
+        observe?(RegistrationRowResult(line: reject.line, outcome: .rejected, user: nil, reject: reject, enrolment: nil, forced: false))
+    }
+
+    private func append(_ record: AuditRecord) throws(AdmitError) {
+        guard let session else { return }
+        try admission.perform { () throws(StoreError) in _ = try session.append(record) }
+    }
+
+    // MARK: Batch
+
+    private func report(bytes: Int64, total: Int64?) {
+        progress?(RegistrationProgress(rows: summary.rows, bytes: bytes, totalBytes: total, elapsed: clock.now - start))
+    }
+
+    private func finishOrThrow(_ batch: Int64?, status: ImportBatch.Status, error: String? = nil) throws(AdmitError) {
+        guard let batch else { return }
+        let store = admission.store
+        let end = admission.clock.now()
+        let counts = summary.countsJSON
+        try admission.perform { () throws(StoreError) in
+            try store.write {
+                try store.finishImport(batch, status: status, sha256: summary.sha256, counts: counts, at: end)
+                try store.append(
+                    AuditRecord(
+                        recordedAt: end, actor: actor, kind: .importFinished, batch: batch,
+                        detail: AuditDetail.importFinished(status: status.rawValue, sha256: summary.sha256, counts: counts, error: error)))
+            }
+        }
+    }
+
+    /// Best effort after an error: the error that stopped the run matters more than this one.
+    private func finish(_ batch: Int64?, status: ImportBatch.Status, error: String) {
+        try? finishOrThrow(batch, status: status, error: error)
+    }
+}

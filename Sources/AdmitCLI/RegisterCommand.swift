@@ -1,0 +1,76 @@
+import Admit
+import AdmitDomain
+import ArgumentParser
+
+extension RegistrationFormat: ExpressibleByArgument {}
+
+/// `admit register`: bulk registration from CSV or JSON Lines.
+struct RegisterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "register",
+        abstract: "Register users in bulk from a CSV or JSON Lines file: create, update (given columns only), or reject each row.",
+        discussion: """
+            Columns: email (required), name, profession, country, account, subscription, registered_at, external_id;
+            a column 'error' is ignored. Running the same file twice changes nothing the second time; a run that
+            was killed can simply be run again. See Docs/register.md.
+            Exit status: 0 every row applied, 1 some rows rejected (or enrolments refused), 2 or more an error.
+            """)
+
+    @Argument(help: ArgumentHelp("The file to read, or - for standard input.", valueName: "file"))
+    var file: String
+
+    @Option(name: .long, help: "csv or jsonl (default: from the file name's ending; csv for standard input).")
+    var format: RegistrationFormat?
+
+    @Option(
+        name: .long, help: ArgumentHelp("Write the rejected rows here, with an error column, to fix and import again.", valueName: "file"))
+    var rejects: String?
+
+    @Flag(name: .long, help: "Apply nothing if any row is rejected (one transaction for the whole file).")
+    var atomic = false
+
+    @Flag(name: .long, help: "Show what would happen and write nothing.")
+    var dryRun = false
+
+    @Option(name: .long, help: ArgumentHelp("Also enrol every registered user in this package, as the policy permits.", valueName: "id"))
+    var package: String?
+
+    @Option(name: .long, help: ArgumentHelp("When the enrolments take effect (RFC 3339 with offset; default: now).", valueName: "instant"))
+    var at: String?
+
+    @Flag(name: .long, help: "Enrol even where the policy refuses (each forced enrolment is recorded).")
+    var force = false
+
+    @Option(name: .long, help: ArgumentHelp("Rows per transaction.", valueName: "rows", visibility: .hidden))
+    var chunkSize = 10_000
+
+    @Flag(name: .long, help: "Print a JSON summary instead of text.")
+    var json = false
+
+    @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        if (at != nil || force) && package == nil { throw ValidationError("--at and --force need --package") }
+        if chunkSize < 1 { throw ValidationError("--chunk-size must be at least 1") }
+        if let rejects, rejects == file { throw ValidationError("--rejects must not be the input file") }
+    }
+
+    func run() throws {
+        try Terminal.run {
+            let options = RegistrationOptions(
+                atomic: atomic, dryRun: dryRun, package: package, at: try Terminal.instant(at, option: "--at"), force: force,
+                chunkSize: chunkSize, keptRejects: json ? 100 : 10)
+            let admission = try store.open()
+            let progress = Terminal.standardErrorIsTerminal ? ProgressLine() : nil
+            let summary = try admission.register(
+                file: file, format: format, options: options, rejectsFile: rejects, progress: progress.map { line in { line.update($0) } })
+            progress?.clear()
+            if json {
+                Terminal.printJSON(summary.json)
+            } else {
+                Terminal.print(TextReport.register(summary))
+            }
+            return summary.isComplete ? .success : ExitCode(1)
+        }
+    }
+}

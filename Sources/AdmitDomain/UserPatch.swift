@@ -1,0 +1,55 @@
+/// Attribute values for the user with a given email address; `nil` means "not given, leave as it is".
+///
+/// Bulk registration builds one per row: a new user is created from it when every attribute a
+/// user needs is given (`name` and `profession`; the rest have defaults), and an existing user
+/// gets only the given attributes changed.
+public struct UserPatch: Sendable, Hashable {
+    /// Who the row is about: the key that finds an existing user.
+    public var email: EmailAddress
+    public var name: String?
+    public var profession: Profession?
+    public var country: CountryCode?
+    public var account: AccountState?
+    public var subscription: Subscription?
+    public var registeredAt: Instant?
+    public var externalID: String?
+
+    public init(
+        email: EmailAddress, name: String? = nil, profession: Profession? = nil, country: CountryCode? = nil,
+        account: AccountState? = nil, subscription: Subscription? = nil, registeredAt: Instant? = nil, externalID: String? = nil
+    ) {
+        self.email = email
+        self.name = name
+        self.profession = profession
+        self.country = country
+        self.account = account
+        self.subscription = subscription
+        self.registeredAt = registeredAt
+        self.externalID = externalID
+    }
+
+    /// Whether a new user can be created from the patch: `name` and `profession` are given.
+    public var isCompleteForNewUser: Bool { name != nil && profession != nil }
+
+    /// The attributes a new user needs that the patch does not give, by column name; empty when
+    /// a user can be created from it.
+    public var missingForNewUser: [String] {
+        var missing: [String] = []
+        if name == nil { missing.append("name") }
+        if profession == nil { missing.append("profession") }
+        return missing
+    }
+
+    /// `user` with the given attributes replaced (the identifier and email address stay).
+    public func applied(to user: User) -> User {
+        var user = user
+        if let name { user.name = name }
+        if let profession { user.profession = profession }
+        if let country { user.country = country }
+        if let account { user.account = account }
+        if let subscription { user.subscription = subscription }
+        if let registeredAt { user.registeredAt = registeredAt }
+        if let externalID { user.externalID = externalID }
+        return user
+    }
+}

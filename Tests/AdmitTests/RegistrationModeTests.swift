@@ -1,0 +1,123 @@
+import Admit
+import AdmitDomain
+import AdmitStore
+import Foundation
+import Testing
+
+/// `--atomic`, `--dry-run`, `--rejects` and `--package`.
+@Suite("Registration: modes, rejects file and enrolment")
+struct RegistrationModeTests {
+    static let csv =
+        "email,name,profession,country\nnew1@example.org,One,other,AT\nada@example.org,Ada Changed,,\nbroken@example.org,Broken,other,QQ\nnew2@example.org,Two,other,DE\n"
+
+    @Test("--atomic with one bad row writes no user, no enrolment and no change row")
+    func atomicWithABadRow() throws {
+        let fixture = try RegistrationFixture()
+        let before = try fixture.userRows()
+        let kinds = try fixture.auditKinds()
+        let summary = try fixture.register(Self.csv, options: RegistrationOptions(atomic: true, package: "idor-2020"))
+        #expect(!summary.committed)
+        #expect(!summary.isComplete)
+        #expect((summary.created, summary.updated, summary.rejected) == (2, 1, 1), "the counts say what would have happened")
+        #expect(try fixture.userRows() == before)
+        let after = try fixture.auditKinds()
+        for kind in ["user.created", "user.updated", "enrolment.added"] { #expect(after[kind] == kinds[kind], "\(kind)") }
+        let batch = try #require(summary.batch)
+        #expect(try fixture.admission().store.importBatch(batch)?.status == .failed)
+    }
+
+    @Test("--atomic without rejects applies everything in one transaction")
+    func atomicWithoutRejects() throws {
+        let fixture = try RegistrationFixture()
+        let summary = try fixture.register(
+            "email,name,profession\na@example.org,A,other\nb@example.org,B,other\n", options: RegistrationOptions(atomic: true))
+        #expect(summary.committed)
+        #expect(summary.created == 2)
+        #expect(try fixture.user("b@example.org") != nil)
+    }
+
+    @Test("--dry-run reports the plan and leaves the database exactly as it was")
+    func dryRun() throws {
+        let fixture = try RegistrationFixture()
+        let before = try fixture.userRows()
+        let kinds = try fixture.auditKinds()
+        let batches = try fixture.admission().store.importBatches()
+        let summary = try fixture.register(
+            Self.csv, options: RegistrationOptions(dryRun: true, package: "idor-2020", at: RegistrationFixture.insideWindow))
+        #expect((summary.created, summary.updated, summary.unchanged, summary.rejected) == (2, 1, 0, 1))
+        #expect(summary.enrolments?.enrolled == 2)
+        #expect(summary.enrolments?.alreadyEnrolled == 1)
+        #expect(summary.batch == nil)
+        #expect(!summary.committed)
+        #expect(try fixture.userRows() == before)
+        #expect(try fixture.auditKinds() == kinds)
+        #expect(try fixture.admission().store.importBatches() == batches)
+        #expect(try fixture.admission().store.verifyAudit().isIntact)
+    }
+
+    @Test("The rejects file keeps the rejected rows with an error column, and imports again once fixed")
+    func rejectsFileRoundTrip() throws {
+        let fixture = try RegistrationFixture()
+        let rejects = fixture.directory.file("rejects.csv")
+        let csv =
+            "email,name,profession,country\nok@example.org,Ok,other,AT\nfix@example.org,\"Fix, Me\",other,QQ\nragged@example.org,Ragged\n"
+        let first = try fixture.register(csv, rejects: rejects)
+        #expect(first.rejected == 2)
+        let text = try fixture.directory.read("rejects.csv")
+        let lines = text.components(separatedBy: "\r\n")
+        #expect(lines[0] == "error,email,name,profession,country")
+        #expect(
+            lines[1].hasPrefix(
+                "line 3: country: 'QQ' is not an assigned ISO 3166-1 alpha-2 country code [invalid-value],fix@example.org,\"Fix, Me\",other,QQ"
+            ))
+        #expect(lines[2] == "\"line 4: the row has 2 fields, the header 4 [ragged-row]\",ragged@example.org,Ragged")
+        let fixed = text.replacingOccurrences(of: ",other,QQ", with: ",other,PT").replacingOccurrences(
+            of: "Ragged\r\n", with: "Ragged,other,\r\n")
+        try fixture.directory.write("fixed.csv", fixed)
+        let admission = try fixture.admission()
+        let second = try admission.register(file: fixture.directory.file("fixed.csv"), rejectsFile: fixture.directory.file("rejects2.csv"))
+        #expect(second.rejected == 0)
+        #expect(second.created == 2)
+        #expect(try admission.store.user(email: EmailAddress("fix@example.org"))?.country == CountryCode("PT"))
+        #expect(try admission.store.user(email: EmailAddress("fix@example.org"))?.name == "Fix, Me")
+        #expect(try fixture.directory.read("rejects2.csv") == "error,email,name,profession,country\r\n")
+    }
+
+    @Test("--package enrols every registered user the policy permits, refuses the rest, and --force records what it overrode")
+    func enrolment() throws {
+        let fixture = try RegistrationFixture()
+        let csv =
+            "email,name,profession,account\nada@example.org,,,\nnew@example.org,New,other,\nsuspended@example.org,Sus,other,suspended\n"
+        let inside = try fixture.register(csv, options: RegistrationOptions(package: "idor-2020", at: RegistrationFixture.insideWindow))
+        #expect(inside.enrolments?.enrolled == 1)
+        #expect(inside.enrolments?.alreadyEnrolled == 1)
+        #expect(inside.enrolments?.refused == 1)
+        #expect(inside.rejected == 0, "the suspended user is registered; only the enrolment is refused")
+        #expect(!inside.isComplete)
+        #expect(inside.rejectLines == ["4 enrolment-refused"])
+        #expect(try fixture.user("suspended@example.org")?.account == .suspended)
+
+        let forced = try fixture.register(
+            csv, options: RegistrationOptions(package: "idor-2020", at: RegistrationFixture.afterWindow, force: true))
+        #expect(forced.enrolments?.enrolled == 1)
+        #expect(forced.enrolments?.forced == 1)
+        #expect(forced.enrolments?.alreadyEnrolled == 2)
+        #expect(forced.isComplete)
+        let rows = try RegistrationFixture.enrolmentRows(fixture.connection())
+        #expect(rows == ["ada@example.org|idor-2020|self|0", "new@example.org|idor-2020|bulk|0", "suspended@example.org|idor-2020|bulk|1"])
+        let detail = try fixture.connection().queryFirst(
+            "SELECT detail FROM audit_log WHERE kind = 'enrolment.added' AND batch_id = ?", forced.batch ?? 0
+        ) { $0.string(0) }
+        #expect(detail??.contains("\"overrode\"") == true)
+        #expect(detail??.contains("\"forced\":true") == true)
+    }
+
+    @Test("An unknown package is an error before anything is written")
+    func unknownPackage() throws {
+        let fixture = try RegistrationFixture()
+        #expect(throws: AdmitError.unknownPackage("idor-2021", suggestion: "idor-2020")) {
+            try fixture.register(Self.csv, options: RegistrationOptions(package: "idor-2021"))
+        }
+        #expect(try fixture.auditKinds()["import.started"] == nil)
+    }
+}
