@@ -64,6 +64,8 @@ public final class Admission {
         let now = clock.now()
         let actor = configuration.actor
         try perform { () throws(StoreError) in
+            // Only a new version is written, so read-only work runs on a read-only database.
+            guard try store.policyFiles(hash: version.hash) == nil else { return }
             try store.write {
                 if try store.recordPolicyVersion(hash: version.hash, files: files, at: now) {
                     let detail = AuditDetail.policyLoaded(files: files.map(\.path))

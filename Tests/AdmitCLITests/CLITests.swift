@@ -109,6 +109,11 @@ import Testing
         #expect(result.status == 2)
         #expect(result.stderr.contains("readonly"), "\(result.stderr)")
         #expect(result.stderr.filter { $0 == "\n" }.count == 1)
+        // What only reads still works.
+        let when = try cli.run(["when", "--user", "ada@example.org", "--lecture", "idor-2020-07"], database: "file:\(cli.database)?mode=ro")
+        #expect(when.status == 0, "\(when.stderr)")
+        let verify = try cli.run(["audit", "verify"], database: "file:\(cli.database)?mode=ro")
+        #expect(verify.status == 0, "\(verify.stderr)")
     }
 
     @Test func busyDatabaseTimesOut() throws {
