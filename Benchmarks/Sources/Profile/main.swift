@@ -14,13 +14,15 @@ let arguments = CommandLine.arguments.dropFirst()
 guard let mode = arguments.first, arguments.count == 3, let a = Int(arguments[arguments.startIndex + 1]),
     let b = Int(arguments[arguments.startIndex + 2])
 else {
-    FileHandle.standardError.write(Data("usage: Profile decide|interned|explain|lookups USERS DECISIONS | Profile append BATCH ROWS\n".utf8))
+    let usage = "usage: Profile decide|interned|explain|lookups USERS DECISIONS | Profile append BATCH ROWS\n"
+    FileHandle.standardError.write(Data(usage.utf8))
     exit(2)
 }
 
 func report(_ operations: Int, _ elapsed: Duration, _ unit: String) {
     let nanoseconds = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
-    print("\(mode): \(operations) \(unit) in \(elapsed): \(String(format: "%.1f", nanoseconds / Double(operations))) ns each, \(Int(Double(operations) * 1e9 / nanoseconds)) per second")
+    let each = String(format: "%.1f", nanoseconds / Double(operations))
+    print("\(mode): \(operations) \(unit) in \(elapsed): \(each) ns each, \(Int(Double(operations) * 1e9 / nanoseconds)) per second")
 }
 
 if mode == "append" {
