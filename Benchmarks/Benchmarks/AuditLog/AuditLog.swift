@@ -54,7 +54,7 @@ final class CheckFixture: @unchecked Sendable {
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .writeSyscalls, .writeBytesLogical, rowsPerSecond],
+        metrics: [.wallClock, .mallocCountTotal, .writeSyscalls, .writeBytesLogical, rowsPerSecond],
         timeUnits: .milliseconds,
         warmupIterations: 2,
         maxDuration: .seconds(10),
@@ -86,7 +86,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark(
         "check in-process (explain + detail JSON + 1-row transaction)",
         configuration: .init(
-            metrics: [.wallClock, .throughput, .cpuTotal, .mallocCountTotal], timeUnits: .microseconds, warmupIterations: 100,
+            metrics: [.wallClock, .throughput, .mallocCountTotal], timeUnits: .microseconds, warmupIterations: 100,
             maxDuration: .seconds(5), maxIterations: 1_000_000)
     ) { benchmark in
         guard let check else { fatalError("no fixture") }
