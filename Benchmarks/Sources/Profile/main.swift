@@ -27,7 +27,6 @@ func report(_ operations: Int, _ elapsed: Duration, _ unit: String) {
 
 if mode == "append" {
     let directory = Repository.scratchDirectory("profile-append")
-    defer { try? FileManager.default.removeItem(atPath: directory) }
     let rows = DecisionRows.rows(b, templates: DecisionRows.templates())
     let store = try Store(path: directory + "/audit.sqlite")
     let batches = stride(from: 0, to: rows.count, by: a).map { Array(rows[$0..<min($0 + a, rows.count)]) }
@@ -37,6 +36,7 @@ if mode == "append" {
     }
     report(rows.count, ContinuousClock.now - started, "rows")
     store.close()
+    try? FileManager.default.removeItem(atPath: directory)  // `exit` skips `defer`
     exit(0)
 }
 
