@@ -9,11 +9,12 @@ enum AuditChain {
     static let genesis = String(repeating: "0", count: 64)
 
     static func hash(seq: Int64, record: AuditRecord, previous: String) -> String {
-        var bytes: [UInt8] = []
-        return hash(seq: seq, record: record, previous: previous, scratch: &bytes)
+        var scratch: [UInt8] = []
+        return hash(seq: seq, record: record, previous: previous, scratch: &scratch)
     }
 
-    /// `hash(seq:record:previous:)`, encoding into `scratch` (emptied first, capacity kept) to spare an allocation per row.
+    /// The same hash, encoding into `scratch` (emptied first): an appender that reuses one buffer
+    /// for all its rows allocates nothing here but the hex string it returns.
     static func hash(seq: Int64, record: AuditRecord, previous: String, scratch bytes: inout [UInt8]) -> String {
         bytes.removeAll(keepingCapacity: true)
         bytes.reserveCapacity(256 + record.detail.utf8.count)
@@ -40,7 +41,7 @@ enum AuditChain {
         }
         bytes.append(1)
         let count = UInt32(truncatingIfNeeded: value.utf8.count)
-        bytes.append(contentsOf: [UInt8(count >> 24), UInt8(count >> 16 & 0xFF), UInt8(count >> 8 & 0xFF), UInt8(count & 0xFF)])
+        withUnsafeBytes(of: count.bigEndian) { bytes.append(contentsOf: $0) }
         bytes.append(contentsOf: value.utf8)
     }
 
@@ -54,18 +55,19 @@ enum AuditChain {
     }
 }
 
-extension Sequence<UInt8> {
-    /// Lowercase hexadecimal.
+extension SHA256Digest {
+    /// Lowercase hexadecimal, 64 characters, written straight into the string's storage.
     var hexString: String {
-        let bytes = Array(self)
-        return String(unsafeUninitializedCapacity: bytes.count * 2) { out in
-            for (i, byte) in bytes.enumerated() {
-                out[2 * i] = hexDigits[Int(byte >> 4)]
-                out[2 * i + 1] = hexDigits[Int(byte & 0xF)]
+        withUnsafeBytes { digest in
+            String(unsafeUninitializedCapacity: digest.count * 2) { out in
+                for (index, byte) in digest.enumerated() {
+                    out[2 * index] = hexDigits[Int(byte >> 4)]
+                    out[2 * index + 1] = hexDigits[Int(byte & 0xF)]
+                }
+                return digest.count * 2
             }
-            return bytes.count * 2
         }
     }
 }
 
-private let hexDigits = Array("0123456789abcdef".utf8)
+private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

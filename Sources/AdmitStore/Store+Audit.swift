@@ -42,11 +42,12 @@ extension Store {
             var (seq, previous) = head
             var sequence: [Int64] = []
             sequence.reserveCapacity(records.count)
+            var scratch: [UInt8] = []
             let insert = try connection.cached(
                 "INSERT INTO audit_log(\(Store.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             for record in records {
                 seq += 1
-                let hash = AuditChain.hash(seq: seq, record: record, previous: previous)
+                let hash = AuditChain.hash(seq: seq, record: record, previous: previous, scratch: &scratch)
                 insert.reset()
                 try insert.bindAll(
                     seq, record.recordedAt.millisecondsSinceEpoch, record.actor, record.kind.rawValue, record.user?.rawValue,
@@ -88,6 +89,7 @@ extension Store {
             var expectedSeq: Int64 = 1
             var previous = AuditChain.genesis
             var found: AuditBreak?
+            var scratch: [UInt8] = []
             let statement = try connection.prepare("SELECT \(Store.auditColumns) FROM audit_log ORDER BY seq")
             while try statement.step() {
                 let entry: AuditEntry
@@ -106,7 +108,7 @@ extension Store {
                     found = AuditBreak(seq: entry.seq, reason: "its previous-hash does not match the row before it (a row was inserted, deleted or edited before it)")
                     break
                 }
-                let recomputed = AuditChain.hash(seq: entry.seq, record: entry.record, previous: previous)
+                let recomputed = AuditChain.hash(seq: entry.seq, record: entry.record, previous: previous, scratch: &scratch)
                 if recomputed != entry.hash {
                     found = AuditBreak(seq: entry.seq, reason: "its content does not match its hash (the row was edited)")
                     break

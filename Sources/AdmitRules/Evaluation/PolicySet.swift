@@ -14,21 +14,15 @@ public struct PolicySet: Sendable {
     public let catalog: Catalog
     /// `windows[i].span`, kept contiguous for evaluation.
     let spans: [Span]
-    /// For each action (by `Action.index`), the indices of the forbids and of the permits that may cover it.
-    let forbidsByAction: [[Int]]
-    let permitsByAction: [[Int]]
+    /// The rules compiled for `decide`.
+    let program: DecisionProgram
 
     init(windows: [AccessWindow], rules: [Rule], catalog: Catalog) {
         self.windows = windows
         self.rules = rules
         self.catalog = catalog
         spans = windows.map(\.span)
-        forbidsByAction = Action.allCases.map { action in
-            rules.indices.filter { rules[$0].effect == .forbid && (rules[$0].target.action ?? action) == action }
-        }
-        permitsByAction = Action.allCases.map { action in
-            rules.indices.filter { rules[$0].effect == .permit && (rules[$0].target.action ?? action) == action }
-        }
+        program = DecisionProgram(rules: rules)
     }
 
     /// Parses and validates `sources` against `catalog`; throws every error found in any of them.

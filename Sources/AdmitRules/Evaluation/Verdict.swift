@@ -24,23 +24,6 @@ extension PolicySet {
     /// Deny by default; any forbid that applies, or that fails to evaluate, denies; otherwise a
     /// permit that applies allows. A permit that fails to evaluate never allows.
     public func decide(_ request: AccessRequest, facts: Facts) -> Verdict {
-        let action = request.action.index
-        for index in forbidsByAction[action] {
-            let rule = rules[index]
-            guard rule.target.covers(request) else { continue }
-            switch rule.evaluate(facts, at: request.at, windows: spans) {
-            case .yes: return Verdict(effect: .deny, code: .forbidden, ruleIndex: index)
-            case .failed: return Verdict(effect: .deny, code: .forbidFailed, ruleIndex: index)
-            case .no: continue
-            }
-        }
-        for index in permitsByAction[action] {
-            let rule = rules[index]
-            guard rule.target.covers(request) else { continue }
-            if rule.evaluate(facts, at: request.at, windows: spans) == .yes {
-                return Verdict(effect: .allow, code: .permitted, ruleIndex: index)
-            }
-        }
-        return Verdict(effect: .deny, code: .noPermit, ruleIndex: nil)
+        program.decide(request, facts: facts, windows: spans)
     }
 }
