@@ -16,27 +16,83 @@ public struct CheckOutcome: Sendable {
     public let auditSeq: Int64
 }
 
+/// One `check` question: may `user` (an email address or id) open `lecture` at `at` (default: now)?
+public struct CheckRequest: Sendable, Hashable {
+    public var user: String
+    public var lecture: String
+    public var at: Instant?
+
+    public init(user: String, lecture: String, at: Instant? = nil) {
+        self.user = user
+        self.lecture = lecture
+        self.at = at
+    }
+}
+
 extension Admission {
     /// Decides whether `user` (an email address or id) may open `lecture` at `at` (default: now),
     /// and appends the decision to the audit log.
     public func check(user reference: String, lecture lectureID: String, at: Instant? = nil) throws(AdmitError) -> CheckOutcome {
-        let user = try user(reference)
-        let lecture = try lecture(lectureID)
-        let at = at ?? clock.now()
-        let facts = try facts(for: user)
-        let decision = policy.set.explain(.open(lecture, at: at), facts: facts)
-        let record = decisionRecord(decision, action: .open, user: user, package: lecture.package, lecture: lecture.id, at: at, facts: facts)
-        let seq = try perform { () throws(StoreError) in try store.write { try store.append(record) } }
-        return CheckOutcome(
-            user: user, lecture: lecture, at: at, zone: zone(of: lecture.package), decision: decision, policy: policy.version, auditSeq: seq)
+        try check([CheckRequest(user: reference, lecture: lectureID, at: at)])[0].get()
+    }
+
+    /// Decides many `check` requests and appends all their decisions to the audit log in one
+    /// transaction, in request order: the service's path, one call per batch of lines read.
+    ///
+    /// Each result is the outcome or why that request failed (unknown user, …). If the log
+    /// cannot be written (the database is busy, …) no decision of the batch counts: every
+    /// request that was decided fails with that error, so an answer always has its log row.
+    /// `actor` is recorded with every decision (default: the configuration's).
+    public func check(_ requests: [CheckRequest], actor: String? = nil) -> [Result<CheckOutcome, AdmitError>] {
+        guard !requests.isEmpty else { return [] }
+        do { try refreshFacts() } catch { return requests.map { _ in .failure(error) } }
+        let now = clock.now()
+        var results: [Result<CheckOutcome, AdmitError>] = []
+        results.reserveCapacity(requests.count)
+        var records: [AuditRecord] = []
+        records.reserveCapacity(requests.count)
+        var decided: [Int] = []
+        decided.reserveCapacity(requests.count)
+        for request in requests {
+            do {
+                let facts = try resolve(request.user)
+                let lecture = try lecture(request.lecture)
+                let at = request.at ?? now
+                let decision = policy.set.explain(.open(lecture, at: at), facts: facts)
+                records.append(
+                    decisionRecord(decision, action: .open, user: facts.user, package: lecture.package, lecture: lecture.id, at: at, facts: facts, recordedAt: now, actor: actor))
+                decided.append(results.count)
+                results.append(
+                    .success(
+                        CheckOutcome(
+                            user: facts.user, lecture: lecture, at: at, zone: zone(of: lecture.package), decision: decision, policy: policy.version,
+                            auditSeq: 0)))
+            } catch {
+                results.append(.failure(error))
+            }
+        }
+        guard !records.isEmpty else { return results }
+        do {
+            let seqs = try perform { () throws(StoreError) in try store.write { try store.append(records) } }
+            factsUnchangedByOwnWrites()
+            for (position, index) in decided.enumerated() {
+                if case .success(let outcome) = results[index] {
+                    results[index] = .success(outcome.logged(as: seqs[position]))
+                }
+            }
+        } catch {
+            for index in decided { results[index] = .failure(error) }
+        }
+        return results
     }
 
     /// The audit row for a decision.
     func decisionRecord(
-        _ decision: Decision, action: Action, user: User, package: PackageID, lecture: LectureID?, at: Instant, facts: Facts
+        _ decision: Decision, action: Action, user: User, package: PackageID, lecture: LectureID?, at: Instant, facts: Facts,
+        recordedAt: Instant? = nil, actor: String? = nil
     ) -> AuditRecord {
         AuditRecord(
-            recordedAt: clock.now(), actor: configuration.actor, kind: .decision, user: user.id, package: package, lecture: lecture,
+            recordedAt: recordedAt ?? clock.now(), actor: actor ?? configuration.actor, kind: .decision, user: user.id, package: package, lecture: lecture,
             at: at, effect: decision.effect, policyHash: policy.version.hash,
             detail: AuditDetail.decision(decision, action: action, facts: facts))
     }
@@ -48,6 +104,11 @@ extension Admission {
 }
 
 extension CheckOutcome {
+    /// The same outcome with its audit row's sequence number.
+    func logged(as seq: Int64) -> CheckOutcome {
+        CheckOutcome(user: user, lecture: lecture, at: at, zone: zone, decision: decision, policy: policy, auditSeq: seq)
+    }
+
     /// The fields of `admit check --json` and of the service's `check` result.
     public var json: JSONValue {
         var object = JSONObject()
