@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "admit", targets: ["AdmitCLI"]),
+        .executable(name: "admit-load", targets: ["AdmitLoad"]),
         .library(name: "Admit", targets: ["Admit"]),
     ],
     dependencies: [
@@ -66,6 +67,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
+        // The service's load generator (BENCHMARKS.md, "Service"): no dependency on Admit at all.
+        .executableTarget(name: "AdmitLoad", swiftSettings: swiftSettings),
 
         .testTarget(name: "AdmitDomainTests", dependencies: ["AdmitDomain"], swiftSettings: swiftSettings),
         .testTarget(name: "AdmitRulesTests", dependencies: ["AdmitRules", "AdmitDomain"], swiftSettings: swiftSettings),

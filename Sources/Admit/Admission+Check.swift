@@ -10,10 +10,15 @@ public struct CheckOutcome: Sendable {
     public let at: Instant
     /// The zone the lecture's package counts its days in, for showing instants.
     public let zone: Zone
-    public let decision: Decision
+    /// The decision, with its JSON rendered once and shared between answers.
+    public let rendered: RenderedDecision
     public let policy: PolicyVersion
     /// The decision's row in the audit log.
     public let auditSeq: Int64
+    /// `at` in RFC 3339 form in `zone`.
+    let atText: String
+
+    public var decision: Decision { rendered.decision }
 }
 
 /// One `check` question: may `user` (an email address or id) open `lecture` at `at` (default: now)?
@@ -53,20 +58,25 @@ extension Admission {
         records.reserveCapacity(requests.count)
         var decided: [Int] = []
         decided.reserveCapacity(requests.count)
+        let actor = actor ?? configuration.actor
         for request in requests {
             do {
-                let facts = try resolve(request.user)
+                let entry = try resolve(request.user)
+                let user = entry.facts.user
                 let lecture = try lecture(request.lecture)
                 let at = request.at ?? now
-                let decision = policy.set.explain(.open(lecture, at: at), facts: facts)
+                let rendered = explained(lecture, at: at, for: entry)
                 records.append(
-                    decisionRecord(decision, action: .open, user: facts.user, package: lecture.package, lecture: lecture.id, at: at, facts: facts, recordedAt: now, actor: actor))
+                    AuditRecord(
+                        recordedAt: now, actor: actor, kind: .decision, user: user.id, package: lecture.package, lecture: lecture.id, at: at,
+                        effect: rendered.decision.effect, policyHash: policy.version.hash, detail: rendered.detail))
                 decided.append(results.count)
+                let zone = zone(of: lecture.package)
                 results.append(
                     .success(
                         CheckOutcome(
-                            user: facts.user, lecture: lecture, at: at, zone: zone(of: lecture.package), decision: decision, policy: policy.version,
-                            auditSeq: 0)))
+                            user: user, lecture: lecture, at: at, zone: zone, rendered: rendered, policy: policy.version, auditSeq: 0,
+                            atText: cache.text(of: at, in: zone))))
             } catch {
                 results.append(.failure(error))
             }
@@ -86,15 +96,15 @@ extension Admission {
         return results
     }
 
-    /// The audit row for a decision.
-    func decisionRecord(
-        _ decision: Decision, action: Action, user: User, package: PackageID, lecture: LectureID?, at: Instant, facts: Facts,
-        recordedAt: Instant? = nil, actor: String? = nil
-    ) -> AuditRecord {
-        AuditRecord(
-            recordedAt: recordedAt ?? clock.now(), actor: actor ?? configuration.actor, kind: .decision, user: user.id, package: package, lecture: lecture,
-            at: at, effect: decision.effect, policyHash: policy.version.hash,
-            detail: AuditDetail.decision(decision, action: action, facts: facts))
+    /// The decision on opening `lecture` at `at` for the user of `entry`, explained and rendered
+    /// once per user, lecture and span between the user's decision boundaries.
+    func explained(_ lecture: Lecture, at: Instant, for entry: FactCache.Entry) -> RenderedDecision {
+        let key = FactCache.DecisionKey(user: entry.facts.user.id, lecture: lecture.id, span: entry.boundaries.span(containing: at))
+        if let known = cache.decision(key) { return known }
+        let decision = policy.set.explain(.open(lecture, at: at), facts: entry.facts)
+        let rendered = RenderedDecision(decision, action: .open, facts: entry.facts)
+        cache.remember(rendered, for: key)
+        return rendered
     }
 
     /// The zone a package counts its days in (UTC for an unknown package).
@@ -106,7 +116,7 @@ extension Admission {
 extension CheckOutcome {
     /// The same outcome with its audit row's sequence number.
     func logged(as seq: Int64) -> CheckOutcome {
-        CheckOutcome(user: user, lecture: lecture, at: at, zone: zone, decision: decision, policy: policy, auditSeq: seq)
+        CheckOutcome(user: user, lecture: lecture, at: at, zone: zone, rendered: rendered, policy: policy, auditSeq: seq, atText: atText)
     }
 
     /// The fields of `admit check --json` and of the service's `check` result.
@@ -116,11 +126,38 @@ extension CheckOutcome {
         object["user"] = .object(["id": .number(JSONNumber(user.id.rawValue)), "email": .string(user.email.normalized)])
         object["lecture"] = .string(lecture.id.rawValue)
         object["package"] = .string(lecture.package.rawValue)
-        object["at"] = .string(at.formatted(in: zone))
+        object["at"] = .string(atText)
         decision.addFields(to: &object)
         object["policy"] = .string(policy.hash)
         object["auditSeq"] = .number(JSONNumber(auditSeq))
         return .object(object)
+    }
+
+    /// Writes the same object as `json`, member for member, straight into `writer`: the
+    /// service's path, which shares the decision's rendered JSON instead of building a tree.
+    public func write(to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("decision")
+        writer.write(decision.effect.rawValue)
+        writer.key("user")
+        writer.beginObject()
+        writer.key("id")
+        writer.write(user.id.rawValue)
+        writer.key("email")
+        writer.write(user.email.normalized)
+        writer.endObject()
+        writer.key("lecture")
+        writer.write(lecture.id.rawValue)
+        writer.key("package")
+        writer.write(lecture.package.rawValue)
+        writer.key("at")
+        writer.write(atText)
+        rendered.writeFields(to: &writer)
+        writer.key("policy")
+        writer.write(policy.hash)
+        writer.key("auditSeq")
+        writer.write(auditSeq)
+        writer.endObject()
     }
 }
 

@@ -49,7 +49,7 @@ extension Admission {
     ) throws(AdmitError) -> EnrolOutcome
     {
         try refreshFacts()
-        let facts = try resolve(reference)
+        let facts = try resolve(reference).facts
         let user = facts.user
         let package = try package(packageID)
         let at = at ?? clock.now()

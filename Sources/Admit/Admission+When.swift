@@ -18,7 +18,7 @@ extension Admission {
         throws(AdmitError) -> WhenOutcome
     {
         try refreshFacts()
-        let facts = try resolve(reference)
+        let facts = try resolve(reference).facts
         let user = facts.user
         let lecture = try lecture(lectureID)
         guard range.start < range.end else {

@@ -19,6 +19,8 @@ public final class Admission {
     public let logger: Logger
     /// Users and enrolments as last read; see `refreshFacts()`.
     let cache = FactCache()
+    /// Checkpoints the WAL on its own thread once `checkpointInBackground()` was called.
+    var checkpointer: Checkpointer?
     /// The store's `dataVersion()` and `changeCount` when the cache was last known to be current.
     var cacheToken: (dataVersion: Int64, changes: Int64)?
 
@@ -58,6 +60,7 @@ public final class Admission {
     public func reloadPolicy(actor: String? = nil) throws(AdmitError) -> PolicyVersion {
         let loaded = try Admission.loadPolicy(configuration, store: store, catalog: catalog)
         policy = loaded
+        cache.clear()  // cached boundaries and decisions belong to the old policy
         try recordPolicyVersion(actor: actor)
         return loaded.version
     }
@@ -127,9 +130,25 @@ public final class Admission {
         logger.info("seeded a new database", metadata: ["packages": "\(seeds.catalog.packages.count)", "users": "\(seeds.users.count)"])
     }
 
+    /// Moves WAL checkpoints off this connection to a `Checkpointer` thread, for a long-running
+    /// process (the service) whose commits must not wait for disk syncs. `close()` stops it.
+    public func checkpointInBackground() throws(AdmitError) {
+        guard checkpointer == nil, store.path != ":memory:" else { return }
+        try perform { () throws(StoreError) in
+            try store.disableAutomaticCheckpoints()
+            let checkpointer = try Checkpointer(path: store.path)
+            checkpointer.start()
+            self.checkpointer = checkpointer
+        }
+    }
+
     /// Closes the database; the admission cannot be used afterwards. Every decision is already
     /// in the log (each batch is written before it is answered); closing checkpoints the WAL.
     public func close() {
+        if let checkpointer {
+            do { try checkpointer.stop() } catch { logger.warning("the final checkpoint failed", metadata: ["error": "\(error)"]) }
+            self.checkpointer = nil
+        }
         store.close()
     }
 
@@ -157,23 +176,24 @@ public final class Admission {
     }
 
     /// The user named by `reference` with their enrolments, from the cache or the store.
-    func resolve(_ reference: String) throws(AdmitError) -> Facts {
-        if let cached = cache.user(reference: reference) { return cached }
+    func resolve(_ reference: String) throws(AdmitError) -> FactCache.Entry {
+        if let cached = cache.entry(reference: reference) { return cached }
         let user = try lookUp(reference)
-        if let known = cache.facts(of: user.id), known.user == user {
+        if let known = cache.entry(of: user.id), known.facts.user == user {
             cache.remember(known, reference: reference)
             return known
         }
         let enrolments = try perform { () throws(StoreError) in try store.enrolments(of: user.id) }
         let facts = Facts(user: user, enrolments: enrolments)
-        cache.remember(facts, reference: reference)
-        return facts
+        let entry = FactCache.Entry(facts: facts, boundaries: policy.set.decisionBoundaries(for: facts))
+        cache.remember(entry, reference: reference)
+        return entry
     }
 
     /// The user named by `reference`: a numeric id, or an email address (normalised before lookup).
     public func user(_ reference: String) throws(AdmitError) -> User {
         try refreshFacts()
-        return try resolve(reference).user
+        return try resolve(reference).facts.user
     }
 
     /// The user named by `reference`, read from the store.
@@ -207,9 +227,9 @@ public final class Admission {
     /// What the engine needs to know about `user`: attributes and every enrolment.
     public func facts(for user: User) throws(AdmitError) -> Facts {
         try refreshFacts()
-        if let cached = cache.facts(of: user.id), cached.user == user { return cached }
+        if let cached = cache.entry(of: user.id), cached.facts.user == user { return cached.facts }
         let facts = Facts(user: user, enrolments: try perform { () throws(StoreError) in try store.enrolments(of: user.id) })
-        cache.remember(facts, reference: nil)
+        cache.remember(FactCache.Entry(facts: facts, boundaries: policy.set.decisionBoundaries(for: facts)), reference: nil)
         return facts
     }
 }

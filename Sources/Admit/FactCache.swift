@@ -1,48 +1,90 @@
 import AdmitDomain
+import AdmitRules
 
-/// Users and their enrolments as last read from the store, so that a decision needs no query.
+/// Users, their enrolments and the decisions made about them, as last read from the store,
+/// so that a decision needs no query and a repeated decision no evaluation.
 ///
-/// `Admission` keeps it correct: it asks the store's `dataVersion()` at the start of every use
-/// case (once per batch for `check(_:)`) and clears the cache when another connection has
-/// committed; its own changes (enrolments, withdrawals) clear it too. It holds at most
-/// `capacity` users and starts afresh when full, so memory stays bounded however many users ask.
+/// `Admission` keeps it correct: it asks the store's `dataVersion()` and `changeCount` at the
+/// start of every use case (once per batch for `check(_:)`) and clears the cache when anything
+/// was committed since; reloading the policy clears it too. It holds at most `capacity` users
+/// and `capacity` decisions and starts afresh when full, so memory stays bounded however many
+/// users ask.
 final class FactCache {
-    /// The most users kept at once.
+    /// A user's facts and the instants at which decisions about them may change.
+    struct Entry {
+        var facts: Facts
+        var boundaries: [Instant]
+    }
+
+    /// A decision's identity: same user, lecture and span between boundaries, same decision.
+    struct DecisionKey: Hashable {
+        var user: UserID
+        var lecture: LectureID
+        var span: Int
+    }
+
+    /// The most users, and the most decisions, kept at once.
     let capacity: Int
-    /// What the store said at the last check; nil before the first.
-    var dataVersion: Int64?
     /// A user reference exactly as a caller wrote it (email or id) to the user it named.
     private var references: [String: UserID] = [:]
-    private var facts: [UserID: Facts] = [:]
+    private var entries: [UserID: Entry] = [:]
+    private var decisions: [DecisionKey: RenderedDecision] = [:]
+    /// Instants rendered in a zone (`at` in answers), keyed by instant and zone identifier.
+    private var instantTexts: [InstantInZone: String] = [:]
+
+    private struct InstantInZone: Hashable {
+        var instant: Instant
+        var zone: String
+    }
 
     init(capacity: Int = 100_000) {
         self.capacity = capacity
     }
 
     /// The cached user named by `reference`, written exactly as before.
-    func user(reference: String) -> Facts? {
-        references[reference].flatMap { facts[$0] }
+    func entry(reference: String) -> Entry? {
+        references[reference].flatMap { entries[$0] }
     }
 
-    /// The cached facts of the user with this id.
-    func facts(of id: UserID) -> Facts? {
-        facts[id]
+    /// The cached entry of the user with this id.
+    func entry(of id: UserID) -> Entry? {
+        entries[id]
     }
 
-    /// Remembers `facts`, and that `reference` names its user.
-    func remember(_ facts: Facts, reference: String?) {
-        if self.facts.count >= capacity || references.count >= capacity * 2 {
+    /// Remembers `entry`, and that `reference` names its user.
+    func remember(_ entry: Entry, reference: String?) {
+        if entries.count >= capacity || references.count >= capacity * 2 {
             clear()
         }
-        self.facts[facts.user.id] = facts
+        entries[entry.facts.user.id] = entry
         if let reference {
-            references[reference] = facts.user.id
+            references[reference] = entry.facts.user.id
         }
     }
 
-    /// Forgets everything (the store changed underneath).
+    func decision(_ key: DecisionKey) -> RenderedDecision? {
+        decisions[key]
+    }
+
+    func remember(_ decision: RenderedDecision, for key: DecisionKey) {
+        if decisions.count >= capacity { decisions.removeAll(keepingCapacity: true) }
+        decisions[key] = decision
+    }
+
+    /// `instant` in RFC 3339 form at `zone`'s offset then.
+    func text(of instant: Instant, in zone: Zone) -> String {
+        let key = InstantInZone(instant: instant, zone: zone.identifier)
+        if let text = instantTexts[key] { return text }
+        if instantTexts.count >= 4096 { instantTexts.removeAll(keepingCapacity: true) }
+        let text = instant.formatted(in: zone)
+        instantTexts[key] = text
+        return text
+    }
+
+    /// Forgets every user and decision (the store or the policy changed).
     func clear() {
         references.removeAll(keepingCapacity: true)
-        facts.removeAll(keepingCapacity: true)
+        entries.removeAll(keepingCapacity: true)
+        decisions.removeAll(keepingCapacity: true)
     }
 }

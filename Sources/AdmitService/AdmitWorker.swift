@@ -3,8 +3,8 @@ import NIOPosix
 
 /// The one thread on which all Admit work runs.
 ///
-/// `Admission` and its SQLite store are not thread-safe, and SQLite blocks; so every read of
-/// every connection is answered here, one at a time, in the order they were handed in, and no
+/// `Admission` and its SQLite store are not thread-safe, and SQLite blocks; so the calls of
+/// every read of every connection run here, one read at a time, in the order they were handed in, and no
 /// event loop ever waits for the database. A connection's reads are handed in in order, so its
 /// replies come back in order.
 final class AdmitWorker: @unchecked Sendable {
@@ -15,16 +15,20 @@ final class AdmitWorker: @unchecked Sendable {
 
     init(dispatcher: Dispatcher) {
         self.dispatcher = dispatcher
+        do {
+            // Commits must not wait for checkpoints' disk syncs: a thread of the store does them.
+            try dispatcher.admission.checkpointInBackground()
+        } catch {
+            dispatcher.logger.warning("checkpoints stay on the writer", metadata: ["error": "\(error)"])
+        }
         pool = NIOThreadPool(numberOfThreads: 1)
         pool.start()
     }
 
-    /// Answers the frames of one read from `peer`; the reply lines arrive on `loop`.
-    func answer(_ frames: [LineFramer.Frame], from peer: Peer, on loop: any EventLoop) -> EventLoopFuture<ByteBuffer> {
+    /// Runs the calls of one read from `peer`; what they came to arrives on `loop`.
+    func run(_ calls: [Call], from peer: Peer, on loop: any EventLoop) -> EventLoopFuture<[Dispatcher.Answer]> {
         pool.runIfActive(eventLoop: loop) {
-            var out = ByteBufferAllocator().buffer(capacity: frames.count * 600)
-            self.dispatcher.answer(frames, from: peer, into: &out)
-            return out
+            self.dispatcher.run(calls, from: peer)
         }
     }
 

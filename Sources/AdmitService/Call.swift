@@ -2,9 +2,9 @@ import Admit
 import AdmitJSON
 
 /// One request of a line or of a batch, read as far as it could be.
-struct Call {
+struct Call: Sendable {
     /// What to do.
-    enum Body {
+    enum Body: Sendable {
         /// A well-formed `check`, ready for the batched decision path.
         case check(CheckRequest)
         /// Any other known method, with its params still to be read.

@@ -24,6 +24,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private let worker: AdmitWorker
     private let logger: Logger
+    private let reader: RequestReader
+    private var replies = ReplyWriter()
     private var framer: LineFramer
     private var frames: [LineFramer.Frame] = []
     private var peer = Peer(transport: .tcp(isLoopback: false), actor: "service:tcp:unknown")
@@ -34,10 +36,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var inputDone = false
     private var lastWrite: EventLoopFuture<Void>?
 
-    init(worker: AdmitWorker, maxLineBytes: Int, logger: Logger) {
+    init(worker: AdmitWorker, limits: ServiceLimits, logger: Logger) {
         self.worker = worker
         self.logger = logger
-        framer = LineFramer(maxLineBytes: maxLineBytes)
+        reader = RequestReader(limits: limits)
+        framer = LineFramer(maxLineBytes: limits.maxLineBytes)
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -103,15 +106,17 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// Hands the lines framed so far to the worker.
     private func submit(context: ChannelHandlerContext) {
         guard !frames.isEmpty, !inputDone else { return }
-        let batch = frames
+        let read = reader.read(frames)
         frames.removeAll(keepingCapacity: true)
         inFlight += 1
-        worker.answer(batch, from: peer, on: context.eventLoop).assumeIsolated().whenComplete { result in
+        worker.run(read.calls, from: peer, on: context.eventLoop).assumeIsolated().whenComplete { result in
             self.inFlight -= 1
             switch result {
-            case .success(let replies):
-                if replies.readableBytes > 0, context.channel.isActive {
-                    self.lastWrite = context.writeAndFlush(self.wrapOutboundOut(replies))
+            case .success(let answers):
+                var out = context.channel.allocator.buffer(capacity: read.slots.count * 600)
+                self.replies.write(read, answers: answers, into: &out)
+                if out.readableBytes > 0, context.channel.isActive {
+                    self.lastWrite = context.writeAndFlush(self.wrapOutboundOut(out))
                 }
             case .failure(let error):
                 self.logger.error("the worker could not answer", metadata: ["peer": "\(self.peer.actor)", "error": "\(error)"])

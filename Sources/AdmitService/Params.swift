@@ -6,9 +6,9 @@ import AdmitJSON
 /// Every param a method reads is marked as read; `finish()` then rejects any other member, so a
 /// misspelt optional param (`"a"` for `"at"`) is an error instead of being silently ignored.
 /// `token` is accepted by every method.
-struct Params {
+struct Params: Sendable {
     private let object: JSONObject
-    private var read: Set<String> = ["token"]
+    private var read: [String] = ["token"]
 
     /// `params` as given: absent, or an object. Positional params (an array) are refused.
     init(_ value: JSONValue?) throws(RPCError) {
@@ -28,7 +28,7 @@ struct Params {
 
     /// An optional string.
     mutating func optionalString(_ name: String) throws(RPCError) -> String? {
-        read.insert(name)
+        read.append(name)
         switch object[name] {
         case nil, .null?: return nil
         case .string(let text)?: return text
@@ -38,7 +38,7 @@ struct Params {
 
     /// A user: an email address (string) or a numeric id (string or integer).
     mutating func user(_ name: String = "user") throws(RPCError) -> String {
-        read.insert(name)
+        read.append(name)
         switch object[name] {
         case nil, .null?: throw RPCError.invalidParam(name, "is missing")
         case .string(let text)?: return text
@@ -55,7 +55,7 @@ struct Params {
 
     /// An optional boolean.
     mutating func bool(_ name: String) throws(RPCError) -> Bool? {
-        read.insert(name)
+        read.append(name)
         switch object[name] {
         case nil, .null?: return nil
         case .bool(let value)?: return value

@@ -12,7 +12,7 @@ enum Reply {
         switch answer {
         case .check(let outcome):
             writer.key("result")
-            writer.value(outcome.json)
+            outcome.write(to: &writer)
         case .value(let value):
             writer.key("result")
             writer.value(value)

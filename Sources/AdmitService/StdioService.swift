@@ -45,8 +45,7 @@ public final class StdioService: Service, Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let finished = group.next().makePromise(of: Void.self)
         let reader = StdioReader(
-            input: input, output: output, wakeup: wakeup, worker: worker, loop: group.next(), maxLineBytes: limits.maxLineBytes,
-            logger: logger)
+            input: input, output: output, wakeup: wakeup, worker: worker, loop: group.next(), limits: limits, logger: logger)
         let thread = Thread {
             reader.run()
             finished.succeed()
@@ -73,19 +72,33 @@ struct StdioReader: Sendable {
     let wakeup: WakeupPipe
     let worker: AdmitWorker
     let loop: any EventLoop
-    let maxLineBytes: Int
+    let limits: ServiceLimits
     let logger: Logger
 
     /// Chunks read and not yet written back, at most (one answered while the next is read).
     static let maxChunksInFlight = 2
 
+    /// A read handed to the worker: its calls and slots, and what the calls will come to.
+    private typealias Pending = (read: RequestReader.Read, answers: EventLoopFuture<[Dispatcher.Answer]>)
+
     func run() {
-        var framer = LineFramer(maxLineBytes: maxLineBytes)
+        var framer = LineFramer(maxLineBytes: limits.maxLineBytes)
+        let reader = RequestReader(limits: limits)
+        var replies = ReplyWriter()
+        var out = ByteBufferAllocator().buffer(capacity: 256 * 1024)
         var frames: [LineFramer.Frame] = []
-        var inFlight: [EventLoopFuture<ByteBuffer>] = []
+        var inFlight: [Pending] = []
         var chunk = ByteBufferAllocator().buffer(capacity: 64 * 1024)
         var outputOpen = true
         reading: while outputOpen {
+            if !inFlight.isEmpty, !inputIsReady() {
+                // Nothing more to read now: answer what was read before waiting, or a client
+                // that waits for its replies before sending more would wait for ever.
+                for pending in inFlight where outputOpen {
+                    outputOpen = write(pending, with: &replies, buffer: &out)
+                }
+                inFlight.removeAll()
+            }
             switch waitForInput() {
             case .stop: break reading
             case .ready: break
@@ -105,20 +118,27 @@ struct StdioReader: Sendable {
                 framer.append(&chunk, to: &frames)
             }
             if !frames.isEmpty {
-                inFlight.append(worker.answer(frames, from: .stdio, on: loop))
+                let read = reader.read(frames)
+                inFlight.append((read, worker.run(read.calls, from: .stdio, on: loop)))
                 frames.removeAll(keepingCapacity: true)
             }
             while inFlight.count >= Self.maxChunksInFlight || (count == 0 && !inFlight.isEmpty) {
-                outputOpen = write(inFlight.removeFirst()) && outputOpen
+                outputOpen = write(inFlight.removeFirst(), with: &replies, buffer: &out) && outputOpen
             }
             if count == 0 { break }
         }
-        for reply in inFlight where outputOpen {
-            outputOpen = write(reply)
+        for pending in inFlight where outputOpen {
+            outputOpen = write(pending, with: &replies, buffer: &out)
         }
     }
 
     private enum Readiness { case ready, stop }
+
+    /// Whether standard input can be read without waiting.
+    private func inputIsReady() -> Bool {
+        var fd = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
+        return poll(&fd, 1, 0) > 0
+    }
 
     /// Waits until standard input has bytes (or its end) or the service is asked to stop.
     private func waitForInput() -> Readiness {
@@ -134,17 +154,20 @@ struct StdioReader: Sendable {
         }
     }
 
-    /// Writes the replies of one chunk; false once standard output is closed.
-    private func write(_ reply: EventLoopFuture<ByteBuffer>) -> Bool {
-        let bytes: ByteBuffer
-        do { bytes = try reply.wait() } catch {
+    /// Waits for the answers of one chunk and writes its replies; false once standard output is closed.
+    private func write(_ pending: Pending, with replies: inout ReplyWriter, buffer out: inout ByteBuffer) -> Bool {
+        let answers: [Dispatcher.Answer]
+        do { answers = try pending.answers.wait() } catch {
             logger.error("the worker could not answer", metadata: ["error": "\(error)"])
             return true
         }
-        return bytes.withUnsafeReadableBytes { buffer in
+        out.clear()
+        replies.write(pending.read, answers: answers, into: &out)
+        return out.withUnsafeReadableBytes { buffer in
+            guard let base = buffer.baseAddress else { return true }
             var offset = 0
             while offset < buffer.count {
-                let written = Foundation.write(output, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = Foundation.write(output, base + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR || errno == EAGAIN { continue }
                     logger.warning("standard output is closed; no more replies can be written", metadata: ["errno": "\(errno)"])

@@ -65,7 +65,7 @@ public final class TCPService: Service, Sendable {
                 channel.closeFuture.whenComplete { _ in connections.withLockedValue { $0 -= 1 } }
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        ConnectionHandler(worker: worker, maxLineBytes: limits.maxLineBytes, logger: logger))
+                        ConnectionHandler(worker: worker, limits: limits, logger: logger))
                 }
             }
         let server: any Channel

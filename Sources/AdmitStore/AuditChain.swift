@@ -10,12 +10,6 @@ enum AuditChain {
 
     static func hash(seq: Int64, record: AuditRecord, previous: String) -> String {
         var bytes: [UInt8] = []
-        return hash(seq: seq, record: record, previous: previous, scratch: &bytes)
-    }
-
-    /// `hash(seq:record:previous:)`, encoding into `scratch` (emptied first, capacity kept) to spare an allocation per row.
-    static func hash(seq: Int64, record: AuditRecord, previous: String, scratch bytes: inout [UInt8]) -> String {
-        bytes.removeAll(keepingCapacity: true)
         bytes.reserveCapacity(256 + record.detail.utf8.count)
         field(&bytes, previous)
         field(&bytes, seq)
@@ -40,8 +34,12 @@ enum AuditChain {
         }
         bytes.append(1)
         let count = UInt32(truncatingIfNeeded: value.utf8.count)
-        bytes.append(contentsOf: [UInt8(count >> 24), UInt8(count >> 16 & 0xFF), UInt8(count >> 8 & 0xFF), UInt8(count & 0xFF)])
-        bytes.append(contentsOf: value.utf8)
+        bytes.append(UInt8(count >> 24))
+        bytes.append(UInt8(count >> 16 & 0xFF))
+        bytes.append(UInt8(count >> 8 & 0xFF))
+        bytes.append(UInt8(count & 0xFF))
+        var text = value
+        text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
     private static func field(_ bytes: inout [UInt8], _ value: Int64?) {
@@ -50,22 +48,24 @@ enum AuditChain {
             return
         }
         bytes.append(2)
-        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
+        let bits = UInt64(bitPattern: value)
+        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
     }
 }
 
-extension Sequence<UInt8> {
-    /// Lowercase hexadecimal.
+extension SHA256.Digest {
+    /// Lowercase hexadecimal, written straight into the string's storage.
     var hexString: String {
-        let bytes = Array(self)
-        return String(unsafeUninitializedCapacity: bytes.count * 2) { out in
-            for (i, byte) in bytes.enumerated() {
-                out[2 * i] = hexDigits[Int(byte >> 4)]
-                out[2 * i + 1] = hexDigits[Int(byte & 0xF)]
+        withUnsafeBytes { digest in
+            String(unsafeUninitializedCapacity: digest.count * 2) { out in
+                let digits: StaticString = "0123456789abcdef"
+                let table = digits.utf8Start
+                for (index, byte) in digest.enumerated() {
+                    out[2 * index] = table[Int(byte >> 4)]
+                    out[2 * index + 1] = table[Int(byte & 0xF)]
+                }
+                return digest.count * 2
             }
-            return bytes.count * 2
         }
     }
 }
-
-private let hexDigits = Array("0123456789abcdef".utf8)

@@ -18,3 +18,11 @@ extension Store {
     /// all has changed since it last looked.
     public var changeCount: Int64 { connection.totalChanges }
 }
+
+extension Store {
+    /// Stops this connection from checkpointing the WAL after its own commits
+    /// (`PRAGMA wal_autocheckpoint=0`); a `Checkpointer` on another thread does it instead.
+    public func disableAutomaticCheckpoints() throws(StoreError) {
+        try run { try connection.execute("PRAGMA wal_autocheckpoint=0") }
+    }
+}
