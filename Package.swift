@@ -75,6 +75,15 @@ let package = Package(
         .testTarget(
             name: "AdmitTests", dependencies: ["Admit", "AdmitDomain", "AdmitStore", "AdmitJSON", "AdmitCSV", "SQLite"],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AdmitServiceTests",
+            dependencies: [
+                "AdmitService", "Admit", "AdmitDomain", "AdmitStore", "AdmitJSON",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(name: "AdmitCLITests", dependencies: ["AdmitJSON", "AdmitCLI"], swiftSettings: swiftSettings),
         .testTarget(name: "AdmitStoreTests", dependencies: ["AdmitStore", "AdmitDomain", "SQLite"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "CSQLite"], swiftSettings: swiftSettings),

@@ -5,7 +5,9 @@ import AdmitStore
 
 /// The answer to `check`: the decision with its reasons, and where it was logged.
 public struct CheckOutcome: Sendable {
-    public let user: User
+    /// The user and their facts, shared with the cache.
+    let entry: FactCache.Entry
+    public var user: User { entry.facts.user }
     public let lecture: Lecture
     public let at: Instant
     /// The zone the lecture's package counts its days in, for showing instants.
@@ -62,20 +64,20 @@ extension Admission {
         for request in requests {
             do {
                 let entry = try resolve(request.user)
-                let user = entry.facts.user
+                let userID = entry.facts.user.id
                 let lecture = try lecture(request.lecture)
                 let at = request.at ?? now
                 let rendered = explained(lecture, at: at, for: entry)
                 records.append(
                     AuditRecord(
-                        recordedAt: now, actor: actor, kind: .decision, user: user.id, package: lecture.package, lecture: lecture.id, at: at,
+                        recordedAt: now, actor: actor, kind: .decision, user: userID, package: lecture.package, lecture: lecture.id, at: at,
                         effect: rendered.decision.effect, policyHash: policy.version.hash, detail: rendered.detail))
                 decided.append(results.count)
                 let zone = zone(of: lecture.package)
                 results.append(
                     .success(
                         CheckOutcome(
-                            user: user, lecture: lecture, at: at, zone: zone, rendered: rendered, policy: policy.version, auditSeq: 0,
+                            entry: entry, lecture: lecture, at: at, zone: zone, rendered: rendered, policy: policy.version, auditSeq: 0,
                             atText: cache.text(of: at, in: zone))))
             } catch {
                 results.append(.failure(error))
@@ -116,7 +118,7 @@ extension Admission {
 extension CheckOutcome {
     /// The same outcome with its audit row's sequence number.
     func logged(as seq: Int64) -> CheckOutcome {
-        CheckOutcome(user: user, lecture: lecture, at: at, zone: zone, rendered: rendered, policy: policy, auditSeq: seq, atText: atText)
+        CheckOutcome(entry: entry, lecture: lecture, at: at, zone: zone, rendered: rendered, policy: policy, auditSeq: seq, atText: atText)
     }
 
     /// The fields of `admit check --json` and of the service's `check` result.

@@ -10,10 +10,16 @@ import AdmitRules
 /// and `capacity` decisions and starts afresh when full, so memory stays bounded however many
 /// users ask.
 final class FactCache {
-    /// A user's facts and the instants at which decisions about them may change.
-    struct Entry {
-        var facts: Facts
-        var boundaries: [Instant]
+    /// A user's facts and the instants at which decisions about them may change (a class:
+    /// shared between answers by reference instead of copying every field of the user).
+    final class Entry: Sendable {
+        let facts: Facts
+        let boundaries: [Instant]
+
+        init(facts: Facts, boundaries: [Instant]) {
+            self.facts = facts
+            self.boundaries = boundaries
+        }
     }
 
     /// A decision's identity: same user, lecture and span between boundaries, same decision.

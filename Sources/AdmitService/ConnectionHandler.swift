@@ -12,8 +12,11 @@ import NIOExtras
 ///
 /// A client that half-closes (shuts down its sending side) gets its last, unterminated line
 /// answered too; one that disconnects loses its unterminated line (it is not a request). On
-/// `ChannelShouldQuiesceEvent` (graceful shutdown) it stops reading, answers what it has read,
-/// and closes.
+/// `ChannelShouldQuiesceEvent` (graceful shutdown) it stops taking requests, answers what it has
+/// read, then shuts down its sending side (the client sees the end of the replies) and reads and
+/// drops whatever the client still sends until the client closes or `drainTimeout` passes.
+/// Closing outright with unread input would make the kernel reset the connection and drop
+/// replies not yet sent.
 final class ConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -21,6 +24,17 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     /// Reads handed to the worker and not yet answered, at most.
     static let maxReadsInFlight = 2
+    /// How long a shutting-down connection waits for the client to close after the last reply.
+    static let drainTimeout = TimeAmount.seconds(5)
+
+    /// Whether requests are still taken.
+    private enum State {
+        case open
+        /// The client shut down its sending side: answer what was read, then close.
+        case inputEnded
+        /// Graceful shutdown: answer what was read, then stop sending and drain the input.
+        case quiescing
+    }
 
     private let worker: AdmitWorker
     private let logger: Logger
@@ -32,8 +46,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var inFlight = 0
     /// A `read` the pipeline asked for and this handler held back.
     private var readHeld = false
-    /// No more input: the client half-closed, or the service is shutting down.
-    private var inputDone = false
+    private var state = State.open
+    private var outputClosed = false
+    private var drainTimer: Scheduled<Void>?
     private var lastWrite: EventLoopFuture<Void>?
 
     init(worker: AdmitWorker, limits: ServiceLimits, logger: Logger) {
@@ -50,6 +65,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        drainTimer?.cancel()
         framer.discard()
         frames.removeAll()
         logger.debug("client disconnected", metadata: ["peer": "\(peer.actor)"])
@@ -57,7 +73,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !inputDone else { return }
+        guard case .open = state else { return }  // drained and dropped
         var buffer = unwrapInboundIn(data)
         framer.append(&buffer, to: &frames)
     }
@@ -69,23 +85,39 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case ChannelEvent.inputClosed = event {
-            framer.finish(to: &frames)
-            submit(context: context)
-            inputDone = true
-            closeIfDone(context: context)
+            switch state {
+            case .open:
+                framer.finish(to: &frames)
+                submit(context: context)
+                state = .inputEnded
+                closeIfDone(context: context)
+            case .quiescing:
+                state = .inputEnded  // the client is done too: close as soon as the replies are out
+                closeIfDone(context: context)
+            case .inputEnded:
+                break
+            }
         } else if event is ChannelShouldQuiesceEvent {
+            guard case .open = state else { return }
             // Lines already complete are answered; a line still arriving is not a request yet.
             submit(context: context)
             framer.discard()
-            inputDone = true
+            state = .quiescing
             closeIfDone(context: context)
+            context.read()  // drain
         } else {
             context.fireUserInboundEventTriggered(event)
         }
     }
 
     func read(context: ChannelHandlerContext) {
-        if inputDone { return }
+        switch state {
+        case .inputEnded: return
+        case .quiescing:
+            context.read()  // drain what the client still sends, so that closing does not reset
+            return
+        case .open: break
+        }
         if inFlight >= Self.maxReadsInFlight || !context.channel.isWritable {
             readHeld = true
         } else {
@@ -105,7 +137,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     /// Hands the lines framed so far to the worker.
     private func submit(context: ChannelHandlerContext) {
-        guard !frames.isEmpty, !inputDone else { return }
+        guard !frames.isEmpty, case .open = state else { return }
         let read = reader.read(frames)
         frames.removeAll(keepingCapacity: true)
         inFlight += 1
@@ -128,18 +160,29 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     private func resumeReading(context: ChannelHandlerContext) {
-        guard readHeld, !inputDone, inFlight < Self.maxReadsInFlight, context.channel.isWritable else { return }
+        guard readHeld, case .open = state, inFlight < Self.maxReadsInFlight, context.channel.isWritable else { return }
         readHeld = false
         context.read()
     }
 
-    /// Closes the connection once input has ended and every reply is written.
+    /// Once every reply is written: closes the connection whose client ended its input, or,
+    /// shutting down, shuts down the sending side and closes after the client does (or after
+    /// `drainTimeout`).
     private func closeIfDone(context: ChannelHandlerContext) {
-        guard inputDone, inFlight == 0, context.channel.isActive else { return }
-        if let lastWrite {
-            lastWrite.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
-        } else {
-            context.close(promise: nil)
+        guard inFlight == 0, context.channel.isActive else { return }
+        let written = lastWrite ?? context.eventLoop.makeSucceededVoidFuture()
+        switch state {
+        case .open:
+            return
+        case .inputEnded:
+            written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        case .quiescing:
+            guard !outputClosed else { return }
+            outputClosed = true
+            written.assumeIsolated().whenComplete { _ in
+                context.close(mode: .output, promise: nil)
+                self.drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: Self.drainTimeout) { context.close(promise: nil) }
+            }
         }
     }
 

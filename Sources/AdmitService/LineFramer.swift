@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 /// Splits a byte stream into lines: the framing of the JSON-lines protocol.
@@ -36,7 +37,7 @@ struct LineFramer: Sendable {
     /// Consumes all of `buffer`, appending the frames it completes to `frames`.
     mutating func append(_ buffer: inout ByteBuffer, to frames: inout [Frame]) {
         while buffer.readableBytes > 0 {
-            let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")).map { $0 - buffer.readerIndex }
+            let newline = Self.firstNewline(in: buffer)
             if skipping {
                 guard let newline else {
                     buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
@@ -95,6 +96,14 @@ struct LineFramer: Sendable {
     mutating func discard() {
         partial = nil
         skipping = false
+    }
+
+    /// The offset of the first `\n` among the readable bytes (memchr: this is the hot loop).
+    private static func firstNewline(in buffer: ByteBuffer) -> Int? {
+        buffer.withUnsafeReadableBytes { bytes in
+            guard let base = bytes.baseAddress, let found = memchr(base, Int32(UInt8(ascii: "\n")), bytes.count) else { return nil }
+            return base.distance(to: UnsafeRawPointer(found))
+        }
     }
 
     private static func dropCarriageReturn(_ line: inout ByteBuffer) {

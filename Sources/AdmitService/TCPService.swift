@@ -36,6 +36,21 @@ public final class TCPService: Service, Sendable {
     }
 
     public func run() async throws {
+        defer { logger.info("stopped") }
+        do {
+            try await serve()
+        } catch {
+            try await worker.shutdown()
+            try await group.shutdownGracefully()
+            throw error
+        }
+        // Everything that held the quiescing helper is gone by now: it must not outlive the loop.
+        try await worker.shutdown()
+        try await group.shutdownGracefully()
+    }
+
+    /// Listens until a graceful shutdown, then lets every connection finish.
+    private func serve() async throws {
         let quiesce = ServerQuiescingHelper(group: group)
         let connections = NIOLockedValueBox(0)
         let limits = limits
@@ -73,8 +88,6 @@ public final class TCPService: Service, Sendable {
             server = try await bootstrap.bind(host: address.host, port: address.port).get()
         } catch {
             bound.fail(error)
-            try await worker.shutdown()
-            try await group.shutdownGracefully()
             throw ServiceError.transport("cannot listen on \(address): \(error)")
         }
         if let local = server.localAddress { bound.succeed(local) }
@@ -93,16 +106,19 @@ public final class TCPService: Service, Sendable {
         }
         startShutdown()  // the listening socket closed by itself: drain all the same
         try? await drained.futureResult.get()
-        try await worker.shutdown()
-        try await group.shutdownGracefully()
-        logger.info("stopped")
+        try? await server.closeFuture.get()
     }
 
     /// Answers a connection over the limit with one error line and closes it.
     private static func turnAway(_ channel: any Channel, limit: Int, logger: Logger) -> EventLoopFuture<Void> {
         logger.warning("connection refused: too many connections", metadata: ["limit": "\(limit)"])
         let out = channel.allocator.buffer(bytes: Reply.errorLine(.tooManyConnections(limit: limit)))
-        channel.writeAndFlush(out).whenComplete { _ in channel.close(promise: nil) }
+        // Stop sending after the line, then close: closing at once with unread input would reset
+        // the connection and could drop the line.
+        channel.writeAndFlush(out).whenComplete { _ in
+            channel.close(mode: .output, promise: nil)
+            channel.eventLoop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
+        }
         return channel.eventLoop.makeSucceededVoidFuture()
     }
 }

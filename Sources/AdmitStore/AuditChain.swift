@@ -10,6 +10,13 @@ enum AuditChain {
 
     static func hash(seq: Int64, record: AuditRecord, previous: String) -> String {
         var bytes: [UInt8] = []
+        return hash(seq: seq, record: record, previous: previous, scratch: &bytes)
+    }
+
+    /// The same, encoding the row into `bytes` (emptied first): a caller hashing many rows
+    /// passes the same buffer each time, so its storage is allocated once.
+    static func hash(seq: Int64, record: AuditRecord, previous: String, scratch bytes: inout [UInt8]) -> String {
+        bytes.removeAll(keepingCapacity: true)
         bytes.reserveCapacity(256 + record.detail.utf8.count)
         field(&bytes, previous)
         field(&bytes, seq)

@@ -44,9 +44,10 @@ extension Store {
             sequence.reserveCapacity(records.count)
             let insert = try connection.cached(
                 "INSERT INTO audit_log(\(Store.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            var scratch: [UInt8] = []
             for record in records {
                 seq += 1
-                let hash = AuditChain.hash(seq: seq, record: record, previous: previous)
+                let hash = AuditChain.hash(seq: seq, record: record, previous: previous, scratch: &scratch)
                 insert.reset()
                 try insert.bindAll(
                     seq, record.recordedAt.millisecondsSinceEpoch, record.actor, record.kind.rawValue, record.user?.rawValue,
