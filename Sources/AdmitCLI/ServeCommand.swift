@@ -14,7 +14,9 @@ struct ServeCommand: AsyncParsableCommand {
             standard input stop it gracefully: what was read is answered, then it exits 0.
             """)
 
-    @Option(name: .long, help: ArgumentHelp("Listen on TCP instead of stdio (e.g. 127.0.0.1:7700; :PORT means 127.0.0.1).", valueName: "host:port"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Listen on TCP instead of stdio (e.g. 127.0.0.1:7700; :PORT means 127.0.0.1).", valueName: "host:port"))
     var listen: String?
 
     @Option(name: .long, help: ArgumentHelp("File holding the bearer token that mutating methods need over TCP.", valueName: "path"))

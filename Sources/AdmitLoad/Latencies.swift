@@ -25,5 +25,5 @@ func now() -> UInt64 {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

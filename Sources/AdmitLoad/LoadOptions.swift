@@ -56,7 +56,9 @@ struct LoadOptions {
             default: throw LoadError("unknown argument '\(argument)'\n\(usage)")
             }
         }
-        guard (options.connect == nil) != options.spawn.isEmpty else { throw LoadError("give exactly one of --connect and --spawn\n\(usage)") }
+        guard (options.connect == nil) != options.spawn.isEmpty else {
+            throw LoadError("give exactly one of --connect and --spawn\n\(usage)")
+        }
         return options
     }
 }

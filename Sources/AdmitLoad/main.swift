@@ -141,7 +141,9 @@ func runPipelined() throws {
     endpoint.finish()
     let measured = options.warmup == 0 ? Double(end - sentAt.pointer[0]) / 1e9 : Double(end - timedStart) / 1e9
     print("mode: pipelined (one connection, \(options.chunk) requests per write)")
-    print(latencies.report(seconds: measured, requests: options.warmup == 0 ? options.requests : options.requests, errors: counter.errors - errorsAtStart))
+    print(
+        latencies.report(
+            seconds: measured, requests: options.warmup == 0 ? options.requests : options.requests, errors: counter.errors - errorsAtStart))
 }
 
 do {

@@ -49,7 +49,8 @@ struct Call: Sendable {
             return
         }
         for key in object.keys where !Call.members.contains(key) {
-            self.init(id: replyID, body: .invalid(.invalidRequest("unknown member '\(key)' (a request has jsonrpc, method, params and id)")))
+            self.init(
+                id: replyID, body: .invalid(.invalidRequest("unknown member '\(key)' (a request has jsonrpc, method, params and id)")))
             return
         }
         var params: Params

@@ -11,9 +11,13 @@ extension RPCError {
         case .unknownUser(let user):
             self.init(.unknownUser, error.description, data: ["user": .string(user)])
         case .unknownLecture(let lecture, let suggestion):
-            self.init(.unknownLecture, error.description, data: ["lecture": .string(lecture), "suggestion": suggestion.map { .string($0) } ?? .null])
+            self.init(
+                .unknownLecture, error.description,
+                data: ["lecture": .string(lecture), "suggestion": suggestion.map { .string($0) } ?? .null])
         case .unknownPackage(let package, let suggestion):
-            self.init(.unknownPackage, error.description, data: ["package": .string(package), "suggestion": suggestion.map { .string($0) } ?? .null])
+            self.init(
+                .unknownPackage, error.description,
+                data: ["package": .string(package), "suggestion": suggestion.map { .string($0) } ?? .null])
         case .invalidInput:
             self.init(.invalidInput, error.description)
         case .databaseBusy:

@@ -104,8 +104,10 @@ struct StdioReader: Sendable {
             case .ready: break
             }
             chunk.clear()
-            let count = chunk.writeWithUnsafeMutableBytes(minimumWritableBytes: 64 * 1024) { buffer in
-                Foundation.read(input, buffer.baseAddress, buffer.count)
+            var count = 0
+            _ = chunk.writeWithUnsafeMutableBytes(minimumWritableBytes: 64 * 1024) { buffer in
+                count = Foundation.read(input, buffer.baseAddress, buffer.count)
+                return max(count, 0)  // a failed read adds no bytes
             }
             if count < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }

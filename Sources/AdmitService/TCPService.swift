@@ -67,7 +67,9 @@ public final class TCPService: Service, Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
-            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 16 * 1024, maximum: 256 * 1024))
+            .childChannelOption(
+                .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 16 * 1024, maximum: 256 * 1024)
+            )
             .childChannelInitializer { channel in
                 let admitted = connections.withLockedValue { count in
                     guard count < limits.maxConnections else { return false }
@@ -95,7 +97,11 @@ public final class TCPService: Service, Sendable {
         let drained = group.next().makePromise(of: Void.self)
         let shutdownStarted = NIOLockedValueBox(false)
         let startShutdown: @Sendable () -> Void = {
-            guard shutdownStarted.withLockedValue({ started in defer { started = true }; return !started }) else { return }
+            guard
+                shutdownStarted.withLockedValue({ started in
+                    defer { started = true }; return !started
+                })
+            else { return }
             quiesce.initiateShutdown(promise: drained)
         }
         await withGracefulShutdownHandler {

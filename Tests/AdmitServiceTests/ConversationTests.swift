@@ -38,9 +38,13 @@ import Testing
         let workspace = ServiceWorkspace()
         let conversation = try Conversation(admission: workspace.open())
         let batch =
-            "[" + [checkRequest(id: 1), "1", request("ping", id: "p"), request("ping", id: nil), request("nope", id: 9),
-                   #"{"jsonrpc":"2.0","method":"check","id":10,"params":{"user":"ada@example.org"}}"#, checkRequest(id: 11, user: "ghost@x.org"),
-                   #"{"foo":"bar"}"#].joined(separator: ",") + "]"
+            "["
+            + [
+                checkRequest(id: 1), "1", request("ping", id: "p"), request("ping", id: nil), request("nope", id: 9),
+                #"{"jsonrpc":"2.0","method":"check","id":10,"params":{"user":"ada@example.org"}}"#,
+                checkRequest(id: 11, user: "ghost@x.org"),
+                #"{"foo":"bar"}"#,
+            ].joined(separator: ",") + "]"
         let reply = try #require(try conversation.call(batch).arrayValue)
         #expect(reply.map { $0["id"] } == [1, .null, "p", 9, 10, 11, .null])
         #expect(reply.map(\.errorCode) == [nil, -32600, nil, -32601, -32602, -32000, -32600])
@@ -66,7 +70,10 @@ import Testing
         let conversation = try Conversation(admission: ServiceWorkspace().open())
         #expect(conversation.send(request("ping", id: .null)) == [#"{"jsonrpc":"2.0","id":null,"result":"pong"}"#])
         #expect(conversation.send(request("ping", id: "abc")) == [#"{"jsonrpc":"2.0","id":"abc","result":"pong"}"#])
-        #expect(conversation.send(request("ping", id: .number(JSONNumber(literal: "1.50e3")!))) == [#"{"jsonrpc":"2.0","id":1.50e3,"result":"pong"}"#])
+        #expect(
+            conversation.send(request("ping", id: .number(JSONNumber(literal: "1.50e3")!))) == [
+                #"{"jsonrpc":"2.0","id":1.50e3,"result":"pong"}"#
+            ])
     }
 
     @Test func aBatchOverTheLimitIsRefusedWhole() throws {
@@ -77,7 +84,8 @@ import Testing
         #expect(reply.errorCode == -32031)
         #expect(reply["id"] == .null)
         #expect(try workspace.decisionCount() == 0)
-        let allowed = try #require(try conversation.call("[" + (1...3).map { checkRequest(id: $0) }.joined(separator: ",") + "]").arrayValue)
+        let allowed = try #require(
+            try conversation.call("[" + (1...3).map { checkRequest(id: $0) }.joined(separator: ",") + "]").arrayValue)
         #expect(allowed.count == 3)
     }
 
@@ -102,10 +110,12 @@ import Testing
         let workspace = ServiceWorkspace()
         let conversation = try Conversation(admission: workspace.open())
         let when = try #require(
-            try conversation.call(request("when", ["user": "ada@example.org", "lecture": "idor-2020-07", "at": "2020-11-15T00:00:00Z"])).result)
+            try conversation.call(request("when", ["user": "ada@example.org", "lecture": "idor-2020-07", "at": "2020-11-15T00:00:00Z"]))
+                .result)
         #expect(when["allowed"]?[0]?["until"] == "2020-11-21T00:00:00+01:00")
         let enrol = try #require(
-            try conversation.call(request("enrol", ["user": "ben@example.org", "package": "idor-2020", "at": "2020-11-10T10:00:00+01:00"])).result)
+            try conversation.call(request("enrol", ["user": "ben@example.org", "package": "idor-2020", "at": "2020-11-10T10:00:00+01:00"]))
+                .result)
         #expect(enrol["result"] == "enrolled")
         let verify = try #require(try conversation.call(request("audit.verify")).result)
         #expect(verify["intact"] == true)

@@ -45,7 +45,8 @@ import Testing
         let ping = Array(request("ping").utf8)
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF] + ping + [0x0A]
         let badUTF8: [UInt8] = Array(#"{"jsonrpc":"2.0","id":1,"method":"p"#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8) + [0x0A]
-        let overlong: [UInt8] = Array(#"{"jsonrpc":"2.0","id":"#.utf8) + [0x22, 0xC0, 0xAF, 0x22] + Array(#","method":"ping"}"#.utf8) + [0x0A]
+        let overlong: [UInt8] =
+            Array(#"{"jsonrpc":"2.0","id":"#.utf8) + [0x22, 0xC0, 0xAF, 0x22] + Array(#","method":"ping"}"#.utf8) + [0x0A]
         let replies = conversation.send(bytes: bom + badUTF8 + overlong + ping + [0x0A])
         #expect(replies.count == 4)
         let parsed = try replies.map { try JSONParser.parse($0) }
@@ -90,7 +91,10 @@ import Testing
         (request("check", ["user": "ada@example.org"]), "'lecture' is missing", "lecture"),
         (request("check", ["user": "ada@example.org", "lecture": 7]), "'lecture' must be a string", "lecture"),
         (request("check", ["user": true, "lecture": "idor-2020-07"]), "'user' must be an email address or a numeric user id", "user"),
-        (request("check", ["user": "ada@example.org", "lecture": "idor-2020-07", "at": "2020-11-15T10:00:00"]), "'at' is not an instant", "at"),
+        (
+            request("check", ["user": "ada@example.org", "lecture": "idor-2020-07", "at": "2020-11-15T10:00:00"]), "'at' is not an instant",
+            "at"
+        ),
         (request("check", ["user": "ada@example.org", "lecture": "idor-2020-07", "a": "x"]), "'a' is not a param of this method", "a"),
         (request("when", ["user": "ada@example.org", "lecture": "idor-2020-07", "from": 3]), "'from' must be a string", "from"),
         (request("enrol", ["user": "ada@example.org", "package": "idor-2020", "source": "friend"]), "'source' must be one of", "source"),
@@ -119,7 +123,12 @@ import Testing
             (checkRequest(id: 1, user: "nobody@example.org"), -32000),
             (checkRequest(id: 1, lecture: "idor-2020-77"), -32001),
             (request("enrol", ["user": "ada@example.org", "package": "idor-2021"]), -32002),
-            (request("when", ["user": "ada@example.org", "lecture": "idor-2020-07", "from": "2020-11-20T00:00:00Z", "until": "2020-11-10T00:00:00Z"]), -32003),
+            (
+                request(
+                    "when",
+                    ["user": "ada@example.org", "lecture": "idor-2020-07", "from": "2020-11-20T00:00:00Z", "until": "2020-11-10T00:00:00Z"]),
+                -32003
+            ),
             (request("register", ["users": []]), -32020),
             (request("audit.enrolments"), -32020),
         ]

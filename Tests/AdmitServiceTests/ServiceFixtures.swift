@@ -1,7 +1,7 @@
 import Admit
 import AdmitDomain
-import AdmitStore
 import AdmitJSON
+import AdmitStore
 import Foundation
 import Logging
 import NIOCore
@@ -122,7 +122,9 @@ func request(_ method: String, id: JSONValue? = 1, _ params: JSONValue? = nil) -
     return JSONValue.object(object).serialized()
 }
 
-func checkRequest(id: Int, user: String = "ada@example.org", lecture: String = "idor-2020-07", at: String = "2020-11-15T10:00:00+01:00") -> String {
+func checkRequest(id: Int, user: String = "ada@example.org", lecture: String = "idor-2020-07", at: String = "2020-11-15T10:00:00+01:00")
+    -> String
+{
     request("check", id: .number(JSONNumber(id)), ["user": .string(user), "lecture": .string(lecture), "at": .string(at)])
 }
 

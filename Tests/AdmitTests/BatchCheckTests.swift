@@ -38,7 +38,10 @@ import Testing
 
     @Test func theFastWriterWritesExactlyTheJSONObject() throws {
         let admission = try Workspace().open()
-        for (user, at) in [("ada@example.org", "2020-11-15T10:00:00+01:00"), ("ben@example.org", "2020-11-30T10:00:00+01:00"), ("cleo@example.org", "2020-11-15T10:00:00+01:00")] {
+        for (user, at) in [
+            ("ada@example.org", "2020-11-15T10:00:00+01:00"), ("ben@example.org", "2020-11-30T10:00:00+01:00"),
+            ("cleo@example.org", "2020-11-15T10:00:00+01:00"),
+        ] {
             let outcome = try admission.check(user: user, lecture: "idor-2020-07", at: instant(at))
             var writer = JSONWriter()
             outcome.write(to: &writer)
