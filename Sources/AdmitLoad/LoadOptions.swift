@@ -15,10 +15,12 @@ struct LoadOptions {
     var chunk = 500
     var users = ["ada@example.org", "ben@example.org", "cleo@example.org", "dan@example.org"]
     var lectures = 39
+    /// `check` (decided and logged) or `ping` (the transport alone).
+    var method = "check"
 
     static let usage = """
         usage: admit-load [--mode pipelined|request-response] (--connect HOST:PORT | --spawn CMD ARGS... --)
-                          [--requests N] [--warmup N] [--chunk N] [--users a@x,b@y] [--lectures N]
+                          [--requests N] [--warmup N] [--chunk N] [--users a@x,b@y] [--lectures N] [--method check|ping]
 
         Sends `check` requests to an Admit service and reports requests per second and latency
         percentiles. pipelined: one connection, requests written in chunks of --chunk without waiting
@@ -50,6 +52,10 @@ struct LoadOptions {
             case "--chunk": options.chunk = max(1, try number(argument))
             case "--users": options.users = try value(argument).split(separator: ",").map(String.init)
             case "--lectures": options.lectures = max(1, try number(argument))
+            case "--method":
+                let text = try value(argument)
+                guard text == "check" || text == "ping" else { throw LoadError("--method is check or ping, not '\(text)'") }
+                options.method = text
             case "-h", "--help":
                 print(usage)
                 exit(0)

@@ -4,6 +4,7 @@ struct Workload {
 
     /// The request with sequence number `index` (its JSON-RPC id), as one line.
     func line(_ index: Int) -> [UInt8] {
+        if options.method == "ping" { return Array(#"{"jsonrpc":"2.0","id":\#(index),"method":"ping"}"#.utf8) + [0x0A] }
         let user = options.users[index % options.users.count]
         let lecture = index % options.lectures + 1
         let day = 1 + (index * 7) % 30

@@ -8,11 +8,11 @@ import ServiceLifecycle
 
 /// `admit serve`: the JSON-lines protocol over standard input and output.
 ///
-/// A reader thread reads standard input in chunks of up to 64 KiB, frames them into lines and
-/// hands each chunk's lines to the `AdmitWorker`; it writes the replies of one chunk with one
-/// write while the worker answers the next. Standard input may be a pipe, a socket, a terminal
-/// or a regular file. Writing blocks while the client does not read, and then no more input is
-/// read: memory stays bounded.
+/// A reader thread reads standard input in chunks of up to 64 KiB, frames and parses them and
+/// hands each chunk's calls to the `AdmitWorker`; a writer thread renders the replies of each
+/// chunk, in order, and writes them with one write. Standard input may be a pipe, a socket, a
+/// terminal or a regular file. Writing blocks while the client does not read; then at most four
+/// chunks wait and no more input is read: memory stays bounded.
 ///
 /// End of input, SIGTERM and SIGINT all stop reading; what was read is answered and written
 /// before the database is closed. (An unterminated last line counts at end of input, not on a
@@ -44,14 +44,19 @@ public final class StdioService: Service, Sendable {
         signal(SIGPIPE, SIG_IGN)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let finished = group.next().makePromise(of: Void.self)
+        let pending = PendingReads(capacity: 4)
         let reader = StdioReader(
-            input: input, output: output, wakeup: wakeup, worker: worker, loop: group.next(), limits: limits, logger: logger)
-        let thread = Thread {
-            reader.run()
+            input: input, wakeup: wakeup, worker: worker, limits: limits, pending: pending, logger: logger)
+        let writer = StdioWriter(output: output, pending: pending, logger: logger)
+        let readingThread = Thread { reader.run() }
+        readingThread.name = "admit-stdin"
+        let writingThread = Thread {
+            writer.run()  // returns once the reader has stopped and every reply is written
             finished.succeed()
         }
-        thread.name = "admit-stdio"
-        thread.start()
+        writingThread.name = "admit-stdout"
+        writingThread.start()
+        readingThread.start()
         await withGracefulShutdownHandler {
             try? await finished.futureResult.get()
         } onGracefulShutdown: { [wakeup, logger] in
@@ -65,44 +70,103 @@ public final class StdioService: Service, Sendable {
     }
 }
 
-/// The blocking loop of `StdioService`, on its own thread.
+/// A read handed to the worker: its calls and slots, and what the calls will come to.
+typealias PendingRead = (read: RequestReader.Read, answers: AnswerSlot)
+
+/// Where the worker leaves a read's answers for the writer thread, which waits for them.
+final class AnswerSlot: @unchecked Sendable {
+    // Safety: `answers` is guarded by `condition`.
+    private let condition = NSCondition()
+    private var answers: [Dispatcher.Answer]?
+
+    func fill(_ answers: [Dispatcher.Answer]) {
+        condition.lock()
+        self.answers = answers
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func wait() -> [Dispatcher.Answer] {
+        condition.lock()
+        defer { condition.unlock() }
+        while answers == nil { condition.wait() }
+        return answers ?? []
+    }
+}
+
+/// The reads between the stdio reader and writer threads: first in, first out, at most
+/// `capacity`, so the reader waits when the writer (that is, the client reading its replies)
+/// falls behind.
+final class PendingReads: @unchecked Sendable {
+    // Safety: every property is guarded by `condition`.
+    private let condition = NSCondition()
+    private var items: [PendingRead] = []
+    private var closed = false
+    private var broken = false
+    let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// Appends a read, waiting while the queue is full.
+    func push(_ item: PendingRead) {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count >= capacity, !broken { condition.wait() }
+        items.append(item)
+        condition.broadcast()
+    }
+
+    /// The oldest read, waiting for one; nil once the queue is closed and empty.
+    func pop() -> PendingRead? {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty, !closed { condition.wait() }
+        guard !items.isEmpty else { return nil }
+        condition.broadcast()
+        return items.removeFirst()
+    }
+
+    /// No more reads will come.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Standard output is gone: the reader should stop.
+    var isBroken: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return broken
+    }
+
+    func markBroken() {
+        condition.lock()
+        broken = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// The reading side of `StdioService`, on its own thread: reads, frames, parses and hands each
+/// chunk to the worker, never waiting for replies (the writer thread does).
 struct StdioReader: Sendable {
     let input: CInt
-    let output: CInt
     let wakeup: WakeupPipe
     let worker: AdmitWorker
-    let loop: any EventLoop
     let limits: ServiceLimits
+    let pending: PendingReads
     let logger: Logger
 
-    /// Chunks read and not yet written back, at most (one answered while the next is read).
-    static let maxChunksInFlight = 2
-
-    /// A read handed to the worker: its calls and slots, and what the calls will come to.
-    private typealias Pending = (read: RequestReader.Read, answers: EventLoopFuture<[Dispatcher.Answer]>)
-
     func run() {
+        defer { pending.close() }
         var framer = LineFramer(maxLineBytes: limits.maxLineBytes)
         let reader = RequestReader(limits: limits)
-        var replies = ReplyWriter()
-        var out = ByteBufferAllocator().buffer(capacity: 256 * 1024)
         var frames: [LineFramer.Frame] = []
-        var inFlight: [Pending] = []
         var chunk = ByteBufferAllocator().buffer(capacity: 64 * 1024)
-        var outputOpen = true
-        reading: while outputOpen {
-            if !inFlight.isEmpty, !inputIsReady() {
-                // Nothing more to read now: answer what was read before waiting, or a client
-                // that waits for its replies before sending more would wait for ever.
-                for pending in inFlight where outputOpen {
-                    outputOpen = write(pending, with: &replies, buffer: &out)
-                }
-                inFlight.removeAll()
-            }
-            switch waitForInput() {
-            case .stop: break reading
-            case .ready: break
-            }
+        while !pending.isBroken {
+            guard waitForInput() else { return }
             chunk.clear()
             var count = 0
             _ = chunk.writeWithUnsafeMutableBytes(minimumWritableBytes: 64 * 1024) { buffer in
@@ -112,7 +176,7 @@ struct StdioReader: Sendable {
             if count < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
                 logger.error("cannot read standard input", metadata: ["errno": "\(errno)"])
-                break
+                return
             }
             if count == 0 {
                 framer.finish(to: &frames)
@@ -121,51 +185,55 @@ struct StdioReader: Sendable {
             }
             if !frames.isEmpty {
                 let read = reader.read(frames)
-                inFlight.append((read, worker.run(read.calls, from: .stdio, on: loop)))
+                let slot = AnswerSlot()
+                worker.run(read.calls, from: .stdio) { slot.fill($0) }
+                pending.push((read, slot))
                 frames.removeAll(keepingCapacity: true)
             }
-            while inFlight.count >= Self.maxChunksInFlight || (count == 0 && !inFlight.isEmpty) {
-                outputOpen = write(inFlight.removeFirst(), with: &replies, buffer: &out) && outputOpen
-            }
-            if count == 0 { break }
-        }
-        for pending in inFlight where outputOpen {
-            outputOpen = write(pending, with: &replies, buffer: &out)
+            if count == 0 { return }
         }
     }
 
-    private enum Readiness { case ready, stop }
-
-    /// Whether standard input can be read without waiting.
-    private func inputIsReady() -> Bool {
-        var fd = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
-        return poll(&fd, 1, 0) > 0
-    }
-
-    /// Waits until standard input has bytes (or its end) or the service is asked to stop.
-    private func waitForInput() -> Readiness {
+    /// Waits until standard input has bytes (or its end); false when the service is asked to stop.
+    private func waitForInput() -> Bool {
         var fds = [pollfd(fd: input, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeup.readEnd, events: Int16(POLLIN), revents: 0)]
         while true {
             let result = poll(&fds, 2, -1)
             if result < 0 {
                 if errno == EINTR { continue }
-                return .ready  // let read() report the problem
+                return true  // let read() report the problem
             }
-            if fds[1].revents != 0 { return .stop }
-            return .ready
+            return fds[1].revents == 0
+        }
+    }
+}
+
+/// The writing side of `StdioService`, on its own thread: waits for each chunk's answers in
+/// order, renders them and writes them with one write per chunk.
+struct StdioWriter: Sendable {
+    let output: CInt
+    let pending: PendingReads
+    let logger: Logger
+
+    func run() {
+        var replies = ReplyWriter()
+        var out = ByteBufferAllocator().buffer(capacity: 256 * 1024)
+        var open = true
+        while let next = pending.pop() {
+            let answers = next.answers.wait()
+            guard open else { continue }  // keep draining, so the reader is never stuck on a full queue
+            out.clear()
+            replies.write(next.read, answers: answers, into: &out)
+            if !write(out) {
+                open = false
+                pending.markBroken()
+            }
         }
     }
 
-    /// Waits for the answers of one chunk and writes its replies; false once standard output is closed.
-    private func write(_ pending: Pending, with replies: inout ReplyWriter, buffer out: inout ByteBuffer) -> Bool {
-        let answers: [Dispatcher.Answer]
-        do { answers = try pending.answers.wait() } catch {
-            logger.error("the worker could not answer", metadata: ["error": "\(error)"])
-            return true
-        }
-        out.clear()
-        replies.write(pending.read, answers: answers, into: &out)
-        return out.withUnsafeReadableBytes { buffer in
+    /// Writes all of `bytes`; false once standard output is closed.
+    private func write(_ bytes: ByteBuffer) -> Bool {
+        bytes.withUnsafeReadableBytes { buffer in
             guard let base = buffer.baseAddress else { return true }
             var offset = 0
             while offset < buffer.count {
