@@ -11,12 +11,16 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "admit", targets: ["AdmitCLI"]),
+        .executable(name: "admit-load", targets: ["AdmitLoad"]),
         .library(name: "Admit", targets: ["Admit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Pure layers: no I/O, no clock.
@@ -42,15 +46,43 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         // Fronts.
+        .target(
+            name: "AdmitService",
+            dependencies: [
+                "Admit", "AdmitJSON",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "AdmitCLI",
-            dependencies: ["Admit", "AdmitDomain", "AdmitRules", "AdmitJSON", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Admit", "AdmitDomain", "AdmitRules", "AdmitJSON", "AdmitService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings),
+        // The service's load generator (BENCHMARKS.md, "Service"): no dependency on Admit at all.
+        .executableTarget(name: "AdmitLoad", swiftSettings: swiftSettings),
 
         .testTarget(name: "AdmitDomainTests", dependencies: ["AdmitDomain"], swiftSettings: swiftSettings),
         .testTarget(name: "AdmitRulesTests", dependencies: ["AdmitRules", "AdmitDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AdmitTests", dependencies: ["Admit", "AdmitDomain", "AdmitStore", "AdmitJSON", "AdmitCSV", "SQLite"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AdmitServiceTests",
+            dependencies: [
+                "AdmitService", "Admit", "AdmitDomain", "AdmitStore", "AdmitJSON",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(name: "AdmitCLITests", dependencies: ["AdmitJSON", "AdmitCLI"], swiftSettings: swiftSettings),
         .testTarget(name: "AdmitStoreTests", dependencies: ["AdmitStore", "AdmitDomain", "SQLite"], swiftSettings: swiftSettings),

@@ -8,6 +8,20 @@ extension Admission {
     }
 }
 
+extension Admission {
+    /// Records a request that was refused before it reached the engine (a mutation without a
+    /// valid token): `what` names the request (e.g. the method), `reason` says why.
+    public func recordRefusal(of what: String, actor: String, reason: String) throws(AdmitError) {
+        var detail = JSONObject()
+        detail["request"] = .string(what)
+        detail["reason"] = .string(reason)
+        let record = AuditRecord(
+            recordedAt: clock.now(), actor: actor, kind: .requestRefused, policyHash: policy.version.hash,
+            detail: JSONValue.object(detail).serialized())
+        _ = try perform { () throws(StoreError) in try store.write { try store.append(record) } }
+    }
+}
+
 extension AuditVerification {
     /// The fields of `admit audit verify --json` and of the service's `audit.verify` result.
     public var json: JSONValue {

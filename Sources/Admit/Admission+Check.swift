@@ -5,40 +5,108 @@ import AdmitStore
 
 /// The answer to `check`: the decision with its reasons, and where it was logged.
 public struct CheckOutcome: Sendable {
-    public let user: User
+    /// The user and their facts, shared with the cache.
+    let entry: FactCache.Entry
+    public var user: User { entry.facts.user }
     public let lecture: Lecture
     public let at: Instant
     /// The zone the lecture's package counts its days in, for showing instants.
     public let zone: Zone
-    public let decision: Decision
+    /// The decision, with its JSON rendered once and shared between answers.
+    public let rendered: RenderedDecision
     public let policy: PolicyVersion
     /// The decision's row in the audit log.
     public let auditSeq: Int64
+    /// `at` in RFC 3339 form in `zone`.
+    let atText: String
+
+    public var decision: Decision { rendered.decision }
+}
+
+/// One `check` question: may `user` (an email address or id) open `lecture` at `at` (default: now)?
+public struct CheckRequest: Sendable, Hashable {
+    public var user: String
+    public var lecture: String
+    public var at: Instant?
+
+    public init(user: String, lecture: String, at: Instant? = nil) {
+        self.user = user
+        self.lecture = lecture
+        self.at = at
+    }
 }
 
 extension Admission {
     /// Decides whether `user` (an email address or id) may open `lecture` at `at` (default: now),
     /// and appends the decision to the audit log.
     public func check(user reference: String, lecture lectureID: String, at: Instant? = nil) throws(AdmitError) -> CheckOutcome {
-        let user = try user(reference)
-        let lecture = try lecture(lectureID)
-        let at = at ?? clock.now()
-        let facts = try facts(for: user)
-        let decision = policy.set.explain(.open(lecture, at: at), facts: facts)
-        let record = decisionRecord(decision, action: .open, user: user, package: lecture.package, lecture: lecture.id, at: at, facts: facts)
-        let seq = try perform { () throws(StoreError) in try store.write { try store.append(record) } }
-        return CheckOutcome(
-            user: user, lecture: lecture, at: at, zone: zone(of: lecture.package), decision: decision, policy: policy.version, auditSeq: seq)
+        try check([CheckRequest(user: reference, lecture: lectureID, at: at)])[0].get()
     }
 
-    /// The audit row for a decision.
-    func decisionRecord(
-        _ decision: Decision, action: Action, user: User, package: PackageID, lecture: LectureID?, at: Instant, facts: Facts
-    ) -> AuditRecord {
-        AuditRecord(
-            recordedAt: clock.now(), actor: configuration.actor, kind: .decision, user: user.id, package: package, lecture: lecture,
-            at: at, effect: decision.effect, policyHash: policy.version.hash,
-            detail: AuditDetail.decision(decision, action: action, facts: facts))
+    /// Decides many `check` requests and appends all their decisions to the audit log in one
+    /// transaction, in request order: the service's path, one call per batch of lines read.
+    ///
+    /// Each result is the outcome or why that request failed (unknown user, …). If the log
+    /// cannot be written (the database is busy, …) no decision of the batch counts: every
+    /// request that was decided fails with that error, so an answer always has its log row.
+    /// `actor` is recorded with every decision (default: the configuration's).
+    public func check(_ requests: [CheckRequest], actor: String? = nil) -> [Result<CheckOutcome, AdmitError>] {
+        guard !requests.isEmpty else { return [] }
+        do { try refreshFacts() } catch { return requests.map { _ in .failure(error) } }
+        let now = clock.now()
+        var results: [Result<CheckOutcome, AdmitError>] = []
+        results.reserveCapacity(requests.count)
+        var records: [AuditRecord] = []
+        records.reserveCapacity(requests.count)
+        var decided: [Int] = []
+        decided.reserveCapacity(requests.count)
+        let actor = actor ?? configuration.actor
+        for request in requests {
+            do {
+                let entry = try resolve(request.user)
+                let userID = entry.facts.user.id
+                let lecture = try lecture(request.lecture)
+                let at = request.at ?? now
+                let rendered = explained(lecture, at: at, for: entry)
+                records.append(
+                    AuditRecord(
+                        recordedAt: now, actor: actor, kind: .decision, user: userID, package: lecture.package, lecture: lecture.id, at: at,
+                        effect: rendered.decision.effect, policyHash: policy.version.hash, detail: rendered.detail))
+                decided.append(results.count)
+                let zone = zone(of: lecture.package)
+                results.append(
+                    .success(
+                        CheckOutcome(
+                            entry: entry, lecture: lecture, at: at, zone: zone, rendered: rendered, policy: policy.version, auditSeq: 0,
+                            atText: cache.text(of: at, in: zone))))
+            } catch {
+                results.append(.failure(error))
+            }
+        }
+        guard !records.isEmpty else { return results }
+        do {
+            let seqs = try perform { () throws(StoreError) in try store.write { try store.append(records) } }
+            factsUnchangedByOwnWrites()
+            for (position, index) in decided.enumerated() {
+                if case .success(let outcome) = results[index] {
+                    results[index] = .success(outcome.logged(as: seqs[position]))
+                }
+            }
+        } catch {
+            for index in decided { results[index] = .failure(error) }
+        }
+        return results
+    }
+
+    /// The decision on opening `lecture` at `at` for the user of `entry`, explained and rendered
+    /// once per user, lecture and span between the user's decision boundaries.
+    func explained(_ lecture: Lecture, at: Instant, for entry: FactCache.Entry) -> RenderedDecision {
+        let key = FactCache.DecisionKey(user: entry.facts.user.id, lecture: lecture.id, span: entry.boundaries.span(containing: at))
+        if let known = cache.decision(key) { return known }
+        let decision = policy.set.explain(.open(lecture, at: at), facts: entry.facts)
+        let rendered = RenderedDecision(decision, action: .open, facts: entry.facts)
+        cache.remember(rendered, for: key)
+        return rendered
     }
 
     /// The zone a package counts its days in (UTC for an unknown package).
@@ -48,6 +116,11 @@ extension Admission {
 }
 
 extension CheckOutcome {
+    /// The same outcome with its audit row's sequence number.
+    func logged(as seq: Int64) -> CheckOutcome {
+        CheckOutcome(entry: entry, lecture: lecture, at: at, zone: zone, rendered: rendered, policy: policy, auditSeq: seq, atText: atText)
+    }
+
     /// The fields of `admit check --json` and of the service's `check` result.
     public var json: JSONValue {
         var object = JSONObject()
@@ -55,11 +128,38 @@ extension CheckOutcome {
         object["user"] = .object(["id": .number(JSONNumber(user.id.rawValue)), "email": .string(user.email.normalized)])
         object["lecture"] = .string(lecture.id.rawValue)
         object["package"] = .string(lecture.package.rawValue)
-        object["at"] = .string(at.formatted(in: zone))
+        object["at"] = .string(atText)
         decision.addFields(to: &object)
         object["policy"] = .string(policy.hash)
         object["auditSeq"] = .number(JSONNumber(auditSeq))
         return .object(object)
+    }
+
+    /// Writes the same object as `json`, member for member, straight into `writer`: the
+    /// service's path, which shares the decision's rendered JSON instead of building a tree.
+    public func write(to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("decision")
+        writer.write(decision.effect.rawValue)
+        writer.key("user")
+        writer.beginObject()
+        writer.key("id")
+        writer.write(user.id.rawValue)
+        writer.key("email")
+        writer.write(user.email.normalized)
+        writer.endObject()
+        writer.key("lecture")
+        writer.write(lecture.id.rawValue)
+        writer.key("package")
+        writer.write(lecture.package.rawValue)
+        writer.key("at")
+        writer.write(atText)
+        rendered.writeFields(to: &writer)
+        writer.key("policy")
+        writer.write(policy.hash)
+        writer.key("auditSeq")
+        writer.write(auditSeq)
+        writer.endObject()
     }
 }
 

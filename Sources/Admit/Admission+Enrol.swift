@@ -41,14 +41,18 @@ extension Admission {
     /// Enrols `user` in `package` at `at` (default now) if the policy permits the `enrol` action
     /// then, or unconditionally with `force` (which the audit log records with the refusal it overrode).
     ///
-    /// Enrolling twice is not an error and changes nothing.
-    public func enrol(user reference: String, package packageID: String, at: Instant? = nil, source: EnrolmentSource = .self, force: Bool = false)
-        throws(AdmitError) -> EnrolOutcome
+    /// Enrolling twice is not an error and changes nothing. `actor` is recorded with the change
+    /// (default: the configuration's).
+    public func enrol(
+        user reference: String, package packageID: String, at: Instant? = nil, source: EnrolmentSource = .self, force: Bool = false,
+        actor: String? = nil
+    ) throws(AdmitError) -> EnrolOutcome
     {
-        let user = try user(reference)
+        try refreshFacts()
+        let facts = try resolve(reference).facts
+        let user = facts.user
         let package = try package(packageID)
         let at = at ?? clock.now()
-        let facts = try facts(for: user)
         let decision = enrolmentDecision(facts: facts, package: package, at: at)
         let forced = !decision.isAllowed
         func outcome(_ result: EnrolOutcome.Result, forced: Bool) -> EnrolOutcome {
@@ -62,7 +66,7 @@ extension Admission {
         }
         let enrolment = Enrolment(user: user.id, package: package.id, enrolledAt: at, source: source, forced: forced)
         let now = clock.now()
-        let actor = configuration.actor
+        let actor = actor ?? configuration.actor
         let inserted = try perform { () throws(StoreError) in
             try store.write {
                 let result = try store.enrol(enrolment, accountState: user.account)

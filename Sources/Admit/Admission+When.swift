@@ -17,12 +17,13 @@ extension Admission {
     public func when(user reference: String, lecture lectureID: String, range: Span = .always, reference instant: Instant? = nil)
         throws(AdmitError) -> WhenOutcome
     {
-        let user = try user(reference)
+        try refreshFacts()
+        let facts = try resolve(reference).facts
+        let user = facts.user
         let lecture = try lecture(lectureID)
         guard range.start < range.end else {
             throw .invalidInput("the range is empty: --until must be after --from")
         }
-        let facts = try facts(for: user)
         let referenceInstant = instant ?? (range.start == .min ? clock.now() : range.start)
         let availability = policy.set.availability(of: .open(lecture, at: referenceInstant), facts: facts, in: range, reference: referenceInstant)
         return WhenOutcome(user: user, lecture: lecture, zone: zone(of: lecture.package), availability: availability, policy: policy.version)

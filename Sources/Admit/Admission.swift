@@ -17,6 +17,12 @@ public final class Admission {
     public private(set) var policy: LoadedPolicy
     public let clock: any InstantClock
     public let logger: Logger
+    /// Users and enrolments as last read; see `refreshFacts()`.
+    let cache = FactCache()
+    /// Checkpoints the WAL on its own thread once `checkpointInBackground()` was called.
+    var checkpointer: Checkpointer?
+    /// The store's `dataVersion()` and `changeCount` when the cache was last known to be current.
+    var cacheToken: (dataVersion: Int64, changes: Int64)?
 
     /// Opens (creating and seeding when new) the configured database and loads the policy.
     public init(configuration: AdmitConfiguration, clock: any InstantClock = SystemClock(), logger: Logger = Logger(label: "admit")) throws(AdmitError) {
@@ -50,19 +56,21 @@ public final class Admission {
     }
 
     /// Re-reads the policy files (the service's `policy.reload`); the old policy stays on any error.
-    public func reloadPolicy() throws(AdmitError) -> PolicyVersion {
+    /// `actor` is recorded if the version is new (default: the configuration's).
+    public func reloadPolicy(actor: String? = nil) throws(AdmitError) -> PolicyVersion {
         let loaded = try Admission.loadPolicy(configuration, store: store, catalog: catalog)
         policy = loaded
-        try recordPolicyVersion()
+        cache.clear()  // cached boundaries and decisions belong to the old policy
+        try recordPolicyVersion(actor: actor)
         return loaded.version
     }
 
     /// Stores the current policy version if it is new, with a `policy.loaded` audit row.
-    private func recordPolicyVersion() throws(AdmitError) {
+    private func recordPolicyVersion(actor: String? = nil) throws(AdmitError) {
         let version = policy.version
         let files = policy.sources.map { StoredPolicyFile(path: $0.path, text: $0.text) }
         let now = clock.now()
-        let actor = configuration.actor
+        let actor = actor ?? configuration.actor
         try perform { () throws(StoreError) in
             // Only a new version is written, so read-only work runs on a read-only database.
             guard try store.policyFiles(hash: version.hash) == nil else { return }
@@ -122,6 +130,28 @@ public final class Admission {
         logger.info("seeded a new database", metadata: ["packages": "\(seeds.catalog.packages.count)", "users": "\(seeds.users.count)"])
     }
 
+    /// Moves WAL checkpoints off this connection to a `Checkpointer` thread, for a long-running
+    /// process (the service) whose commits must not wait for disk syncs. `close()` stops it.
+    public func checkpointInBackground() throws(AdmitError) {
+        guard checkpointer == nil, store.path != ":memory:" else { return }
+        try perform { () throws(StoreError) in
+            try store.disableAutomaticCheckpoints()
+            let checkpointer = try Checkpointer(path: store.path)
+            checkpointer.start()
+            self.checkpointer = checkpointer
+        }
+    }
+
+    /// Closes the database; the admission cannot be used afterwards. Every decision is already
+    /// in the log (each batch is written before it is answered); closing checkpoints the WAL.
+    public func close() {
+        if let checkpointer {
+            do { try checkpointer.stop() } catch { logger.warning("the final checkpoint failed", metadata: ["error": "\(error)"]) }
+            self.checkpointer = nil
+        }
+        store.close()
+    }
+
     /// Runs a store operation, turning its error into an `AdmitError`.
     func perform<T>(_ body: () throws(StoreError) -> T) throws(AdmitError) -> T {
         do { return try body() } catch { throw AdmitError(error) }
@@ -129,8 +159,45 @@ public final class Admission {
 
     // MARK: Lookups
 
+    /// Drops the cached users and enrolments if anything has been committed since they were
+    /// read: by another connection (`PRAGMA data_version`) or by this one (its change count).
+    /// Every use case calls it first; `check(_:)` once per batch.
+    func refreshFacts() throws(AdmitError) {
+        let dataVersion = try perform { () throws(StoreError) in try store.dataVersion() }
+        let changes = store.changeCount
+        if let token = cacheToken, token.dataVersion == dataVersion, token.changes == changes { return }
+        cache.clear()
+        cacheToken = (dataVersion, changes)
+    }
+
+    /// Notes that this connection's latest writes (decisions' audit rows only) changed no fact.
+    func factsUnchangedByOwnWrites() {
+        if let token = cacheToken { cacheToken = (token.dataVersion, store.changeCount) }
+    }
+
+    /// The user named by `reference` with their enrolments, from the cache or the store.
+    func resolve(_ reference: String) throws(AdmitError) -> FactCache.Entry {
+        if let cached = cache.entry(reference: reference) { return cached }
+        let user = try lookUp(reference)
+        if let known = cache.entry(of: user.id), known.facts.user == user {
+            cache.remember(known, reference: reference)
+            return known
+        }
+        let enrolments = try perform { () throws(StoreError) in try store.enrolments(of: user.id) }
+        let facts = Facts(user: user, enrolments: enrolments)
+        let entry = FactCache.Entry(facts: facts, boundaries: policy.set.decisionBoundaries(for: facts))
+        cache.remember(entry, reference: reference)
+        return entry
+    }
+
     /// The user named by `reference`: a numeric id, or an email address (normalised before lookup).
     public func user(_ reference: String) throws(AdmitError) -> User {
+        try refreshFacts()
+        return try resolve(reference).facts.user
+    }
+
+    /// The user named by `reference`, read from the store.
+    private func lookUp(_ reference: String) throws(AdmitError) -> User {
         let trimmed = reference.trimmingWhitespace()
         if !trimmed.isEmpty, trimmed.allSatisfy(\.isASCII), trimmed.allSatisfy(\.isNumber), let id = Int64(trimmed) {
             guard let user = try perform({ () throws(StoreError) in try store.user(id: UserID(id)) }) else { throw .unknownUser(reference) }
@@ -159,7 +226,11 @@ public final class Admission {
 
     /// What the engine needs to know about `user`: attributes and every enrolment.
     public func facts(for user: User) throws(AdmitError) -> Facts {
-        Facts(user: user, enrolments: try perform { () throws(StoreError) in try store.enrolments(of: user.id) })
+        try refreshFacts()
+        if let cached = cache.entry(of: user.id), cached.facts.user == user { return cached.facts }
+        let facts = Facts(user: user, enrolments: try perform { () throws(StoreError) in try store.enrolments(of: user.id) })
+        cache.remember(FactCache.Entry(facts: facts, boundaries: policy.set.decisionBoundaries(for: facts)), reference: nil)
+        return facts
     }
 }
 

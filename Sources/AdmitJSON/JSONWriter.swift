@@ -171,3 +171,21 @@ public struct JSONWriter: Sendable {
         return writer.string
     }
 }
+
+extension JSONWriter {
+    /// Writes `json`, the compact text of one complete JSON value (as another compact writer
+    /// produced it), verbatim as the next value: for values rendered once and written often.
+    ///
+    /// The text is not checked; in pretty style it keeps its own (compact) layout.
+    public mutating func writeSerialized(_ json: [UInt8]) {
+        json.withUnsafeBufferPointer { bytes in
+            let separator = self.separator
+            append(upTo: separator.maxBytes + bytes.count) { out in
+                let used = separator.write(to: out)
+                if let source = bytes.baseAddress { (out + used).update(from: source, count: bytes.count) }
+                return used + bytes.count
+            }
+        }
+        state = .afterValue
+    }
+}

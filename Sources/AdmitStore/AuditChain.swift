@@ -9,12 +9,12 @@ enum AuditChain {
     static let genesis = String(repeating: "0", count: 64)
 
     static func hash(seq: Int64, record: AuditRecord, previous: String) -> String {
-        var scratch: [UInt8] = []
-        return hash(seq: seq, record: record, previous: previous, scratch: &scratch)
+        var bytes: [UInt8] = []
+        return hash(seq: seq, record: record, previous: previous, scratch: &bytes)
     }
 
-    /// The same hash, encoding into `scratch` (emptied first): an appender that reuses one buffer
-    /// for all its rows allocates nothing here but the hex string it returns.
+    /// The same, encoding the row into `bytes` (emptied first): a caller hashing many rows
+    /// passes the same buffer each time, so its storage is allocated once.
     static func hash(seq: Int64, record: AuditRecord, previous: String, scratch bytes: inout [UInt8]) -> String {
         bytes.removeAll(keepingCapacity: true)
         bytes.reserveCapacity(256 + record.detail.utf8.count)
@@ -41,8 +41,12 @@ enum AuditChain {
         }
         bytes.append(1)
         let count = UInt32(truncatingIfNeeded: value.utf8.count)
-        withUnsafeBytes(of: count.bigEndian) { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: value.utf8)
+        bytes.append(UInt8(count >> 24))
+        bytes.append(UInt8(count >> 16 & 0xFF))
+        bytes.append(UInt8(count >> 8 & 0xFF))
+        bytes.append(UInt8(count & 0xFF))
+        var text = value
+        text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
     private static func field(_ bytes: inout [UInt8], _ value: Int64?) {
@@ -51,23 +55,24 @@ enum AuditChain {
             return
         }
         bytes.append(2)
-        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
+        let bits = UInt64(bitPattern: value)
+        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
     }
 }
 
-extension SHA256Digest {
-    /// Lowercase hexadecimal, 64 characters, written straight into the string's storage.
+extension SHA256.Digest {
+    /// Lowercase hexadecimal, written straight into the string's storage.
     var hexString: String {
         withUnsafeBytes { digest in
             String(unsafeUninitializedCapacity: digest.count * 2) { out in
+                let digits: StaticString = "0123456789abcdef"
+                let table = digits.utf8Start
                 for (index, byte) in digest.enumerated() {
-                    out[2 * index] = hexDigits[Int(byte >> 4)]
-                    out[2 * index + 1] = hexDigits[Int(byte & 0xF)]
+                    out[2 * index] = table[Int(byte >> 4)]
+                    out[2 * index + 1] = table[Int(byte & 0xF)]
                 }
                 return digest.count * 2
             }
         }
     }
 }
-
-private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

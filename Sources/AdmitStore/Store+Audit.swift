@@ -45,6 +45,7 @@ extension Store {
             var scratch: [UInt8] = []
             let insert = try connection.cached(
                 "INSERT INTO audit_log(\(Store.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            var scratch: [UInt8] = []
             for record in records {
                 seq += 1
                 let hash = AuditChain.hash(seq: seq, record: record, previous: previous, scratch: &scratch)

@@ -1,0 +1,77 @@
+import Admit
+import AdmitService
+import ArgumentParser
+import Logging
+import ServiceLifecycle
+
+/// `admit serve`: answer JSON-RPC 2.0 requests, one JSON object per line, over stdio or TCP.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Answer JSON-RPC 2.0 requests, one per line, on standard input/output or over TCP.",
+        discussion: """
+            See Docs/service.md for the methods, error codes and framing. SIGTERM, SIGINT or the end of
+            standard input stop it gracefully: what was read is answered, then it exits 0.
+            """)
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Listen on TCP instead of stdio (e.g. 127.0.0.1:7700; :PORT means 127.0.0.1).", valueName: "host:port"))
+    var listen: String?
+
+    @Option(name: .long, help: ArgumentHelp("File holding the bearer token that mutating methods need over TCP.", valueName: "path"))
+    var tokenFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Longest line accepted, in bytes.", valueName: "n"))
+    var maxLineBytes: Int = ServiceLimits().maxLineBytes
+
+    @Option(name: .long, help: ArgumentHelp("Most TCP clients served at once.", valueName: "n"))
+    var maxConnections: Int = ServiceLimits().maxConnections
+
+    @Option(name: .long, help: ArgumentHelp("Most requests in one batch.", valueName: "n"))
+    var maxBatch: Int = ServiceLimits().maxBatch
+
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        var logger = store.logger
+        logger[metadataKey: "service"] = "admit"
+        let configuration: ServiceConfiguration
+        let admission: Admission
+        do {
+            configuration = ServiceConfiguration(
+                listen: try listen.map { text throws(ServiceError) in try ListenAddress(parsing: text) },
+                limits: ServiceLimits(maxLineBytes: maxLineBytes, maxConnections: maxConnections, maxBatch: maxBatch),
+                token: try tokenFile.map { path throws(ServiceError) in try BearerToken(contentsOf: path) })
+            try configuration.validate()
+            admission = try store.open()
+        } catch let error as ServiceError {
+            Terminal.printError(error.description)
+            throw ExitCode(2)
+        } catch let error as AdmitError {
+            Terminal.printError(error.description)
+            throw ExitCode(2)
+        }
+        let service: any Service
+        do {
+            if let address = configuration.listen {
+                service = TCPService(admission: admission, address: address, configuration: configuration, logger: logger)
+            } else {
+                service = try StdioService(admission: admission, configuration: configuration, logger: logger)
+            }
+        } catch {
+            Terminal.printError(error.description)
+            throw ExitCode(2)
+        }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            Terminal.printError("\(error)")
+            throw ExitCode(2)
+        }
+    }
+}

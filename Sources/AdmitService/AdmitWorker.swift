@@ -1,0 +1,52 @@
+import NIOCore
+import NIOPosix
+
+/// The one thread on which all Admit work runs.
+///
+/// `Admission` and its SQLite store are not thread-safe, and SQLite blocks; so the calls of
+/// every read of every connection run here, one read at a time, in the order they were handed in, and no
+/// event loop ever waits for the database. A connection's reads are handed in in order, so its
+/// replies come back in order.
+final class AdmitWorker: @unchecked Sendable {
+    // Safety: `dispatcher` is touched only by closures that run on `pool`, which has exactly one
+    // thread, and by `shutdown()` after that thread has ended.
+    private let dispatcher: Dispatcher
+    private let pool: NIOThreadPool
+
+    init(dispatcher: Dispatcher) {
+        self.dispatcher = dispatcher
+        do {
+            // Commits must not wait for checkpoints' disk syncs: a thread of the store does them.
+            try dispatcher.admission.checkpointInBackground()
+        } catch {
+            dispatcher.logger.warning("checkpoints stay on the writer", metadata: ["error": "\(error)"])
+        }
+        pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+    }
+
+    /// Runs the calls of one read from `peer`; what they came to arrives on `loop`.
+    func run(_ calls: [Call], from peer: Peer, on loop: any EventLoop) -> EventLoopFuture<[Dispatcher.Answer]> {
+        pool.runIfActive(eventLoop: loop) {
+            self.dispatcher.run(calls, from: peer)
+        }
+    }
+
+    /// Runs the calls of one read from `peer` and hands what they came to to `completion`, on
+    /// the worker thread (for a caller that is not an event loop: no hop through one).
+    func run(_ calls: [Call], from peer: Peer, completion: @escaping @Sendable ([Dispatcher.Answer]) -> Void) {
+        pool.submit { state in
+            guard case .active = state else {
+                completion(calls.map { _ in .failure(RPCError(.internalError, "internal error: the service is stopping")) })
+                return
+            }
+            completion(self.dispatcher.run(calls, from: peer))
+        }
+    }
+
+    /// Answers everything handed in so far, then stops the thread and closes the database.
+    func shutdown() async throws {
+        try await pool.shutdownGracefully()
+        dispatcher.admission.close()
+    }
+}

@@ -1,0 +1,210 @@
+import Logging
+import NIOCore
+import NIOExtras
+
+/// One TCP client: frames its bytes into lines, hands each read to the worker, writes the
+/// replies back in order, one write per read.
+///
+/// Backpressure: it asks the socket for more only while fewer than `maxReadsInFlight` reads
+/// wait for the worker and the socket's send buffer is below its high-water mark, so a client
+/// that sends without reading its replies is simply not read from; memory per connection stays
+/// at most a line, the reads in flight and the send buffer.
+///
+/// A client that half-closes (shuts down its sending side) gets its last, unterminated line
+/// answered too; one that disconnects loses its unterminated line (it is not a request). On
+/// `ChannelShouldQuiesceEvent` (graceful shutdown) it stops taking requests, answers what it has
+/// read, then shuts down its sending side (the client sees the end of the replies) and reads and
+/// drops whatever the client still sends until the client closes or `drainTimeout` passes.
+/// Closing outright with unread input would make the kernel reset the connection and drop
+/// replies not yet sent.
+final class ConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// Reads handed to the worker and not yet answered, at most.
+    static let maxReadsInFlight = 2
+    /// How long a shutting-down connection waits for the client to close after the last reply.
+    static let drainTimeout = TimeAmount.seconds(5)
+
+    /// Whether requests are still taken.
+    private enum State {
+        case open
+        /// The client shut down its sending side: answer what was read, then close.
+        case inputEnded
+        /// Graceful shutdown: answer what was read, then stop sending and drain the input.
+        case quiescing
+    }
+
+    private let worker: AdmitWorker
+    private let logger: Logger
+    private let reader: RequestReader
+    private var replies = ReplyWriter()
+    private var framer: LineFramer
+    private var frames: [LineFramer.Frame] = []
+    private var peer = Peer(transport: .tcp(isLoopback: false), actor: "service:tcp:unknown")
+    private var inFlight = 0
+    /// A `read` the pipeline asked for and this handler held back.
+    private var readHeld = false
+    private var state = State.open
+    private var outputClosed = false
+    private var drainTimer: Scheduled<Void>?
+    private var lastWrite: EventLoopFuture<Void>?
+
+    init(worker: AdmitWorker, limits: ServiceLimits, logger: Logger) {
+        self.worker = worker
+        self.logger = logger
+        reader = RequestReader(limits: limits)
+        framer = LineFramer(maxLineBytes: limits.maxLineBytes)
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        peer = Self.peer(of: context.channel.remoteAddress)
+        logger.debug("client connected", metadata: ["peer": "\(peer.actor)"])
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        drainTimer?.cancel()
+        framer.discard()
+        frames.removeAll()
+        logger.debug("client disconnected", metadata: ["peer": "\(peer.actor)"])
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .open = state else { return }  // drained and dropped
+        var buffer = unwrapInboundIn(data)
+        framer.append(&buffer, to: &frames)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        submit(context: context)
+        context.fireChannelReadComplete()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case ChannelEvent.inputClosed = event {
+            switch state {
+            case .open:
+                framer.finish(to: &frames)
+                submit(context: context)
+                state = .inputEnded
+                closeIfDone(context: context)
+            case .quiescing:
+                state = .inputEnded  // the client is done too: close as soon as the replies are out
+                closeIfDone(context: context)
+            case .inputEnded:
+                break
+            }
+        } else if event is ChannelShouldQuiesceEvent {
+            guard case .open = state else { return }
+            // Lines already complete are answered; a line still arriving is not a request yet.
+            submit(context: context)
+            framer.discard()
+            state = .quiescing
+            closeIfDone(context: context)
+            context.read()  // drain
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        switch state {
+        case .inputEnded: return
+        case .quiescing:
+            context.read()  // drain what the client still sends, so that closing does not reset
+            return
+        case .open: break
+        }
+        if inFlight >= Self.maxReadsInFlight || !context.channel.isWritable {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        resumeReading(context: context)
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.debug("connection error", metadata: ["peer": "\(peer.actor)", "error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    /// Hands the lines framed so far to the worker.
+    private func submit(context: ChannelHandlerContext) {
+        guard !frames.isEmpty, case .open = state else { return }
+        let read = reader.read(frames)
+        frames.removeAll(keepingCapacity: true)
+        inFlight += 1
+        worker.run(read.calls, from: peer, on: context.eventLoop).assumeIsolated().whenComplete { result in
+            self.inFlight -= 1
+            switch result {
+            case .success(let answers):
+                var out = context.channel.allocator.buffer(capacity: read.slots.count * 600)
+                self.replies.write(read, answers: answers, into: &out)
+                if out.readableBytes > 0, context.channel.isActive {
+                    self.lastWrite = context.writeAndFlush(self.wrapOutboundOut(out))
+                }
+            case .failure(let error):
+                self.logger.error("the worker could not answer", metadata: ["peer": "\(self.peer.actor)", "error": "\(error)"])
+                context.close(promise: nil)
+            }
+            self.resumeReading(context: context)
+            self.closeIfDone(context: context)
+        }
+    }
+
+    private func resumeReading(context: ChannelHandlerContext) {
+        guard readHeld, case .open = state, inFlight < Self.maxReadsInFlight, context.channel.isWritable else { return }
+        readHeld = false
+        context.read()
+    }
+
+    /// Once every reply is written: closes the connection whose client ended its input, or,
+    /// shutting down, shuts down the sending side and closes after the client does (or after
+    /// `drainTimeout`).
+    private func closeIfDone(context: ChannelHandlerContext) {
+        guard inFlight == 0, context.channel.isActive else { return }
+        let written = lastWrite ?? context.eventLoop.makeSucceededVoidFuture()
+        switch state {
+        case .open:
+            return
+        case .inputEnded:
+            written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        case .quiescing:
+            guard !outputClosed else { return }
+            outputClosed = true
+            written.assumeIsolated().whenComplete { _ in
+                context.close(mode: .output, promise: nil)
+                self.drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: Self.drainTimeout) { context.close(promise: nil) }
+            }
+        }
+    }
+
+    /// The peer of a connection from `address`, on loopback or not.
+    static func peer(of address: SocketAddress?) -> Peer {
+        guard let address else { return Peer(transport: .tcp(isLoopback: false), actor: "service:tcp:unknown") }
+        let host = address.ipAddress ?? "unknown"
+        let actor = "service:tcp:" + (address.protocol == .inet6 ? "[\(host)]" : host) + ":\(address.port ?? 0)"
+        return Peer(transport: .tcp(isLoopback: isLoopback(address)), actor: actor)
+    }
+
+    /// Whether `address` is 127.0.0.0/8, ::1, or ::ffff:127.x.x.x.
+    static func isLoopback(_ address: SocketAddress) -> Bool {
+        switch address {
+        case .v4(let v4):
+            return UInt32(bigEndian: v4.address.sin_addr.s_addr) >> 24 == 127
+        case .v6(let v6):
+            let bytes = withUnsafeBytes(of: v6.address.sin6_addr) { Array($0) }
+            if bytes[0..<15].allSatisfy({ $0 == 0 }) && bytes[15] == 1 { return true }
+            return bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF && bytes[12] == 127
+        case .unixDomainSocket:
+            return true
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import AdmitDomain
+import AdmitJSON
+
+/// A request's by-name params, read with errors that name the param.
+///
+/// Every param a method reads is marked as read; `finish()` then rejects any other member, so a
+/// misspelt optional param (`"a"` for `"at"`) is an error instead of being silently ignored.
+/// `token` is accepted by every method.
+struct Params: Sendable {
+    private let object: JSONObject
+    private var read: [String] = ["token"]
+
+    /// `params` as given: absent, or an object. Positional params (an array) are refused.
+    init(_ value: JSONValue?) throws(RPCError) {
+        switch value {
+        case nil: object = JSONObject()
+        case .object(let members)?: object = members
+        case .array?: throw RPCError.invalidParams("params must be an object of named params, not an array")
+        case _?: throw RPCError.invalidRequest("'params' must be an object")
+        }
+    }
+
+    /// A required string.
+    mutating func string(_ name: String) throws(RPCError) -> String {
+        guard let value = try optionalString(name) else { throw RPCError.invalidParam(name, "is missing") }
+        return value
+    }
+
+    /// An optional string.
+    mutating func optionalString(_ name: String) throws(RPCError) -> String? {
+        read.append(name)
+        switch object[name] {
+        case nil, .null?: return nil
+        case .string(let text)?: return text
+        case _?: throw RPCError.invalidParam(name, "must be a string")
+        }
+    }
+
+    /// A user: an email address (string) or a numeric id (string or integer).
+    mutating func user(_ name: String = "user") throws(RPCError) -> String {
+        read.append(name)
+        switch object[name] {
+        case nil, .null?: throw RPCError.invalidParam(name, "is missing")
+        case .string(let text)?: return text
+        case .number(let number)? where number.int64 != nil: return number.text
+        case _?: throw RPCError.invalidParam(name, "must be an email address or a numeric user id")
+        }
+    }
+
+    /// An optional RFC 3339 instant with an offset.
+    mutating func instant(_ name: String) throws(RPCError) -> Instant? {
+        guard let text = try optionalString(name) else { return nil }
+        do { return try Instant(parsing: text) } catch { throw RPCError.invalidParam(name, "is not an instant: \(error.description)") }
+    }
+
+    /// An optional boolean.
+    mutating func bool(_ name: String) throws(RPCError) -> Bool? {
+        read.append(name)
+        switch object[name] {
+        case nil, .null?: return nil
+        case .bool(let value)?: return value
+        case _?: throw RPCError.invalidParam(name, "must be true or false")
+        }
+    }
+
+    /// The bearer token, if the request carries one.
+    var token: String? {
+        if case .string(let text)? = object["token"] { return text }
+        return nil
+    }
+
+    /// Fails on any param the method did not read.
+    func finish() throws(RPCError) {
+        for key in object.keys where !read.contains(key) {
+            throw RPCError.invalidParam(key, "is not a param of this method")
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Admit
+import AdmitJSON
+
+extension RPCError {
+    /// Admit's error as a JSON-RPC error: the one place that maps each cause to its code.
+    ///
+    /// The message is Admit's own line; `data` carries what a program may act on (the unknown
+    /// name and the suggestion).
+    public init(_ error: AdmitError) {
+        switch error {
+        case .unknownUser(let user):
+            self.init(.unknownUser, error.description, data: ["user": .string(user)])
+        case .unknownLecture(let lecture, let suggestion):
+            self.init(
+                .unknownLecture, error.description,
+                data: ["lecture": .string(lecture), "suggestion": suggestion.map { .string($0) } ?? .null])
+        case .unknownPackage(let package, let suggestion):
+            self.init(
+                .unknownPackage, error.description,
+                data: ["package": .string(package), "suggestion": suggestion.map { .string($0) } ?? .null])
+        case .invalidInput:
+            self.init(.invalidInput, error.description)
+        case .databaseBusy:
+            self.init(.databaseBusy, error.description)
+        case .unauthorised:
+            self.init(.unauthorised, error.description)
+        case .policyInvalid:
+            self.init(.policyInvalid, error.description)
+        case .policyMissing:
+            self.init(.policyMissing, error.description)
+        case .fileUnreadable, .seedsInvalid:
+            self.init(.fileUnreadable, error.description)
+        case .database, .databaseTooNew:
+            self.init(.databaseError, error.description)
+        case .auditNotFound(let seq):
+            self.init(.auditNotFound, error.description, data: ["seq": .number(JSONNumber(seq))])
+        }
+    }
+}

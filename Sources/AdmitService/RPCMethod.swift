@@ -1,0 +1,25 @@
+/// The methods of Admit's JSON-RPC protocol.
+public enum RPCMethod: String, Sendable, Hashable, CaseIterable {
+    case check
+    case when
+    case enrol
+    case register
+    case auditEnrolments = "audit.enrolments"
+    case auditVerify = "audit.verify"
+    case policyReload = "policy.reload"
+    case ping
+    case version
+
+    /// Whether the method changes the database or the service: over TCP it needs the token.
+    public var isMutating: Bool {
+        switch self {
+        case .enrol, .register, .policyReload: return true
+        case .check, .when, .auditEnrolments, .auditVerify, .ping, .version: return false
+        }
+    }
+
+    /// Whether a peer that is not on loopback may call it without the token (it reveals nothing).
+    public var isPublic: Bool {
+        self == .ping || self == .version
+    }
+}

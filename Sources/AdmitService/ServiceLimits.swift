@@ -1,0 +1,23 @@
+/// The limits that keep one client from taking the service's memory or time.
+public struct ServiceLimits: Sendable, Hashable {
+    /// The longest line, in bytes before its newline (`--max-line-bytes`, default 1 MiB).
+    public var maxLineBytes: Int
+    /// The most TCP clients served at once (`--max-connections`, default 256); one more gets
+    /// an error line and is closed.
+    public var maxConnections: Int
+    /// The most requests in one batch array (`--max-batch`, default 1,000).
+    public var maxBatch: Int
+
+    public init(maxLineBytes: Int = 1 << 20, maxConnections: Int = 256, maxBatch: Int = 1000) {
+        self.maxLineBytes = maxLineBytes
+        self.maxConnections = maxConnections
+        self.maxBatch = maxBatch
+    }
+
+    /// Checks that every limit is usable.
+    public func validate() throws(ServiceError) {
+        guard maxLineBytes >= 64 else { throw .configuration("--max-line-bytes must be at least 64") }
+        guard maxConnections >= 1 else { throw .configuration("--max-connections must be at least 1") }
+        guard maxBatch >= 1 else { throw .configuration("--max-batch must be at least 1") }
+    }
+}

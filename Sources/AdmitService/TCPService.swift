@@ -1,0 +1,130 @@
+import Admit
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOExtras
+import NIOPosix
+import ServiceLifecycle
+
+/// `admit serve --listen HOST:PORT`: the JSON-lines protocol over TCP, many clients at once.
+///
+/// One event loop thread does the sockets and the framing; the `AdmitWorker` thread does every
+/// decision. On graceful shutdown (SIGTERM, SIGINT) it stops accepting, lets every connection
+/// answer what it has read and close, then closes the database.
+public final class TCPService: Service, Sendable {
+    private let address: ListenAddress
+    private let limits: ServiceLimits
+    private let worker: AdmitWorker
+    private let logger: Logger
+    private let group: MultiThreadedEventLoopGroup
+    private let bound: EventLoopPromise<SocketAddress>
+
+    /// Takes over `admission`: from now on only the service uses it.
+    public init(admission: sending Admission, address: ListenAddress, configuration: ServiceConfiguration, logger: Logger) {
+        self.address = address
+        limits = configuration.limits
+        self.logger = logger
+        worker = AdmitWorker(
+            dispatcher: Dispatcher(admission: admission, limits: configuration.limits, token: configuration.token, logger: logger))
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        bound = group.next().makePromise(of: SocketAddress.self)
+    }
+
+    /// The address the service listens on, once it does (with the real port when 0 was asked).
+    public var localAddress: SocketAddress {
+        get async throws { try await bound.futureResult.get() }
+    }
+
+    public func run() async throws {
+        defer { logger.info("stopped") }
+        do {
+            try await serve()
+        } catch {
+            try await worker.shutdown()
+            try await group.shutdownGracefully()
+            throw error
+        }
+        // Everything that held the quiescing helper is gone by now: it must not outlive the loop.
+        try await worker.shutdown()
+        try await group.shutdownGracefully()
+    }
+
+    /// Listens until a graceful shutdown, then lets every connection finish.
+    private func serve() async throws {
+        let quiesce = ServerQuiescingHelper(group: group)
+        let connections = NIOLockedValueBox(0)
+        let limits = limits
+        let worker = worker
+        let logger = logger
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
+                }
+            }
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
+            .childChannelOption(
+                .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 16 * 1024, maximum: 256 * 1024)
+            )
+            .childChannelInitializer { channel in
+                let admitted = connections.withLockedValue { count in
+                    guard count < limits.maxConnections else { return false }
+                    count += 1
+                    return true
+                }
+                guard admitted else {
+                    return TCPService.turnAway(channel, limit: limits.maxConnections, logger: logger)
+                }
+                channel.closeFuture.whenComplete { _ in connections.withLockedValue { $0 -= 1 } }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        ConnectionHandler(worker: worker, limits: limits, logger: logger))
+                }
+            }
+        let server: any Channel
+        do {
+            server = try await bootstrap.bind(host: address.host, port: address.port).get()
+        } catch {
+            bound.fail(error)
+            throw ServiceError.transport("cannot listen on \(address): \(error)")
+        }
+        if let local = server.localAddress { bound.succeed(local) }
+        logger.info("listening", metadata: ["address": "\(server.localAddress.map { "\($0)" } ?? "\(address)")"])
+        let drained = group.next().makePromise(of: Void.self)
+        let shutdownStarted = NIOLockedValueBox(false)
+        let startShutdown: @Sendable () -> Void = {
+            guard
+                shutdownStarted.withLockedValue({ started in
+                    defer { started = true }; return !started
+                })
+            else { return }
+            quiesce.initiateShutdown(promise: drained)
+        }
+        await withGracefulShutdownHandler {
+            try? await server.closeFuture.get()
+        } onGracefulShutdown: {
+            logger.info("shutting down: no new connections; answering what was read")
+            startShutdown()
+        }
+        startShutdown()  // the listening socket closed by itself: drain all the same
+        try? await drained.futureResult.get()
+        try? await server.closeFuture.get()
+    }
+
+    /// Answers a connection over the limit with one error line and closes it.
+    private static func turnAway(_ channel: any Channel, limit: Int, logger: Logger) -> EventLoopFuture<Void> {
+        logger.warning("connection refused: too many connections", metadata: ["limit": "\(limit)"])
+        let out = channel.allocator.buffer(bytes: Reply.errorLine(.tooManyConnections(limit: limit)))
+        // Stop sending after the line, then close: closing at once with unread input would reset
+        // the connection and could drop the line.
+        channel.writeAndFlush(out).whenComplete { _ in
+            channel.close(mode: .output, promise: nil)
+            channel.eventLoop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
+        }
+        return channel.eventLoop.makeSucceededVoidFuture()
+    }
+}

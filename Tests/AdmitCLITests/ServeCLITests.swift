@@ -1,0 +1,109 @@
+import AdmitJSON
+import Foundation
+import Testing
+
+/// `admit serve` as a process: stdio to the end of input, TCP until SIGTERM or SIGINT, exit 0.
+@Suite(.serialized) struct ServeCLITests {
+    @Test func stdioAnswersEveryLineAndExitsZeroAtTheEndOfInput() throws {
+        let cli = CLI()
+        let lines = [
+            #"{"jsonrpc":"2.0","id":1,"method":"check","params":{"user":"ada@example.org","lecture":"idor-2020-07","at":"2020-11-15T10:00:00+01:00"}}"#,
+            #"{"jsonrpc":"2.0","id":2,"method":"ping"}"#,
+            #"{"jsonrpc":"2.0","id":3,"method":"ping",}"#,
+        ]
+        let result = try cli.run(["serve"], stdin: lines.joined(separator: "\n") + "\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        let replies = try result.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        #expect(replies.map { $0["id"] } == [1, 2, .null])
+        #expect(replies[0]["result"]?["decision"] == "allow")
+        #expect(replies[2]["error"]?["code"] == -32700)
+    }
+
+    @Test(arguments: [Signal.terminate, .interrupt])
+    func tcpStopsOnASignalAfterAnsweringAndExitsZero(signal: Signal) throws {
+        let cli = CLI()
+        let port = Int.random(in: 20_000..<60_000)
+        let process = cli.start(["serve", "--listen", "127.0.0.1:\(port)"])
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        let client = try connect(port: port)
+        defer { close(client) }
+        let check =
+            #"{"jsonrpc":"2.0","id":7,"method":"check","params":{"user":"ada@example.org","lecture":"idor-2020-07","at":"2020-11-15T10:00:00+01:00"}}"#
+        try send(client, check + "\n")
+        let reply = try JSONParser.parse(try readLine(client))
+        #expect(reply["result"]?["decision"] == "allow")
+        switch signal {
+        case .terminate: process.terminate()
+        case .interrupt: process.interrupt()
+        }
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0, "\(String(decoding: err.fileHandleForReading.availableData, as: UTF8.self))")
+        let verify = try cli.run(["audit", "verify", "--json"])
+        #expect(verify.json?["intact"] == true)
+        #expect(
+            try cli.shell("SELECT count(*) FROM audit_log WHERE kind = 'decision';").trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+    }
+
+    @Test func aNonLoopbackListenerWithoutATokenFileIsRefusedAtStart() throws {
+        let result = try CLI().run(["serve", "--listen", "0.0.0.0:7799"])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("error: --listen 0.0.0.0:7799 is not a loopback address"))
+        let missing = try CLI().run(["serve", "--listen", ":7799", "--token-file", "/no/such/token"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("cannot read the token file"))
+    }
+
+    enum Signal: Sendable, CustomStringConvertible {
+        case terminate, interrupt
+        var description: String { self == .terminate ? "SIGTERM" : "SIGINT" }
+    }
+
+    /// Connects to 127.0.0.1:`port`, retrying while the service starts.
+    func connect(port: Int) throws -> CInt {
+        for _ in 0..<200 {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = UInt16(port).bigEndian
+            address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+            let result = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    Foundation.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            if result == 0 {
+                var timeout = timeval(tv_sec: 30, tv_usec: 0)
+                setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                return fd
+            }
+            close(fd)
+            usleep(50_000)
+        }
+        throw ServeTestError("the service did not start listening on port \(port)")
+    }
+
+    func send(_ fd: CInt, _ text: String) throws {
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { Foundation.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        guard written == bytes.count else { throw ServeTestError("send failed") }
+    }
+
+    func readLine(_ fd: CInt) throws -> String {
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while read(fd, &byte, 1) == 1 {
+            if byte == UInt8(ascii: "\n") { return String(decoding: line, as: UTF8.self) }
+            line.append(byte)
+        }
+        throw ServeTestError("the connection ended before a reply")
+    }
+}
+
+struct ServeTestError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,99 @@
+import Admit
+import AdmitJSON
+import Foundation
+import ServiceLifecycle
+import Testing
+
+@testable import AdmitService
+
+/// The stdio transport on pipes: end of input is a graceful stop; SIGTERM-style shutdown too.
+@Suite(.serialized) struct StdioServiceTests {
+    /// Pipes standing in for standard input and output.
+    struct Pipes {
+        let requests = Pipe()
+        let replies = Pipe()
+
+        func write(_ text: String) {
+            requests.fileHandleForWriting.write(Data(text.utf8))
+        }
+
+        func endInput() throws {
+            try requests.fileHandleForWriting.close()
+        }
+
+        func readAll() -> [String] {
+            let data = replies.fileHandleForReading.readDataToEndOfFile()
+            return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        }
+    }
+
+    func makeService(_ workspace: ServiceWorkspace, _ pipes: Pipes) throws -> StdioService {
+        try StdioService(
+            admission: workspace.open(), configuration: ServiceConfiguration(), logger: quietLogger,
+            input: pipes.requests.fileHandleForReading.fileDescriptor, output: pipes.replies.fileHandleForWriting.fileDescriptor)
+    }
+
+    @Test func endOfInputAnswersEverythingIncludingAnUnterminatedLastLineThenStops() async throws {
+        let workspace = ServiceWorkspace()
+        let pipes = Pipes()
+        let service = try makeService(workspace, pipes)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)], logger: quietLogger))
+        // Blocking pipe I/O runs on threads of its own, never on the cooperative pool.
+        async let lines = onThread { pipes.readAll() }
+        let text = (0..<3000).map { checkRequest(id: $0) + "\n" }.joined() + "{\"x\":,}\n" + request("ping", id: "last")
+        async let written: Void = onThread {
+            pipes.write(text)
+            try pipes.endInput()
+        }
+        try await group.run()
+        try await written
+        try pipes.replies.fileHandleForWriting.close()
+        let replies = try await lines.map { try JSONParser.parse($0) }
+        #expect(replies.count == 3002)
+        #expect(replies[2999].result?["decision"] == "allow")
+        #expect(replies[3000].errorCode == -32700)
+        #expect(replies[3001]["id"] == "last")
+        #expect(try workspace.decisionCount() == 3000)
+    }
+
+    @Test func aShutdownRequestStopsReadingAndAnswersWhatWasRead() async throws {
+        let workspace = ServiceWorkspace()
+        let pipes = Pipes()
+        let service = try makeService(workspace, pipes)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)], logger: quietLogger))
+        async let lines = onThread { pipes.readAll() }
+        let running = Task { try await group.run() }
+        let text = (0..<500).map { checkRequest(id: $0) + "\n" }.joined()
+        try await onThread { pipes.write(text) }
+        try await Task.sleep(for: .milliseconds(200))
+        await group.triggerGracefulShutdown()
+        try await running.value
+        try pipes.replies.fileHandleForWriting.close()
+        let replies = try await lines
+        #expect(replies.count == 500)
+        #expect(try workspace.decisionCount() == 500)
+    }
+
+    @Test func stdinMayBeARegularFile() async throws {
+        let workspace = ServiceWorkspace()
+        let path = workspace.directory + "/requests.jsonl"
+        try (request("ping", id: 1) + "\n" + checkRequest(id: 2) + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let input = open(path, O_RDONLY)
+        defer { close(input) }
+        let replies = Pipe()
+        let service = try StdioService(
+            admission: workspace.open(), configuration: ServiceConfiguration(), logger: quietLogger, input: input,
+            output: replies.fileHandleForWriting.fileDescriptor)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)], logger: quietLogger))
+        try await group.run()
+        try replies.fileHandleForWriting.close()
+        let lines = String(decoding: replies.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 2)
+    }
+}

@@ -1,0 +1,238 @@
+import Admit
+import AdmitJSON
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+@testable import AdmitService
+
+/// The TCP transport end to end: real sockets on 127.0.0.1, a real ServiceGroup.
+@Suite(.serialized) struct TCPServiceTests {
+    /// Runs a TCP service on a free loopback port for the duration of `body`, then shuts it down gracefully.
+    func withServer(
+        _ workspace: ServiceWorkspace, limits: ServiceLimits = ServiceLimits(), token: String? = testToken,
+        _ body: @Sendable (_ port: Int, _ group: ServiceGroup) async throws -> Void
+    ) async throws {
+        let admission = try workspace.open()
+        let configuration = ServiceConfiguration(limits: limits, token: try token.map { try BearerToken($0) })
+        let service = TCPService(
+            admission: admission, address: ListenAddress(host: "127.0.0.1", port: 0), configuration: configuration, logger: quietLogger)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [service], logger: quietLogger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let port = try await service.localAddress.port ?? 0
+            do {
+                try await body(port, group)
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    @Test func sixteenClientsEachSendingAThousandChecksGetEveryReplyOnceAndEveryDecisionIsLogged() async throws {
+        let workspace = ServiceWorkspace()
+        let before = try workspace.decisionCount()
+        try await withServer(workspace) { port, _ in
+            try await withThrowingTaskGroup(of: Set<Int>.self) { clients in
+                for client in 0..<16 {
+                    clients.addTask {
+                        try await onThread {
+                            let connection = try LineClient(port: port)
+                            let users = ["ada@example.org", "ben@example.org", "cleo@example.org", "dan@example.org"]
+                            var text = ""
+                            for n in 0..<1000 {
+                                let id = client * 1000 + n
+                                text +=
+                                    checkRequest(id: id, user: users[id % 4], lecture: "idor-2020-\(String(format: "%02d", id % 39 + 1))")
+                                    + "\n"
+                            }
+                            connection.sendInBackground(text)
+                            let replies = try connection.readLines(1000)
+                            var ids = Set<Int>()
+                            var previous = -1
+                            for reply in replies {
+                                let value = try JSONParser.parse(reply)
+                                guard let id = value["id"]?.int64Value.map(Int.init), value.result?["decision"] != nil else {
+                                    throw ClientError("unexpected reply \(reply)")
+                                }
+                                guard id > previous else { throw ClientError("replies out of order") }
+                                previous = id
+                                ids.insert(id)
+                            }
+                            return ids
+                        }
+                    }
+                }
+                var all = Set<Int>()
+                var count = 0
+                for try await ids in clients {
+                    count += ids.count
+                    all.formUnion(ids)
+                }
+                #expect(count == 16_000)
+                #expect(all == Set(0..<16_000))
+            }
+        }
+        #expect(try workspace.decisionCount() - before == 16_000)
+        let admission = try workspace.open()
+        #expect(try admission.verifyAudit().isIntact)
+    }
+
+    @Test func anOversizeLineOverTCPIsAnsweredAndTheConnectionGoesOn() async throws {
+        let workspace = ServiceWorkspace()
+        try await withServer(workspace, limits: ServiceLimits(maxLineBytes: 1024)) { port, _ in
+            try await onThread {
+                let client = try LineClient(port: port)
+                try client.send(String(repeating: "y", count: 300_000))
+                try client.send("still the same line\n" + request("ping", id: 2) + "\n")
+                let replies = try client.readLines(2).map { try JSONParser.parse($0) }
+                #expect(replies.map(\.errorCode) == [-32030, nil])
+                #expect(replies[1]["id"] == 2)
+            }
+        }
+    }
+
+    @Test func aClientThatDisconnectsMidLineLosesOnlyThatLine() async throws {
+        let workspace = ServiceWorkspace()
+        try await withServer(workspace) { port, _ in
+            try await onThread {
+                let client = try LineClient(port: port)
+                try client.send(checkRequest(id: 1) + "\n" + String(checkRequest(id: 2).prefix(40)))
+                #expect(try client.readLines(1).count == 1)
+                // Closing here drops the half line.
+            }
+            try await onThread {
+                let other = try LineClient(port: port)
+                try other.send(request("ping", id: 3) + "\n")
+                #expect(try other.readLines(1) == [#"{"jsonrpc":"2.0","id":3,"result":"pong"}"#])
+            }
+        }
+        #expect(try workspace.decisionCount() == 1)
+    }
+
+    @Test func aHalfClosedClientGetsItsLastUnterminatedLineAnswered() async throws {
+        let workspace = ServiceWorkspace()
+        try await withServer(workspace) { port, _ in
+            try await onThread {
+                let client = try LineClient(port: port)
+                try client.send(request("ping", id: 1) + "\n" + request("ping", id: 2))
+                client.finishSending()
+                let replies = try client.readToEnd()
+                #expect(replies.count == 2)
+            }
+        }
+    }
+
+    @Test func aClientThatStopsReadingIsNotBufferedWithoutBound() async throws {
+        let workspace = ServiceWorkspace()
+        try await withServer(workspace) { port, _ in
+            try await onThread {
+                let client = try LineClient(port: port)
+                var small: Int32 = 4096
+                setsockopt(client.fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+                // Send far more than the send buffer and the high-water mark hold, never reading.
+                let line = request("ping", id: 1) + "\n"
+                let chunk = String(repeating: line, count: 2000)
+                var sent = 0
+                var sendTimeout = timeval(tv_sec: 2, tv_usec: 0)
+                setsockopt(client.fd, SOL_SOCKET, SO_SNDTIMEO, &sendTimeout, socklen_t(MemoryLayout<timeval>.size))
+                while sent < 1000 {
+                    do { try client.send(chunk) } catch { break }  // the server stopped reading: our sends time out
+                    sent += 1
+                }
+                #expect(sent < 1000, "the server kept reading although nobody read its replies")
+                // Reading again lets the server go on.
+                let replies = try client.readLines(5000)
+                #expect(replies.count == 5000)
+            }
+        }
+    }
+
+    @Test func connectionsOverTheLimitAreToldWhyAndClosed() async throws {
+        let workspace = ServiceWorkspace()
+        try await withServer(workspace, limits: ServiceLimits(maxConnections: 2)) { port, _ in
+            try await onThread {
+                let first = try LineClient(port: port)
+                let second = try LineClient(port: port)
+                try first.send(request("ping", id: 1) + "\n")
+                try second.send(request("ping", id: 2) + "\n")
+                #expect(try first.readLines(1).count == 1)
+                #expect(try second.readLines(1).count == 1)
+                let third = try LineClient(port: port)
+                let refused = try third.readToEnd().map { try JSONParser.parse($0) }
+                #expect(refused.map(\.errorCode) == [-32032])
+            }
+        }
+    }
+
+    @Test func mutationsOverTCPNeedTheTokenAndRefusalsAreLogged() async throws {
+        let workspace = ServiceWorkspace()
+        try await withServer(workspace) { port, _ in
+            try await onThread {
+                let client = try LineClient(port: port)
+                let params: JSONObject = ["user": "ben@example.org", "package": "idor-2020", "at": "2020-11-10T10:00:00+01:00"]
+                var withToken = params
+                withToken["token"] = .string(testToken)
+                try client.send(request("enrol", id: 1, .object(params)) + "\n" + request("enrol", id: 2, .object(withToken)) + "\n")
+                let replies = try client.readLines(2).map { try JSONParser.parse($0) }
+                #expect(replies[0].errorCode == -32005)
+                #expect(replies[1].result?["result"] == "enrolled")
+            }
+        }
+        let refused = try workspace.auditRows("request.refused")
+        #expect(refused.count == 1)
+        let admission = try workspace.open()
+        let entries = try workspace.entries(admission)
+        #expect(entries.last { $0.record.kind == .requestRefused }?.record.actor.hasPrefix("service:tcp:127.0.0.1:") == true)
+    }
+
+    @Test func gracefulShutdownAnswersWhatWasReadAndLogsExactlyThoseDecisions() async throws {
+        let workspace = ServiceWorkspace()
+        let before = try workspace.decisionCount()
+        let counted = try await withThrowingTaskGroup(of: Int.self) { tasks in
+            let admission = try workspace.open()
+            let service = TCPService(
+                admission: admission, address: ListenAddress(host: "127.0.0.1", port: 0), configuration: ServiceConfiguration(),
+                logger: quietLogger)
+            let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [service], logger: quietLogger))
+            tasks.addTask {
+                try await group.run()
+                return -1
+            }
+            let port = try await service.localAddress.port ?? 0
+            let text = (0..<20_000).map { checkRequest(id: $0) + "\n" }.joined()
+            let firstReply = Mutex(false)
+            tasks.addTask {
+                try await onThread {
+                    let client = try LineClient(port: port)
+                    client.sendInBackground(text)  // fails once the server stops reading and closes; that is expected
+                    var replies = try client.readLines(1)
+                    firstReply.withLock { $0 = true }
+                    replies += try client.readToEnd()  // the server closes after answering what it read
+                    for (index, reply) in replies.enumerated() {
+                        let value = try JSONParser.parse(reply)
+                        guard value["id"]?.int64Value == Int64(index), value.result?["decision"] == "allow" else {
+                            throw ClientError("reply \(index) is \(reply)")
+                        }
+                    }
+                    return replies.count
+                }
+            }
+            // Shut down while the requests are still being answered.
+            while !firstReply.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(1)) }
+            await group.triggerGracefulShutdown()
+            var answered = 0
+            for try await result in tasks where result >= 0 { answered = result }
+            return answered
+        }
+        #expect(counted > 0)
+        #expect(counted < 20_000, "shutdown came too late to cut anything short")
+        #expect(try workspace.decisionCount() - before == counted)
+        #expect(try workspace.open().verifyAudit().isIntact)
+    }
+}

@@ -1,0 +1,65 @@
+import Admit
+import AdmitDomain
+import AdmitJSON
+import AdmitStore
+import Foundation
+import Testing
+
+/// `Admission.check(_:)`: many decisions, one transaction, the same answers as one by one; and
+/// the cache of facts stays true when another connection writes.
+@Suite struct BatchCheckTests {
+    @Test func aBatchDecidesLikeSingleChecksAndLogsInRequestOrder() throws {
+        let workspace = Workspace()
+        let admission = try workspace.open()
+        let requests = [
+            CheckRequest(user: "ada@example.org", lecture: "idor-2020-07", at: instant("2020-11-15T10:00:00+01:00")),
+            CheckRequest(user: "nobody@example.org", lecture: "idor-2020-07"),
+            CheckRequest(user: "ben@example.org", lecture: "idor-2020-01", at: instant("2020-11-15T10:00:00+01:00")),
+            CheckRequest(user: "ada@example.org", lecture: "idor-2020-99"),
+            CheckRequest(user: "1", lecture: "idor-2020-07", at: instant("2020-11-21T00:00:00+01:00")),
+        ]
+        let head = try admission.store.auditCount()
+        let results = admission.check(requests, actor: "batch-test")
+        #expect(results.count == 5)
+        let outcomes = results.compactMap { try? $0.get() }
+        #expect(outcomes.map(\.auditSeq) == [head + 1, head + 2, head + 3])
+        #expect(outcomes.map(\.decision.effect) == [.allow, .deny, .deny])
+        #expect((try? results[1].get()) == nil && (try? results[3].get()) == nil)
+        let fresh = try workspace.open()
+        for (request, outcome) in zip([requests[0], requests[2], requests[4]], outcomes) {
+            let single = try fresh.check(user: request.user, lecture: request.lecture, at: request.at)
+            #expect(single.decision == outcome.decision)
+            #expect(single.json["reasons"] == outcome.json["reasons"])
+        }
+        let entry = try #require(try admission.store.auditEntry(head + 1))
+        #expect(entry.record.actor == "batch-test")
+        #expect(try admission.verifyAudit().isIntact)
+    }
+
+    @Test func theFastWriterWritesExactlyTheJSONObject() throws {
+        let admission = try Workspace().open()
+        for (user, at) in [
+            ("ada@example.org", "2020-11-15T10:00:00+01:00"), ("ben@example.org", "2020-11-30T10:00:00+01:00"),
+            ("cleo@example.org", "2020-11-15T10:00:00+01:00"),
+        ] {
+            let outcome = try admission.check(user: user, lecture: "idor-2020-07", at: instant(at))
+            var writer = JSONWriter()
+            outcome.write(to: &writer)
+            #expect(writer.string == outcome.json.serialized())
+        }
+    }
+
+    @Test func anotherConnectionsChangesAreSeenAtTheNextBatch() throws {
+        let workspace = Workspace()
+        let service = try workspace.open()
+        let at = instant("2020-11-15T10:00:00+01:00")
+        #expect(try service.check(user: "ben@example.org", lecture: "idor-2020-07", at: at).decision.effect == .deny)
+        // Another process (here: another connection) enrols Ben.
+        let other = try workspace.open()
+        _ = try other.enrol(user: "ben@example.org", package: "idor-2020", at: instant("2020-11-10T10:00:00+01:00"))
+        #expect(try service.check(user: "ben@example.org", lecture: "idor-2020-07", at: at).decision.effect == .allow)
+        // And this connection's own change too.
+        _ = try service.unenrol(user: "ben@example.org", package: "idor-2020", at: instant("2020-11-12T10:00:00+01:00"))
+        #expect(try service.check(user: "ben@example.org", lecture: "idor-2020-07", at: at).decision.effect == .deny)
+    }
+}
