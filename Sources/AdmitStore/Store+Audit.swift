@@ -42,7 +42,6 @@ extension Store {
             var (seq, previous) = head
             var sequence: [Int64] = []
             sequence.reserveCapacity(records.count)
-            var scratch: [UInt8] = []
             let insert = try connection.cached(
                 "INSERT INTO audit_log(\(Store.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             var scratch: [UInt8] = []
