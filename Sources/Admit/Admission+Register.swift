@@ -84,6 +84,43 @@ extension Admission {
     }
 }
 
+extension Admission {
+    /// Registers users given as JSON values (the service's `users` array), each read by the
+    /// rules of a JSON Lines line: an element that is not an object of string columns is
+    /// rejected, not fatal. Positions are 1-based; the batch's SHA-256 is taken over the
+    /// elements as JSON Lines. See `register(rows:…)`.
+    public func register(
+        json values: [JSONValue], name: String = "request", options: RegistrationOptions = .init(),
+        observe: ((RegistrationRowResult) -> Void)? = nil
+    ) throws(AdmitError) -> RegistrationSummary {
+        let digest = RowsDigest()
+        var source = JSONValuesRegistrationSource(values: values, digest: digest)
+        let run = try RegistrationRun(
+            admission: self, source: name, format: nil, options: options, rejects: nil, progress: nil, observe: observe)
+        return try run.run(&source, sha256: nil, digest: digest.finish, bytes: { digest.count }, totalBytes: nil)
+    }
+}
+
+/// JSON values from a program, hashed as JSON Lines as they pass.
+struct JSONValuesRegistrationSource: RegistrationSource {
+    let values: [JSONValue]
+    let digest: RowsDigest
+    private var position = 0
+
+    init(values: [JSONValue], digest: RowsDigest) {
+        self.values = values
+        self.digest = digest
+    }
+
+    mutating func next() throws(AdmitError) -> RegistrationInput? {
+        guard position < values.count else { return nil }
+        let value = values[position]
+        position += 1
+        digest.add(value.serializedBytes() + [0x0A])
+        return RegistrationInput(json: value, line: position, bytes: nil)
+    }
+}
+
 /// Rows from a program, hashed as canonical JSON Lines as they pass.
 struct RowsRegistrationSource<Rows: IteratorProtocol<RegistrationRow>>: RegistrationSource {
     var rows: Rows

@@ -4,25 +4,19 @@ import AdmitJSON
 
 extension Dispatcher {
     /// Runs a method other than a batched `check`; its result is the method's `result` member.
-    ///
-    /// `register` (issue 4) and `audit.enrolments` (issue 5) answer `notAvailable` in this build;
-    /// each is wired by replacing its line with a call to its handler.
     func perform(_ method: RPCMethod, _ params: inout Params, from peer: Peer) throws(RPCError) -> JSONValue {
         switch method {
         case .check: return try check(&params, from: peer)
         case .when: return try when(&params)
         case .enrol: return try enrol(&params, from: peer)
-        case .register: throw .notAvailable(.register)
-        case .auditEnrolments: throw .notAvailable(.auditEnrolments)
+        case .register: return try register(&params, from: peer)
+        case .auditEnrolments: return try auditEnrolments(&params)
         case .auditVerify: return try auditVerify(&params)
         case .policyReload: return try policyReload(&params, from: peer)
         case .ping: return try ping(&params)
         case .version: return try version(&params)
         }
     }
-
-    /// The methods this build serves (those that do not answer `notAvailable`).
-    static let served: [RPCMethod] = RPCMethod.allCases.filter { $0 != .register && $0 != .auditEnrolments }
 
     /// Runs an Admit use case, turning its error into the JSON-RPC error for it.
     func admit<T>(_ body: () throws(AdmitError) -> T) throws(RPCError) -> T {
@@ -40,11 +34,9 @@ extension Dispatcher {
     private func when(_ params: inout Params) throws(RPCError) -> JSONValue {
         let user = try params.user()
         let lecture = try params.string("lecture")
-        let from = try params.instant("from")
-        let until = try params.instant("until")
+        let range = try params.span()
         let reference = try params.instant("at")
         try params.finish()
-        let range = Span(start: from ?? .min, end: until ?? .max)
         return try admit { () throws(AdmitError) in
             try admission.when(user: user, lecture: lecture, range: range, reference: reference)
         }.json
@@ -68,6 +60,37 @@ extension Dispatcher {
         }
         return try admit { () throws(AdmitError) in
             try admission.enrol(user: user, package: package, at: at, source: source, force: force, actor: peer.actor)
+        }.json
+    }
+
+    /// `register`: params users (an array of user objects, keys as the CSV columns), package?,
+    /// at?, force?, atomic?, dryRun?; the result of `admit register --json`, plus `results`:
+    /// one object per element, in order, saying what became of it.
+    private func register(_ params: inout Params, from peer: Peer) throws(RPCError) -> JSONValue {
+        let users = try params.array("users")
+        let options = RegistrationOptions(
+            atomic: try params.bool("atomic") ?? false, dryRun: try params.bool("dryRun") ?? false,
+            package: try params.optionalString("package"), at: try params.instant("at"), force: try params.bool("force") ?? false)
+        try params.finish()
+        var results: [RegistrationRowResult] = []
+        results.reserveCapacity(users.count)
+        let summary = try admit { () throws(AdmitError) in
+            try admission.register(json: users, name: "\(peer.actor) request", options: options) { results.append($0) }
+        }
+        guard case .object(var object) = summary.json else { return summary.json }
+        object["results"] = .array(results.map { $0.json(committed: summary.committed) })
+        return .object(object)
+    }
+
+    /// `audit.enrolments`: params package?, from?, until?, limit? (rows behind each anomaly,
+    /// default 20, 0 for all); the result of `admit audit enrolments --format json`.
+    private func auditEnrolments(_ params: inout Params) throws(RPCError) -> JSONValue {
+        let package = try params.optionalString("package")
+        let range = try params.span()
+        let limit = try params.int("limit", in: 0...1_000_000) ?? 20
+        try params.finish()
+        return try admit { () throws(AdmitError) in
+            try admission.enrolmentReport(package: package, range: range, limit: limit == 0 ? nil : limit)
         }.json
     }
 
@@ -97,7 +120,7 @@ extension Dispatcher {
         return [
             "name": "admit",
             "jsonrpc": "2.0",
-            "methods": .array(Dispatcher.served.map { .string($0.rawValue) }),
+            "methods": .array(RPCMethod.allCases.map { .string($0.rawValue) }),
             "policy": .string(admission.policy.version.hash),
         ]
     }

@@ -63,6 +63,37 @@ struct Params: Sendable {
         }
     }
 
+    /// An optional integer in `range`.
+    mutating func int(_ name: String, in range: ClosedRange<Int>) throws(RPCError) -> Int? {
+        read.append(name)
+        switch object[name] {
+        case nil, .null?: return nil
+        case .number(let number)?:
+            guard let value = number.int64, let int = Int(exactly: value), range.contains(int) else {
+                throw RPCError.invalidParam(name, "must be an integer from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return int
+        case _?: throw RPCError.invalidParam(name, "must be an integer")
+        }
+    }
+
+    /// A required array.
+    mutating func array(_ name: String) throws(RPCError) -> [JSONValue] {
+        read.append(name)
+        switch object[name] {
+        case nil, .null?: throw RPCError.invalidParam(name, "is missing")
+        case .array(let elements)?: return elements
+        case _?: throw RPCError.invalidParam(name, "must be an array")
+        }
+    }
+
+    /// An optional `from`/`until` pair as a span (unbounded where absent); `until` must be after `from`.
+    mutating func span() throws(RPCError) -> Span {
+        let span = Span(start: try instant("from") ?? .min, end: try instant("until") ?? .max)
+        guard span.start < span.end else { throw RPCError.invalidParam("until", "must be after from") }
+        return span
+    }
+
     /// The bearer token, if the request carries one.
     var token: String? {
         if case .string(let text)? = object["token"] { return text }

@@ -50,12 +50,6 @@ extension RPCError {
         RPCError(.invalidParams, "invalid params: \(why)")
     }
 
-    static func notAvailable(_ method: RPCMethod) -> RPCError {
-        RPCError(
-            .notAvailable, "not available in this build: '\(method.rawValue)' is part of the protocol but this build does not serve it yet",
-            data: ["method": .string(method.rawValue)])
-    }
-
     static func lineTooLong(limit: Int) -> RPCError {
         RPCError(
             .lineTooLong, "line too long: more than \(limit) bytes before its newline; it was skipped",

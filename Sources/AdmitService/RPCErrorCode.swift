@@ -38,8 +38,6 @@ public enum RPCErrorCode: Int, Sendable, Hashable, CaseIterable {
     case databaseError = -32009
     /// `audit.*`: no such entry in the audit log.
     case auditNotFound = -32010
-    /// The method exists in the protocol but this build does not offer it yet.
-    case notAvailable = -32020
     /// A line longer than `--max-line-bytes`; it was skipped up to the next newline.
     case lineTooLong = -32030
     /// A batch with more requests than `--max-batch`; none of them was run.
@@ -66,7 +64,6 @@ public enum RPCErrorCode: Int, Sendable, Hashable, CaseIterable {
         case .fileUnreadable: return "file unreadable"
         case .databaseError: return "database error"
         case .auditNotFound: return "audit entry not found"
-        case .notAvailable: return "not available in this build"
         case .lineTooLong: return "line too long"
         case .batchTooLarge: return "batch too large"
         case .tooManyConnections: return "too many connections"

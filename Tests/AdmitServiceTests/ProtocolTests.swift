@@ -127,10 +127,10 @@ import Testing
                 request(
                     "when",
                     ["user": "ada@example.org", "lecture": "idor-2020-07", "from": "2020-11-20T00:00:00Z", "until": "2020-11-10T00:00:00Z"]),
-                -32003
+                -32602
             ),
-            (request("register", ["users": []]), -32020),
-            (request("audit.enrolments"), -32020),
+            (request("register", ["users": [], "package": "idor-2021"]), -32002),
+            (request("audit.enrolments", ["package": "idor-2021"]), -32002),
         ]
         for (line, code) in cases {
             let reply = try conversation.call(line)
@@ -155,7 +155,7 @@ import Testing
             #expect(RPCError(error).message == error.description)
         }
         #expect(Set(RPCErrorCode.allCases.map(\.rawValue)).count == RPCErrorCode.allCases.count)
-        #expect(RPCErrorCode.allCases.filter { $0.rawValue >= -32099 && $0.rawValue <= -32000 }.count == 15)
+        #expect(RPCErrorCode.allCases.filter { $0.rawValue >= -32099 && $0.rawValue <= -32000 }.count == 14)
     }
 
     @Test func anInvalidPolicyOnReloadKeepsTheOldOne() throws {

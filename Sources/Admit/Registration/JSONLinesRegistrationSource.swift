@@ -50,35 +50,45 @@ struct JSONLinesRegistrationSource<Bytes: ByteSource>: RegistrationSource {
             let rejectClass: RejectClass = error.kind == .invalidUTF8 ? .invalidEncoding : .invalidJSON
             return malformed(rejectClass, nil, "byte \(error.offset + 1): \(error.kind.message)")
         }
+        return RegistrationInput(json: value, line: line.number, bytes: line.bytes)
+    }
+}
+
+extension RegistrationInput {
+    /// One user given as a JSON value (a JSON Lines line, or an element of the service's array).
+    ///
+    /// Keys are the columns; values are strings, `null` meaning "not given"; a key `error` is
+    /// ignored. Anything else (not an object, an unknown key, a value that is not a string) is
+    /// a malformed input. `bytes` is what a rejects file copies of a value that is not an object.
+    init(json value: JSONValue, line: Int, bytes: [UInt8]?) {
         guard case .object(let object) = value else {
-            return malformed(.invalidJSON, nil, "the line is not a JSON object")
+            self.init(
+                content: .malformed(RegistrationReject(line: line, column: nil, rejectClass: .invalidJSON, message: "the \(bytes == nil ? "value" : "line") is not a JSON object")),
+                original: bytes.map { .bytes($0) } ?? .none)
+            return
         }
-        var row = RegistrationRow(line: line.number)
+        func malformed(_ column: String, _ rejectClass: RejectClass, _ message: String) -> RegistrationInput {
+            RegistrationInput(content: .malformed(RegistrationReject(line: line, column: column, rejectClass: rejectClass, message: message)), original: .object(object))
+        }
+        var row = RegistrationRow(line: line)
         for key in object.keys {
             guard let member = object[key] else { continue }
             if key == RegistrationColumn.errorColumn { continue }
             guard let column = RegistrationColumn(rawValue: key) else {
                 let known = RegistrationColumn.allCases.map(\.rawValue)
                 let hint = Suggestions.closest(to: key, in: known).map { "; did you mean '\($0)'?" } ?? ""
-                return RegistrationInput(
-                    content: .malformed(
-                        RegistrationReject(
-                            line: line.number, column: RegistrationRow.shown(key), rejectClass: .unknownField,
-                            message: "unknown field '\(RegistrationRow.shown(key))'" + hint)),
-                    original: .object(object))
+                let shown = RegistrationRow.shown(key)
+                self = malformed(shown, .unknownField, "unknown field '\(shown)'" + hint)
+                return
             }
             switch member {
             case .string(let text): row[column] = text
             case .null: break
             default:
-                return RegistrationInput(
-                    content: .malformed(
-                        RegistrationReject(
-                            line: line.number, column: column.rawValue, rejectClass: .invalidValue,
-                            message: "the value must be a string or null, not \(RegistrationRow.shown(member.serialized()))")),
-                    original: .object(object))
+                self = malformed(column.rawValue, .invalidValue, "the value must be a string or null, not \(RegistrationRow.shown(member.serialized()))")
+                return
             }
         }
-        return RegistrationInput(content: .row(row), original: .object(object))
+        self.init(content: .row(row), original: .object(object))
     }
 }

@@ -131,3 +131,21 @@ extension RegistrationReject {
         return .object(object)
     }
 }
+
+extension RegistrationRowResult {
+    /// `{"line": 2, "outcome": "created", "user": 5, "email": "…", "enrolment": "enrolled", "forced": false, "reject": null}`.
+    ///
+    /// `committed` is the run's: a user id is given only when the row's change was kept (a
+    /// dry run or a rolled-back atomic run hands out ids that do not exist afterwards).
+    public func json(committed: Bool) -> JSONValue {
+        var object = JSONObject()
+        object["line"] = .number(JSONNumber(line))
+        object["outcome"] = .string(outcome.rawValue)
+        object["user"] = user.flatMap { committed ? .number(JSONNumber($0.id.rawValue)) : nil } ?? .null
+        object["email"] = user.map { .string($0.email.normalized) } ?? .null
+        object["enrolment"] = enrolment.map { .string($0.rawValue) } ?? .null
+        object["forced"] = .bool(forced)
+        object["reject"] = reject?.json ?? .null
+        return .object(object)
+    }
+}
