@@ -38,7 +38,8 @@ public struct ReplayOutcome: Sendable {
 extension Admission {
     /// Logged decisions matching the filters, newest first (`limit` nil: all).
     public func decisions(
-        user: String? = nil, lecture: String? = nil, package: String? = nil, effect: Effect? = nil, range: Span = .always, limit: Int? = 100,
+        user: String? = nil, lecture: String? = nil, package: String? = nil, effect: Effect? = nil, range: Span = .always,
+        limit: Int? = 100,
         progress: (Int64, Int64) -> Void = { _, _ in }
     ) throws(AdmitError) -> [LoggedDecision] {
         let query = DecisionQuery(

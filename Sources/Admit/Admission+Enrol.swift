@@ -46,8 +46,7 @@ extension Admission {
     public func enrol(
         user reference: String, package packageID: String, at: Instant? = nil, source: EnrolmentSource = .self, force: Bool = false,
         actor: String? = nil
-    ) throws(AdmitError) -> EnrolOutcome
-    {
+    ) throws(AdmitError) -> EnrolOutcome {
         try refreshFacts()
         let facts = try resolve(reference).facts
         let user = facts.user

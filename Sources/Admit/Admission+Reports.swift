@@ -8,7 +8,9 @@ extension Admission {
     ///
     /// `limit` caps the rows listed behind each anomaly (nil: all); counts are always complete.
     /// Brings the report indexes up to date first (`progress` gets rows read and rows to read).
-    public func enrolmentReport(package packageID: String?, range: Span = .always, limit: Int? = 20, progress: (Int64, Int64) -> Void = { _, _ in })
+    public func enrolmentReport(
+        package packageID: String?, range: Span = .always, limit: Int? = 20, progress: (Int64, Int64) -> Void = { _, _ in }
+    )
         throws(AdmitError) -> EnrolmentReport
     {
         let package = try reportPackage(packageID)
@@ -21,21 +23,29 @@ extension Admission {
             let duplicates = try likelyDuplicates(tally, package: package.id)
 
             func listing(_ kind: EnrolmentReport.Anomaly.Kind, _ listing: EnrolmentTally.Listing) -> EnrolmentReport.Anomaly {
-                EnrolmentReport.Anomaly(kind: kind, count: listing.count, rows: listing.rows.map { row in
-                    var detail = "source \(row.source)"
-                    if let state = row.accountState, state != "active" { detail += ", account \(state)" }
-                    if row.forced { detail += ", forced" }
-                    return EnrolmentReport.Row(user: row.user, email: row.email, name: row.name, country: row.country, at: row.enrolledAt, detail: detail)
-                })
+                EnrolmentReport.Anomaly(
+                    kind: kind, count: listing.count,
+                    rows: listing.rows.map { row in
+                        var detail = "source \(row.source)"
+                        if let state = row.accountState, state != "active" { detail += ", account \(state)" }
+                        if row.forced { detail += ", forced" }
+                        return EnrolmentReport.Row(
+                            user: row.user, email: row.email, name: row.name, country: row.country, at: row.enrolledAt, detail: detail)
+                    })
             }
             /// Non-zero counts by name, largest first.
             func counts(_ totals: [Int64], _ name: (Int) -> String) -> [(key: String, count: Int64)] {
-                totals.indices.filter { totals[$0] > 0 }.map { (key: name($0), count: totals[$0]) }.sorted { ($0.count, $1.key) > ($1.count, $0.key) }
+                totals.indices.filter { totals[$0] > 0 }.map { (key: name($0), count: totals[$0]) }.sorted {
+                    ($0.count, $1.key) > ($1.count, $0.key)
+                }
             }
-            let perDay = Admission.days(tally.buckets.pairs.sorted { $0.key < $1.key }.map { (Instant(millisecondsSinceEpoch: $0.key), $0.value) }, in: package.zone)
+            let perDay = Admission.days(
+                tally.buckets.pairs.sorted { $0.key < $1.key }.map { (Instant(millisecondsSinceEpoch: $0.key), $0.value) }, in: package.zone
+            )
             return EnrolmentReport(
                 package: package, range: range, total: tally.total, withdrawn: tally.withdrawn, people: tally.people,
-                first: tally.first, last: tally.last, perDay: perDay, byProfession: counts(tally.professions) { Profession.allCases[$0].rawValue },
+                first: tally.first, last: tally.last, perDay: perDay,
+                byProfession: counts(tally.professions) { Profession.allCases[$0].rawValue },
                 byCountry: counts(tally.countries) { bits in
                     bits == 0 ? "unknown" : String(decoding: [UInt8(bits >> 8), UInt8(bits & 0xFF)], as: UTF8.self)
                 },
@@ -44,12 +54,14 @@ extension Admission {
                     listing(.forced, tally.forced),
                     listing(.inactiveAccount, tally.inactive),
                     EnrolmentReport.Anomaly(
-                        kind: .likelyDuplicate, count: Int64(duplicates.count), rows: limit.map { Array(duplicates.prefix($0)) } ?? duplicates),
+                        kind: .likelyDuplicate, count: Int64(duplicates.count),
+                        rows: limit.map { Array(duplicates.prefix($0)) } ?? duplicates),
                     EnrolmentReport.Anomaly(
                         kind: .openedWithoutEnrolment, count: opened.count,
                         rows: opened.rows.map {
                             EnrolmentReport.Row(
-                                user: $0.user, email: $0.email, name: $0.name, country: nil, at: $0.at, detail: "lecture \($0.lecture), decision #\($0.seq)")
+                                user: $0.user, email: $0.email, name: $0.name, country: nil, at: $0.at,
+                                detail: "lecture \($0.lecture), decision #\($0.seq)")
                         }),
                     listing(.neverOpened, tally.neverOpened),
                 ])
@@ -61,7 +73,9 @@ extension Admission {
     private func likelyDuplicates(_ tally: EnrolmentTally, package: PackageID) throws(StoreError) -> [EnrolmentReport.Row] {
         var rows: [EnrolmentReport.Row] = []
         func add(_ row: EnrolmentReportRow, _ detail: String) {
-            rows.append(EnrolmentReport.Row(user: row.user, email: row.email, name: row.name, country: row.country, at: row.enrolledAt, detail: detail))
+            rows.append(
+                EnrolmentReport.Row(
+                    user: row.user, email: row.email, name: row.name, country: row.country, at: row.enrolledAt, detail: detail))
         }
         for row in tally.tagged {
             let plain = EnrolmentTally.untagged(row.email)

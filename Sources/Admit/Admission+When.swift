@@ -25,8 +25,10 @@ extension Admission {
             throw .invalidInput("the range is empty: --until must be after --from")
         }
         let referenceInstant = instant ?? (range.start == .min ? clock.now() : range.start)
-        let availability = policy.set.availability(of: .open(lecture, at: referenceInstant), facts: facts, in: range, reference: referenceInstant)
-        return WhenOutcome(user: user, lecture: lecture, zone: zone(of: lecture.package), availability: availability, policy: policy.version)
+        let availability = policy.set.availability(
+            of: .open(lecture, at: referenceInstant), facts: facts, in: range, reference: referenceInstant)
+        return WhenOutcome(
+            user: user, lecture: lecture, zone: zone(of: lecture.package), availability: availability, policy: policy.version)
     }
 }
 

@@ -25,7 +25,9 @@ public final class Admission {
     var cacheToken: (dataVersion: Int64, changes: Int64)?
 
     /// Opens (creating and seeding when new) the configured database and loads the policy.
-    public init(configuration: AdmitConfiguration, clock: any InstantClock = SystemClock(), logger: Logger = Logger(label: "admit")) throws(AdmitError) {
+    public init(configuration: AdmitConfiguration, clock: any InstantClock = SystemClock(), logger: Logger = Logger(label: "admit"))
+        throws(AdmitError)
+    {
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
@@ -77,7 +79,8 @@ public final class Admission {
             try store.write {
                 if try store.recordPolicyVersion(hash: version.hash, files: files, at: now) {
                     let detail = AuditDetail.policyLoaded(files: files.map(\.path))
-                    try store.append(AuditRecord(recordedAt: now, actor: actor, kind: .policyLoaded, policyHash: version.hash, detail: detail))
+                    try store.append(
+                        AuditRecord(recordedAt: now, actor: actor, kind: .policyLoaded, policyHash: version.hash, detail: detail))
                 }
             }
         }
@@ -103,7 +106,8 @@ public final class Admission {
             throw .database("\(error)")
         }
         throw .policyMissing(
-            "no policy: '\(configuration.policyPaths.joined(separator: ", "))' not found and the database has none yet; pass --policies PATH")
+            "no policy: '\(configuration.policyPaths.joined(separator: ", "))' not found and the database has none yet; pass --policies PATH"
+        )
     }
 
     private static func seed(_ store: Store, with seeds: Seeds, at now: Instant, logger: Logger) throws {
@@ -115,7 +119,8 @@ public final class Admission {
                         email: seedUser.email, name: seedUser.name, profession: seedUser.profession, country: seedUser.country,
                         account: seedUser.account, subscription: seedUser.subscription, registeredAt: seedUser.registeredAt),
                     at: now)
-                try store.append(AuditRecord(recordedAt: now, actor: "seed", kind: .userCreated, user: user.id, detail: AuditDetail.user(user)))
+                try store.append(
+                    AuditRecord(recordedAt: now, actor: "seed", kind: .userCreated, user: user.id, detail: AuditDetail.user(user)))
                 for enrolment in seedUser.enrolments {
                     let record = Enrolment(user: user.id, package: enrolment.package, enrolledAt: enrolment.at, source: enrolment.source)
                     if case .added = try store.enrol(record, accountState: seedUser.account) {

@@ -38,7 +38,8 @@ public enum AdmitError: Error, Sendable, Hashable, CustomStringConvertible {
         case .database(let text): return text
         case .databaseBusy(let text): return text
         case .databaseTooNew(let path, let version, let supported):
-            return "\(path): the database is at schema version \(version), written by a newer Admit; this one knows up to \(supported) and will not touch it"
+            return
+                "\(path): the database is at schema version \(version), written by a newer Admit; this one knows up to \(supported) and will not touch it"
         case .unauthorised(let text): return text
         case .auditNotFound(let seq): return "no decision #\(seq) in the audit log"
         }

@@ -144,9 +144,14 @@ extension Facts {
         user.country = object["country"]?.stringValue.flatMap(CountryCode.init)
         var list: [Enrolment] = []
         for entry in enrolments {
-            guard let e = entry.objectValue, let package = e["package"]?.stringValue, let at = e["enrolledAt"]?.int64Value else { return nil }
+            guard let e = entry.objectValue, let package = e["package"]?.stringValue, let at = e["enrolledAt"]?.int64Value else {
+                return nil
+            }
             let withdrawn = e["withdrawnAt"]?.int64Value.map(Instant.init(millisecondsSinceEpoch:))
-            list.append(Enrolment(user: base.id, package: PackageID(package), enrolledAt: Instant(millisecondsSinceEpoch: at), source: .self, withdrawnAt: withdrawn))
+            list.append(
+                Enrolment(
+                    user: base.id, package: PackageID(package), enrolledAt: Instant(millisecondsSinceEpoch: at), source: .self,
+                    withdrawnAt: withdrawn))
         }
         self.init(user: user, enrolments: list)
     }

@@ -30,7 +30,8 @@ extension EnrolmentReport {
         object["anomalies"] = .array(
             anomalies.map { anomaly in
                 .object([
-                    "kind": .string(anomaly.kind.rawValue), "title": .string(anomaly.kind.title), "count": .number(JSONNumber(anomaly.count)),
+                    "kind": .string(anomaly.kind.rawValue), "title": .string(anomaly.kind.title),
+                    "count": .number(JSONNumber(anomaly.count)),
                     "rows": .array(
                         anomaly.rows.map { row in
                             .object([
@@ -51,7 +52,8 @@ extension EnrolmentReport {
         writer.write(["section", "key", "count", "user", "email", "name", "country", "at", "detail"])
         func line(_ section: String, _ key: String, _ count: Int64, row: Row? = nil) {
             writer.write([
-                section, key, String(count), row.map { String($0.user.rawValue) } ?? "", row?.email ?? "", row?.name ?? "", row?.country ?? "",
+                section, key, String(count), row.map { String($0.user.rawValue) } ?? "", row?.email ?? "", row?.name ?? "",
+                row?.country ?? "",
                 row.map { $0.at.formatted(in: zone) } ?? "", row?.detail ?? "",
             ])
         }

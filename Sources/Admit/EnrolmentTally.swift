@@ -93,7 +93,8 @@ struct EnrolmentTally {
 
     /// The name case-folded, with runs of white space collapsed to one space and the ends trimmed.
     static func nameKey(_ name: String) -> String {
-        let folded = name.allSatisfy(\.isASCII) ? name.lowercased() : name.folding(options: [.caseInsensitive, .widthInsensitive], locale: nil)
+        let folded =
+            name.allSatisfy(\.isASCII) ? name.lowercased() : name.folding(options: [.caseInsensitive, .widthInsensitive], locale: nil)
         return folded.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 

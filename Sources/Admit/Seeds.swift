@@ -62,7 +62,9 @@ public struct Seeds: Sendable {
             var enrolments: [(PackageID, Instant, EnrolmentSource)] = []
             for enrolment in user.enrolments {
                 guard catalog.package(PackageID(enrolment.package)) != nil else { throw invalid("unknown package '\(enrolment.package)'") }
-                guard let source = EnrolmentSource(rawValue: enrolment.source) else { throw invalid("unknown source '\(enrolment.source)'") }
+                guard let source = EnrolmentSource(rawValue: enrolment.source) else {
+                    throw invalid("unknown source '\(enrolment.source)'")
+                }
                 let at: Instant
                 do { at = try Instant(parsing: enrolment.at) } catch { throw invalid(error.description) }
                 enrolments.append((PackageID(enrolment.package), at, source))

@@ -104,7 +104,8 @@ struct AuditCommand: ParsableCommand {
 
     struct Replay: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Re-evaluate a logged decision with the policy version and facts it used, and say whether today's answer is the same.",
+            abstract:
+                "Re-evaluate a logged decision with the policy version and facts it used, and say whether today's answer is the same.",
             discussion: "Exit 0 when the replay reproduces the logged decision, 1 when it does not.")
 
         @Argument(help: ArgumentHelp("The decision's audit row number (the '#' that check prints).", valueName: "decision-id"))

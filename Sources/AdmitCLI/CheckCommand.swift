@@ -14,7 +14,9 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Lecture id, e.g. idor-2020-07.", valueName: "id"))
     var lecture: String
 
-    @Option(name: .long, help: ArgumentHelp("RFC 3339 instant with an offset, e.g. 2020-11-20T23:59:59.999+01:00 (default: now).", valueName: "instant"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("RFC 3339 instant with an offset, e.g. 2020-11-20T23:59:59.999+01:00 (default: now).", valueName: "instant"))
     var at: String?
 
     @Flag(name: .long, help: "Print a JSON object instead of text.")

@@ -31,7 +31,8 @@ struct StoreOptions: ParsableArguments {
 
     var configuration: AdmitConfiguration {
         let environment = ProcessInfo.processInfo.environment
-        let user = environment["USER"] ?? environment["LOGNAME"] ?? getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) } ?? "unknown"
+        let user =
+            environment["USER"] ?? environment["LOGNAME"] ?? getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) } ?? "unknown"
         return AdmitConfiguration(
             databasePath: AdmitConfiguration.databasePath(option: db), seedsDirectory: seeds,
             policyPaths: policies.isEmpty ? ["Policies"] : policies, policyPathsGiven: !policies.isEmpty,

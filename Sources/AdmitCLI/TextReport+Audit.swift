@@ -25,7 +25,8 @@ extension TextReport {
                 lines.append("  \(day.day)  \(pad(String(day.count), width))  \(bar)")
             }
         }
-        for (title, list) in [("by profession", report.byProfession), ("by country", report.byCountry), ("by source", report.bySource)] where !list.isEmpty {
+        for (title, list) in [("by profession", report.byProfession), ("by country", report.byCountry), ("by source", report.bySource)]
+        where !list.isEmpty {
             lines.append("")
             lines.append(title)
             let width = list.map(\.key.count).max() ?? 0
@@ -38,7 +39,9 @@ extension TextReport {
             for row in anomaly.rows {
                 lines.append("    user \(row.user) \(row.email) \"\(row.name)\" \(row.at.formatted(in: zone)) — \(row.detail)")
             }
-            if Int64(anomaly.rows.count) < anomaly.count { lines.append("    … \(anomaly.count - Int64(anomaly.rows.count)) more (--limit 0 lists all)") }
+            if Int64(anomaly.rows.count) < anomaly.count {
+                lines.append("    … \(anomaly.count - Int64(anomaly.rows.count)) more (--limit 0 lists all)")
+            }
         }
         return lines.joined(separator: "\n")
     }
@@ -47,9 +50,13 @@ extension TextReport {
         guard !decisions.isEmpty else { return "no decisions match" }
         return decisions.map { decision in
             let what = decision.lecture.map { "open \($0)" } ?? "enrol in \(decision.package)"
-            var lines = ["#\(decision.seq) \(decision.effect.rawValue): user \(decision.user) \(what) at \(decision.at.formatted(in: decision.zone))"]
+            var lines = [
+                "#\(decision.seq) \(decision.effect.rawValue): user \(decision.user) \(what) at \(decision.at.formatted(in: decision.zone))"
+            ]
             lines += decision.reasons.map { "  \($0.message) [\($0.code.rawValue)]" }
-            lines.append("  by \(decision.actor) at \(decision.recordedAt.formatted(in: decision.zone)), policy \(decision.policyHash.dropFirst(7).prefix(12))")
+            lines.append(
+                "  by \(decision.actor) at \(decision.recordedAt.formatted(in: decision.zone)), policy \(decision.policyHash.dropFirst(7).prefix(12))"
+            )
             return lines.joined(separator: "\n")
         }.joined(separator: "\n")
     }
@@ -59,7 +66,8 @@ extension TextReport {
         writer.write(["seq", "recorded_at", "actor", "user", "action", "package", "lecture", "at", "decision", "reasons", "policy"])
         for decision in decisions {
             writer.write([
-                String(decision.seq), decision.recordedAt.description, decision.actor, String(decision.user.rawValue), decision.action.rawValue,
+                String(decision.seq), decision.recordedAt.description, decision.actor, String(decision.user.rawValue),
+                decision.action.rawValue,
                 decision.package.rawValue, decision.lecture?.rawValue ?? "", decision.at.description, decision.effect.rawValue,
                 decision.reasons.map(\.code.rawValue).joined(separator: " "), decision.policyHash,
             ])
@@ -77,7 +85,8 @@ extension TextReport {
         lines.append(
             outcome.reproduces
                 ? "  replay: \(outcome.replayed.effect.rawValue), the same effect and reasons — reproduced"
-                : "  replay: \(outcome.replayed.effect.rawValue) — NOT reproduced (logged \(logged.reasons.map(\.code.rawValue)), replayed \(outcome.replayed.reasons.map(\.code.rawValue)))")
+                : "  replay: \(outcome.replayed.effect.rawValue) — NOT reproduced (logged \(logged.reasons.map(\.code.rawValue)), replayed \(outcome.replayed.reasons.map(\.code.rawValue)))"
+        )
         lines.append("today, under policy \(outcome.todayPolicy.short) with the user's current facts:")
         lines.append("  \(outcome.today.effect.rawValue) — \(outcome.sameToday ? "the same answer" : "a different answer")")
         lines += decisionLines(outcome.today).map { "  " + $0 }

@@ -68,7 +68,8 @@ enum TextReport {
         guard let withdrawn = outcome.withdrawn, let at = withdrawn.withdrawnAt else {
             return "not enrolled: \(who) has no current enrolment in \(outcome.package.id); nothing changed"
         }
-        return "withdrawn: \(who) from \(outcome.package.id) at \(at.formatted(in: outcome.package.zone)) (enrolled since \(withdrawn.enrolledAt.formatted(in: outcome.package.zone)))"
+        return
+            "withdrawn: \(who) from \(outcome.package.id) at \(at.formatted(in: outcome.package.zone)) (enrolled since \(withdrawn.enrolledAt.formatted(in: outcome.package.zone)))"
     }
 
     static func register(_ summary: RegistrationSummary) -> String {
@@ -86,7 +87,9 @@ enum TextReport {
         let width = counts.map { grouped($0.1).count }.max() ?? 1
         for (name, count) in counts {
             let number = grouped(count)
-            lines.append("  " + name.padding(toLength: 10, withPad: " ", startingAt: 0) + String(repeating: " ", count: width - number.count) + number)
+            lines.append(
+                "  " + name.padding(toLength: 10, withPad: " ", startingAt: 0) + String(repeating: " ", count: width - number.count)
+                    + number)
         }
         for rejectClass in summary.rejectsByClass.keys.sorted() where rejectClass != .enrolmentRefused {
             lines.append("    \(rejectClass.rawValue): \(grouped(summary.rejectsByClass[rejectClass] ?? 0))")

@@ -20,8 +20,9 @@ struct TimeScanner {
         guard let date = LocalDate(year: year, month: month, day: day) else { throw fail(.nonexistentDate) }
         if atEnd { return .date(date) }
 
-        guard let separator = next(), separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t")
-            || separator == UInt8(ascii: " ")
+        guard let separator = next(),
+            separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t")
+                || separator == UInt8(ascii: " ")
         else { throw fail(.malformed(expected: "'T' between date and time")) }
         let hour = try digits(2, "a two-digit hour")
         try expect(UInt8(ascii: ":"), "':' after the hour")

@@ -46,7 +46,8 @@ extension JSONParserCore {
         let end = position
         index = end + 1
         if seenBits & SWAR.highBits != 0,
-           let bad = UTF8Validation.firstInvalidOffset(raw, from: start, to: end) {
+            let bad = UTF8Validation.firstInvalidOffset(raw, from: start, to: end)
+        {
             throw JSONError(.invalidUTF8, at: bad)
         }
         if !escaped {
@@ -86,8 +87,9 @@ extension JSONParserCore {
                 switch unit {
                 case 0xD800...0xDBFF:
                     guard position + 1 < end,
-                          bytes[position] == Byte.backslash,
-                          bytes[position + 1] == UInt8(ascii: "u") else {
+                        bytes[position] == Byte.backslash,
+                        bytes[position + 1] == UInt8(ascii: "u")
+                    else {
                         throw JSONError(.loneSurrogate, at: escapeOffset)
                     }
                     let low = try hex4(at: position + 2, end: end, escapeOffset: position)

@@ -150,10 +150,11 @@ struct JSONParserCore: ~Copyable {
                     guard next == Byte.closeBrace else { throw unexpectedByte(at: index) }
                     index += 1
                     let frame = frames.pop()
-                    value = .object(JSONObject(
-                        uncheckedMembers: members.popArray(from: frame.start),
-                        keyIndex: frame.keyIndex
-                    ))
+                    value = .object(
+                        JSONObject(
+                            uncheckedMembers: members.popArray(from: frame.start),
+                            keyIndex: frame.keyIndex
+                        ))
                 } else {
                     values.push(.null)
                     swap(&values[values.count - 1], &value)

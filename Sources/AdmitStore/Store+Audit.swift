@@ -36,7 +36,10 @@ extension Store {
     public func append(_ records: [AuditRecord]) throws(StoreError) -> [Int64] {
         guard !records.isEmpty else { return [] }
         return try run {
-            guard let head = try connection.queryFirst("SELECT seq, hash FROM audit_head WHERE id = 1", row: { ($0.int64(0), $0.string(1) ?? "") }) else {
+            guard
+                let head = try connection.queryFirst(
+                    "SELECT seq, hash FROM audit_head WHERE id = 1", row: { ($0.int64(0), $0.string(1) ?? "") })
+            else {
                 throw StoreError(kind: .other, path: path, message: "the audit head row is missing")
             }
             var (seq, previous) = head
@@ -71,7 +74,9 @@ extension Store {
 
     /// The entry with sequence number `seq`.
     public func auditEntry(_ seq: Int64) throws(StoreError) -> AuditEntry? {
-        try run { try connection.queryFirst("SELECT \(Store.auditColumns) FROM audit_log WHERE seq = ?", seq, row: Store.auditEntry(from:)) }
+        try run {
+            try connection.queryFirst("SELECT \(Store.auditColumns) FROM audit_log WHERE seq = ?", seq, row: Store.auditEntry(from:))
+        }
     }
 
     /// How many rows the log holds.
@@ -105,7 +110,9 @@ extension Store {
                     break
                 }
                 if entry.previousHash != previous {
-                    found = AuditBreak(seq: entry.seq, reason: "its previous-hash does not match the row before it (a row was inserted, deleted or edited before it)")
+                    found = AuditBreak(
+                        seq: entry.seq,
+                        reason: "its previous-hash does not match the row before it (a row was inserted, deleted or edited before it)")
                     break
                 }
                 let recomputed = AuditChain.hash(seq: entry.seq, record: entry.record, previous: previous, scratch: &scratch)
@@ -119,12 +126,16 @@ extension Store {
             }
             let checked = expectedSeq - 1
             if found == nil,
-                let head = try connection.queryFirst("SELECT seq, hash FROM audit_head WHERE id = 1", row: { ($0.int64(0), $0.string(1) ?? "") })
+                let head = try connection.queryFirst(
+                    "SELECT seq, hash FROM audit_head WHERE id = 1", row: { ($0.int64(0), $0.string(1) ?? "") })
             {
                 if head.0 > checked {
-                    found = AuditBreak(seq: checked + 1, reason: "the log ends at row \(checked) but its head records row \(head.0): rows were deleted from the end")
+                    found = AuditBreak(
+                        seq: checked + 1,
+                        reason: "the log ends at row \(checked) but its head records row \(head.0): rows were deleted from the end")
                 } else if head.0 < checked || head.1 != previous {
-                    found = AuditBreak(seq: head.0, reason: "the recorded head does not match the last row (the head or the log was edited)")
+                    found = AuditBreak(
+                        seq: head.0, reason: "the recorded head does not match the last row (the head or the log was edited)")
                 }
             }
             return AuditVerification(rows: checked, firstBreak: found)

@@ -27,7 +27,9 @@ extension Store {
     public func catalog() throws(StoreError) -> Catalog {
         try read {
             let lectures = try connection.query("SELECT id, package_id, position, title FROM lectures ORDER BY package_id, position") {
-                Lecture(id: LectureID($0.string(0) ?? ""), package: PackageID($0.string(1) ?? ""), position: $0.int(2), title: $0.string(3) ?? "")
+                Lecture(
+                    id: LectureID($0.string(0) ?? ""), package: PackageID($0.string(1) ?? ""), position: $0.int(2),
+                    title: $0.string(3) ?? "")
             }
             let grouped = Dictionary(grouping: lectures, by: \.package)
             let packages = try connection.query("SELECT id, title, platform, zone FROM packages ORDER BY id") { row throws -> Package in

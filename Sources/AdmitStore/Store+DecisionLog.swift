@@ -33,7 +33,8 @@ extension Store {
     public func decisions(_ query: DecisionQuery) throws(StoreError) -> [AuditEntry] {
         var sql: String
         var values: [SQLiteValue] = []
-        let columns = Store.auditColumns.split(separator: ",").map { "a." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+        let columns = Store.auditColumns.split(separator: ",").map { "a." + $0.trimmingCharacters(in: .whitespaces) }.joined(
+            separator: ", ")
         if let user = query.user {
             sql = "SELECT \(columns) FROM decisions_by_user i JOIN audit_log a ON a.seq = i.seq WHERE i.user_id = ?"
             values.append(.integer(user.rawValue))

@@ -42,12 +42,15 @@ public struct OpenWithoutEnrolment: Sendable, Hashable {
 extension Store {
     /// Allowed openings in `scope`'s package and time range when the user had no enrolment counting.
     /// Call `refreshAuditIndexes()` first.
-    public func opensWithoutEnrolment(_ scope: EnrolmentScope, limit: Int?) throws(StoreError) -> (count: Int64, rows: [OpenWithoutEnrolment]) {
+    public func opensWithoutEnrolment(_ scope: EnrolmentScope, limit: Int?) throws(StoreError) -> (
+        count: Int64, rows: [OpenWithoutEnrolment]
+    ) {
         let bounds = (scope.package.rawValue, scope.from.millisecondsSinceEpoch, scope.until.millisecondsSinceEpoch)
         return try read {
-            let count = try connection.queryFirst(
-                "SELECT count(*) FROM opens_without_enrolment WHERE package_id = ? AND at >= ? AND at < ?", bounds.0, bounds.1, bounds.2
-            ) { $0.int64(0) } ?? 0
+            let count =
+                try connection.queryFirst(
+                    "SELECT count(*) FROM opens_without_enrolment WHERE package_id = ? AND at >= ? AND at < ?", bounds.0, bounds.1, bounds.2
+                ) { $0.int64(0) } ?? 0
             let rows = try connection.query(
                 """
                 SELECT o.seq, o.user_id, u.email, u.name, o.lecture_id, o.at FROM opens_without_enrolment o JOIN users u ON u.id = o.user_id

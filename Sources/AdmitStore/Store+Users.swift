@@ -84,7 +84,9 @@ extension Store {
     static func user(from row: Statement) throws -> User {
         let email: EmailAddress
         do { email = try EmailAddress(row.string(1) ?? "") } catch { throw StoreError.corrupt("users", "email", row.string(1)) }
-        guard let profession = Profession(rawValue: row.string(3) ?? "") else { throw StoreError.corrupt("users", "profession", row.string(3)) }
+        guard let profession = Profession(rawValue: row.string(3) ?? "") else {
+            throw StoreError.corrupt("users", "profession", row.string(3))
+        }
         guard let account = AccountState(rawValue: row.string(5) ?? "") else { throw StoreError.corrupt("users", "account", row.string(5)) }
         guard let subscription = Subscription(row.string(6) ?? "") else { throw StoreError.corrupt("users", "subscription", row.string(6)) }
         let country = row.string(4).flatMap(CountryCode.init)

@@ -56,7 +56,11 @@ public final class Store {
     private func migrate() throws(StoreError) {
         let current = try version()
         let supported = Store.schemaVersion
-        if current > supported { throw StoreError(kind: .tooNew(version: current, supported: supported), path: path, message: "the database is at schema version \(current), written by a newer Admit; this build knows up to \(supported)") }
+        if current > supported {
+            throw StoreError(
+                kind: .tooNew(version: current, supported: supported), path: path,
+                message: "the database is at schema version \(current), written by a newer Admit; this build knows up to \(supported)")
+        }
         guard current < supported else { return }
         try write {
             // Re-read inside the write lock: another process may have migrated meanwhile.

@@ -98,7 +98,9 @@ extension Connection {
 
     /// ``run(_:_:)`` with 4 bindings.
     @inlinable
-    public func run<A: Bindable, B: Bindable, C: Bindable, D: Bindable>(_ sql: String, _ v1: A, _ v2: B, _ v3: C, _ v4: D) throws(SQLiteError) {
+    public func run<A: Bindable, B: Bindable, C: Bindable, D: Bindable>(_ sql: String, _ v1: A, _ v2: B, _ v3: C, _ v4: D)
+        throws(SQLiteError)
+    {
         let statement = try cached(sql)
         defer { statement.resetIfNeeded() }
         try statement.bindAll(v1, v2, v3, v4)
@@ -129,7 +131,9 @@ extension Connection {
 
     /// ``run(_:_:)`` with 5 bindings.
     @inlinable
-    public func run<A: Bindable, B: Bindable, C: Bindable, D: Bindable, E: Bindable>(_ sql: String, _ v1: A, _ v2: B, _ v3: C, _ v4: D, _ v5: E) throws(SQLiteError) {
+    public func run<A: Bindable, B: Bindable, C: Bindable, D: Bindable, E: Bindable>(
+        _ sql: String, _ v1: A, _ v2: B, _ v3: C, _ v4: D, _ v5: E
+    ) throws(SQLiteError) {
         let statement = try cached(sql)
         defer { statement.resetIfNeeded() }
         try statement.bindAll(v1, v2, v3, v4, v5)
@@ -160,7 +164,9 @@ extension Connection {
 
     /// ``run(_:_:)`` with 6 bindings.
     @inlinable
-    public func run<A: Bindable, B: Bindable, C: Bindable, D: Bindable, E: Bindable, F: Bindable>(_ sql: String, _ v1: A, _ v2: B, _ v3: C, _ v4: D, _ v5: E, _ v6: F) throws(SQLiteError) {
+    public func run<A: Bindable, B: Bindable, C: Bindable, D: Bindable, E: Bindable, F: Bindable>(
+        _ sql: String, _ v1: A, _ v2: B, _ v3: C, _ v4: D, _ v5: E, _ v6: F
+    ) throws(SQLiteError) {
         let statement = try cached(sql)
         defer { statement.resetIfNeeded() }
         try statement.bindAll(v1, v2, v3, v4, v5, v6)

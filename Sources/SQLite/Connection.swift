@@ -348,7 +348,8 @@ public final class Connection {
     private static func openError(
         _ rc: Int32, db: OpaquePointer?, path: String, create: Bool, busyTimeout: Duration
     ) -> SQLiteError {
-        let message = db.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+        let message =
+            db.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
             ?? String(cString: sqlite3_errstr(rc))
         var detail: String?
         if rc & 0xFF == SQLITE_CANTOPEN {

@@ -1,11 +1,11 @@
 import CSQLite
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The `sqlite3*` shared by a ``Connection`` and the ``Statement``s it prepared.
@@ -95,9 +95,11 @@ final class DatabaseHandle {
             case ExtendedResultCode.ioerrWrite: parts.append("write failed")
             case ExtendedResultCode.ioerrFsync, ExtendedResultCode.ioerrDirFsync: parts.append("fsync failed")
             case ExtendedResultCode.ioerrTruncate: parts.append("truncate failed")
-            case ExtendedResultCode.ioerrLock, ExtendedResultCode.ioerrRdlock, ExtendedResultCode.ioerrUnlock, ExtendedResultCode.ioerrCheckreservedlock:
+            case ExtendedResultCode.ioerrLock, ExtendedResultCode.ioerrRdlock, ExtendedResultCode.ioerrUnlock,
+                ExtendedResultCode.ioerrCheckreservedlock:
                 parts.append("file locking failed")
-            case ExtendedResultCode.ioerrShmopen, ExtendedResultCode.ioerrShmsize, ExtendedResultCode.ioerrShmmap, ExtendedResultCode.ioerrShmlock:
+            case ExtendedResultCode.ioerrShmopen, ExtendedResultCode.ioerrShmsize, ExtendedResultCode.ioerrShmmap,
+                ExtendedResultCode.ioerrShmlock:
                 parts.append("shared-memory (-shm) file failed")
             default: break
             }

@@ -42,7 +42,9 @@ extension Statement {
 
     /// Binds 5 values to parameters 1...5; throws a misuse error if the statement has more parameters.
     @inlinable
-    public func bindAll<A: Bindable, B: Bindable, C: Bindable, D: Bindable, E: Bindable>(_ v1: A, _ v2: B, _ v3: C, _ v4: D, _ v5: E) throws(SQLiteError) {
+    public func bindAll<A: Bindable, B: Bindable, C: Bindable, D: Bindable, E: Bindable>(_ v1: A, _ v2: B, _ v3: C, _ v4: D, _ v5: E)
+        throws(SQLiteError)
+    {
         try v1.bind(to: self, at: 1)
         try v2.bind(to: self, at: 2)
         try v3.bind(to: self, at: 3)
@@ -53,7 +55,9 @@ extension Statement {
 
     /// Binds 6 values to parameters 1...6; throws a misuse error if the statement has more parameters.
     @inlinable
-    public func bindAll<A: Bindable, B: Bindable, C: Bindable, D: Bindable, E: Bindable, F: Bindable>(_ v1: A, _ v2: B, _ v3: C, _ v4: D, _ v5: E, _ v6: F) throws(SQLiteError) {
+    public func bindAll<A: Bindable, B: Bindable, C: Bindable, D: Bindable, E: Bindable, F: Bindable>(
+        _ v1: A, _ v2: B, _ v3: C, _ v4: D, _ v5: E, _ v6: F
+    ) throws(SQLiteError) {
         try v1.bind(to: self, at: 1)
         try v2.bind(to: self, at: 2)
         try v3.bind(to: self, at: 3)

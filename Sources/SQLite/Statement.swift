@@ -229,8 +229,9 @@ public final class Statement {
 
     @usableFromInline
     func parameterCountError(given: Int) -> SQLiteError {
-        .misuse("the statement has \(parameterCount) parameters but \(given) values were given",
-                path: database.path, sql: sql)
+        .misuse(
+            "the statement has \(parameterCount) parameters but \(given) values were given",
+            path: database.path, sql: sql)
     }
 
     /// Sets every parameter back to NULL (`sqlite3_clear_bindings`).

@@ -110,7 +110,8 @@ import Testing
         #expect(result.stderr.contains("readonly"), "\(result.stderr)")
         #expect(result.stderr.filter { $0 == "\n" }.count == 1)
         // What only reads still works.
-        let when = try cli.run(["when", "--user", "ada@example.org", "--lecture", "idor-2020-07"], database: "file:\(cli.database)?mode=ro")
+        let when = try cli.run(
+            ["when", "--user", "ada@example.org", "--lecture", "idor-2020-07"], database: "file:\(cli.database)?mode=ro")
         #expect(when.status == 0, "\(when.stderr)")
         let verify = try cli.run(["audit", "verify"], database: "file:\(cli.database)?mode=ro")
         #expect(verify.status == 0, "\(verify.stderr)")
@@ -205,7 +206,8 @@ import Testing
         let forced = try cli.run(enrol + ["--force", "--json"])
         #expect(forced.status == 0)
         #expect(forced.json?["forced"] == true)
-        #expect(try cli.shell("SELECT forced FROM enrolments e JOIN users u ON u.id = e.user_id WHERE u.email = 'ben@example.org';") == "1\n")
+        #expect(
+            try cli.shell("SELECT forced FROM enrolments e JOIN users u ON u.id = e.user_id WHERE u.email = 'ben@example.org';") == "1\n")
     }
 
     @Test func whenPrintsTheExactSpan() throws {

@@ -32,8 +32,7 @@ struct ReaderCase: Sendable, CustomTestStringConvertible {
     var expected: [ExpectedRow]
     var options = CSVOptions()
 
-    init(_ name: String, _ input: String, _ expected: [ExpectedRow], options: CSVOptions = .init())
-    {
+    init(_ name: String, _ input: String, _ expected: [ExpectedRow], options: CSVOptions = .init()) {
         self.name = name
         self.input = Array(input.utf8)
         self.expected = expected

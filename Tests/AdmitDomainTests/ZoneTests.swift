@@ -44,7 +44,8 @@ import Testing
         let local = LocalDateTime(date: try #require(LocalDate(year: 2021, month: 10, day: 31)), millisecondOfDay: 9_000_000)
         #expect(
             vienna.resolve(local)
-                == .repeated(earlier: try Instant(parsing: "2021-10-31T02:30:00+02:00"), later: try Instant(parsing: "2021-10-31T02:30:00+01:00")))
+                == .repeated(
+                    earlier: try Instant(parsing: "2021-10-31T02:30:00+02:00"), later: try Instant(parsing: "2021-10-31T02:30:00+01:00")))
     }
 
     @Test func ordinaryTimeIsUnique() throws {

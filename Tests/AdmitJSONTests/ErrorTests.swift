@@ -3,19 +3,21 @@ import Testing
 
 @Suite("JSONError messages")
 struct ErrorTests {
-    @Test("description is 'byte N: message'", arguments: [
-        (#"{"id":1,"id":2}"#, #"byte 8: duplicate key "id""#),
-        ("[1,]", "byte 2: trailing comma"),
-        ("[1 x]", "byte 3: unexpected character 'x'"),
-        ("\u{C}", "byte 0: unexpected byte 0x0c"),
-        ("", "byte 0: empty input, expected a json value"),
-        ("[", "byte 1: unexpected end of input"),
-        ("01", "byte 1: invalid number"),
-        (#""\x""#, "byte 1: invalid escape sequence in string"),
-        (#""\ud800""#, "byte 1: unpaired utf-16 surrogate escape in string"),
-        ("\"\u{1}\"", "byte 1: unescaped control character in string"),
-        ("1 2", "byte 2: unexpected content after the json value"),
-    ])
+    @Test(
+        "description is 'byte N: message'",
+        arguments: [
+            (#"{"id":1,"id":2}"#, #"byte 8: duplicate key "id""#),
+            ("[1,]", "byte 2: trailing comma"),
+            ("[1 x]", "byte 3: unexpected character 'x'"),
+            ("\u{C}", "byte 0: unexpected byte 0x0c"),
+            ("", "byte 0: empty input, expected a json value"),
+            ("[", "byte 1: unexpected end of input"),
+            ("01", "byte 1: invalid number"),
+            (#""\x""#, "byte 1: invalid escape sequence in string"),
+            (#""\ud800""#, "byte 1: unpaired utf-16 surrogate escape in string"),
+            ("\"\u{1}\"", "byte 1: unescaped control character in string"),
+            ("1 2", "byte 2: unexpected content after the json value"),
+        ])
     func description(_ input: String, _ expected: String) {
         #expect(parseError(Array(input.utf8))?.description == expected)
     }
@@ -44,11 +46,13 @@ struct ErrorTests {
         #expect(fixedPart == fixedPart.lowercased())
     }
 
-    @Test("every kind's message is lowercase and one line", arguments: [
-        JSONError.Kind.emptyInput, .byteOrderMark, .unexpectedEnd, .unexpectedCharacter(0x41), .unexpectedCharacter(0x0A),
-        .invalidUTF8, .invalidEscape, .loneSurrogate, .controlCharacterInString, .invalidNumber, .trailingComma,
-        .duplicateKey("k"), .tooDeep, .stringTooLong, .trailingContent,
-    ])
+    @Test(
+        "every kind's message is lowercase and one line",
+        arguments: [
+            JSONError.Kind.emptyInput, .byteOrderMark, .unexpectedEnd, .unexpectedCharacter(0x41), .unexpectedCharacter(0x0A),
+            .invalidUTF8, .invalidEscape, .loneSurrogate, .controlCharacterInString, .invalidNumber, .trailingComma,
+            .duplicateKey("k"), .tooDeep, .stringTooLong, .trailingContent,
+        ])
     func kindMessages(_ kind: JSONError.Kind) {
         let message = JSONError(kind, at: 3).description
         #expect(message.hasPrefix("byte 3: "))

@@ -24,7 +24,10 @@ struct MutationTests {
     ]
 
     /// Bytes that often change the meaning of a document.
-    static let interesting: [UInt8] = Array(#"{}[],:"\/ubfnrt0123456789-+.eEtrufalsn "#.utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xBF, 0xC0, 0xC3, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF]
+    static let interesting: [UInt8] =
+        Array(#"{}[],:"\/ubfnrt0123456789-+.eEtrufalsn "#.utf8) + [
+            0x00, 0x1F, 0x7F, 0x80, 0xBF, 0xC0, 0xC3, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF,
+        ]
 
     @Test("random edits never crash; accepted results round-trip, rejections point inside the input", arguments: 0..<3)
     func mutate(_ seedIndex: Int) {

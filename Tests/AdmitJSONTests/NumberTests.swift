@@ -3,15 +3,17 @@ import Testing
 
 @Suite("JSONNumber")
 struct NumberTests {
-    @Test("exact Int64 values", arguments: [
-        ("0", Int64(0)),
-        ("-0", 0),
-        ("17", 17),
-        ("-17", -17),
-        ("9223372036854775807", .max),
-        ("-9223372036854775808", .min),
-        ("-9223372036854775807", -9_223_372_036_854_775_807),
-    ])
+    @Test(
+        "exact Int64 values",
+        arguments: [
+            ("0", Int64(0)),
+            ("-0", 0),
+            ("17", 17),
+            ("-17", -17),
+            ("9223372036854775807", .max),
+            ("-9223372036854775808", .min),
+            ("-9223372036854775807", -9_223_372_036_854_775_807),
+        ])
     func int64(_ text: String, _ expected: Int64) throws {
         let value = try JSONParser.parse(text)
         #expect(value.int64Value == expected)
@@ -19,42 +21,48 @@ struct NumberTests {
         #expect(value.numberValue?.isInteger == true)
     }
 
-    @Test("no Int64 for overflow, fractions or exponents", arguments: [
-        "9223372036854775808",
-        "-9223372036854775809",
-        "18446744073709551616",
-        "123456789012345678901234567890",
-        "1.0",
-        "1.5",
-        "1e2",
-        "1E0",
-        "-0.0",
-    ])
+    @Test(
+        "no Int64 for overflow, fractions or exponents",
+        arguments: [
+            "9223372036854775808",
+            "-9223372036854775809",
+            "18446744073709551616",
+            "123456789012345678901234567890",
+            "1.0",
+            "1.5",
+            "1e2",
+            "1E0",
+            "-0.0",
+        ])
     func noInt64(_ text: String) throws {
         let value = try JSONParser.parse(text)
         #expect(value.int64Value == nil)
         #expect(value.numberValue?.text == text)
     }
 
-    @Test("Double values, including out-of-range magnitudes", arguments: [
-        ("1.5", 1.5),
-        ("-0.25", -0.25),
-        ("1e2", 100.0),
-        ("9223372036854775808", 9_223_372_036_854_775_808.0),
-        ("1e400", Double.infinity),
-        ("-1e400", -Double.infinity),
-        ("1e-400", 0.0),
-        ("2.2250738585072014e-308", 2.2250738585072014e-308),
-    ])
+    @Test(
+        "Double values, including out-of-range magnitudes",
+        arguments: [
+            ("1.5", 1.5),
+            ("-0.25", -0.25),
+            ("1e2", 100.0),
+            ("9223372036854775808", 9_223_372_036_854_775_808.0),
+            ("1e400", Double.infinity),
+            ("-1e400", -Double.infinity),
+            ("1e-400", 0.0),
+            ("2.2250738585072014e-308", 2.2250738585072014e-308),
+        ])
     func double(_ text: String, _ expected: Double) throws {
         #expect(try JSONParser.parse(text).doubleValue == expected)
     }
 
-    @Test("Double initialiser writes text that reads back exactly", arguments: [
-        0.0, -0.0, 1.0, -1.5, 0.1, 1.0 / 3.0, 1e16, 1e-5, 123456789.125,
-        Double.leastNonzeroMagnitude, Double.leastNormalMagnitude, Double.greatestFiniteMagnitude,
-        -Double.greatestFiniteMagnitude, Double(Int64.max),
-    ])
+    @Test(
+        "Double initialiser writes text that reads back exactly",
+        arguments: [
+            0.0, -0.0, 1.0, -1.5, 0.1, 1.0 / 3.0, 1e16, 1e-5, 123456789.125,
+            Double.leastNonzeroMagnitude, Double.leastNormalMagnitude, Double.greatestFiniteMagnitude,
+            -Double.greatestFiniteMagnitude, Double(Int64.max),
+        ])
     func doubleRoundTrip(_ value: Double) throws {
         let number = try #require(JSONNumber(value))
         #expect(JSONNumber(literal: number.text) == number, "text \(number.text) must be valid JSON")
@@ -76,11 +84,13 @@ struct NumberTests {
         #expect(try JSONParser.parse(JSONNumber(value).text).int64Value == value)
     }
 
-    @Test("literal initialiser accepts exactly the RFC 8259 grammar", arguments: [
-        ("0", true), ("-0", true), ("10", true), ("1.25", true), ("1e5", true), ("1E-5", true), ("-0.0e+0", true),
-        ("", false), ("01", false), ("+1", false), (".5", false), ("1.", false), ("1e", false), ("-", false),
-        (" 1", false), ("1 ", false), ("NaN", false), ("Infinity", false), ("0x1", false), ("1e5e5", false),
-    ])
+    @Test(
+        "literal initialiser accepts exactly the RFC 8259 grammar",
+        arguments: [
+            ("0", true), ("-0", true), ("10", true), ("1.25", true), ("1e5", true), ("1E-5", true), ("-0.0e+0", true),
+            ("", false), ("01", false), ("+1", false), (".5", false), ("1.", false), ("1e", false), ("-", false),
+            (" 1", false), ("1 ", false), ("NaN", false), ("Infinity", false), ("0x1", false), ("1e5e5", false),
+        ])
     func literal(_ text: String, _ valid: Bool) {
         #expect((JSONNumber(literal: text) != nil) == valid)
     }

@@ -15,8 +15,9 @@ let acceptedDocuments: [Accepted] = [
     Accepted("exponent with sign", "1E+5", .number(JSONNumber(uncheckedLiteral: "1E+5"))),
     Accepted("negative exponent", "-2.5e-3", .number(JSONNumber(uncheckedLiteral: "-2.5e-3"))),
     Accepted("exponent leading zeros", "1e007", .number(JSONNumber(uncheckedLiteral: "1e007"))),
-    Accepted("huge integer keeps text", "123456789012345678901234567890",
-             .number(JSONNumber(uncheckedLiteral: "123456789012345678901234567890"))),
+    Accepted(
+        "huge integer keeps text", "123456789012345678901234567890",
+        .number(JSONNumber(uncheckedLiteral: "123456789012345678901234567890"))),
     Accepted("huge exponent keeps text", "[1e400]", [.number(JSONNumber(uncheckedLiteral: "1e400"))]),
     Accepted("tiny exponent keeps text", "-1e-400", .number(JSONNumber(uncheckedLiteral: "-1e-400"))),
     Accepted("empty string", #""""#, ""),
@@ -38,8 +39,9 @@ let acceptedDocuments: [Accepted] = [
     Accepted("raw U+10FFFF", bytes: [0x22, 0xF4, 0x8F, 0xBF, 0xBF, 0x22], "\u{10FFFF}"),
     Accepted("raw DEL", "\"\u{7F}\"", "\u{7F}"),
     Accepted("raw BOM inside string", "\"\u{FEFF}\"", "\u{FEFF}"),
-    Accepted("long string with escape late", "\"" + String(repeating: "abcdefgh", count: 5) + "\\n\"",
-             .string(String(repeating: "abcdefgh", count: 5) + "\n")),
+    Accepted(
+        "long string with escape late", "\"" + String(repeating: "abcdefgh", count: 5) + "\\n\"",
+        .string(String(repeating: "abcdefgh", count: 5) + "\n")),
     Accepted("empty array", "[]", []),
     Accepted("empty array with space", "[ \n ]", []),
     Accepted("empty object", "{}", .object(JSONObject())),

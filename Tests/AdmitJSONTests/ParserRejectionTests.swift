@@ -159,10 +159,12 @@ let semanticRejections: [Rejected] = [
     Rejected("duplicate via surrogate pair", #"{"😀":1,"\uD83D\uDE00":2}"#, .duplicateKey("😀"), at: 10),
     Rejected("duplicate empty key", #"{"":1,"":2}"#, .duplicateKey(""), at: 6),
     Rejected("canonically equivalent keys", #"{"é":1,"e\u0301":2}"#, .duplicateKey("e\u{301}"), at: 8),
-    Rejected("nesting one past the limit", String(repeating: "[", count: 257) + String(repeating: "]", count: 257),
-             .tooDeep, at: 256),
-    Rejected("object nesting past the limit", String(repeating: #"{"a":"#, count: 257) + "1" + String(repeating: "}", count: 257),
-             .tooDeep, at: 1280),
+    Rejected(
+        "nesting one past the limit", String(repeating: "[", count: 257) + String(repeating: "]", count: 257),
+        .tooDeep, at: 256),
+    Rejected(
+        "object nesting past the limit", String(repeating: #"{"a":"#, count: 257) + "1" + String(repeating: "}", count: 257),
+        .tooDeep, at: 1280),
     Rejected("100000 open brackets", String(repeating: "[", count: 100_000), .tooDeep, at: 256),
     Rejected("custom depth 2", "[[[1]]]", .tooDeep, at: 2, limits: JSONLimits(maxDepth: 2)),
     Rejected("depth 0 forbids containers", "[]", .tooDeep, at: 0, limits: JSONLimits(maxDepth: 0)),

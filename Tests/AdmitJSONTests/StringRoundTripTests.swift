@@ -58,14 +58,16 @@ struct StringRoundTripTests {
         }
     }
 
-    @Test("astral-plane characters from surrogate-pair escapes", arguments: [
-        (#""\uD83D\uDE00""#, "😀"),
-        (#""\uD834\uDD1E""#, "𝄞"),
-        (#""\uD800\uDC00""#, "\u{10000}"),
-        (#""\uDBFF\uDFFF""#, "\u{10FFFF}"),
-        (#""a\uD83D\uDE00b\uD83D\uDE01c""#, "a😀b😁c"),
-        (#""\uD83D\uDC69\u200D\uD83D\uDC69""#, "👩\u{200D}👩"),
-    ])
+    @Test(
+        "astral-plane characters from surrogate-pair escapes",
+        arguments: [
+            (#""\uD83D\uDE00""#, "😀"),
+            (#""\uD834\uDD1E""#, "𝄞"),
+            (#""\uD800\uDC00""#, "\u{10000}"),
+            (#""\uDBFF\uDFFF""#, "\u{10FFFF}"),
+            (#""a\uD83D\uDE00b\uD83D\uDE01c""#, "a😀b😁c"),
+            (#""\uD83D\uDC69\u200D\uD83D\uDC69""#, "👩\u{200D}👩"),
+        ])
     func surrogatePairs(_ json: String, _ expected: String) throws {
         let value = try JSONParser.parse(json)
         #expect(value == .string(expected))
@@ -76,7 +78,9 @@ struct StringRoundTripTests {
         #expect(try JSONParser.parse(output) == value)
     }
 
-    @Test("every escaped BMP scalar parses to itself", arguments: [0x0000, 0x001F, 0x0020, 0x007F, 0x0080, 0x07FF, 0x0800, 0xD7FF, 0xE000, 0xFFFD, 0xFFFF])
+    @Test(
+        "every escaped BMP scalar parses to itself",
+        arguments: [0x0000, 0x001F, 0x0020, 0x007F, 0x0080, 0x07FF, 0x0800, 0xD7FF, 0xE000, 0xFFFD, 0xFFFF])
     func bmpEscapes(_ code: Int) throws {
         let hex = String(code, radix: 16, uppercase: code % 2 == 0)
         let json = "\"\\u" + String(repeating: "0", count: 4 - hex.count) + hex + "\""

@@ -3,22 +3,24 @@ import Testing
 
 @Suite("JSONWriter")
 struct WriterTests {
-    @Test("string escaping is minimal and exact", arguments: [
-        ("plain", #""plain""#),
-        ("\"", #""\"""#),
-        ("\\", #""\\""#),
-        ("/", #""/""#),
-        ("\n\r\t\u{8}\u{C}", #""\n\r\t\b\f""#),
-        ("\u{0}", #""\u0000""#),
-        ("\u{1}", #""\u0001""#),
-        ("\u{B}", #""\u000b""#),
-        ("\u{1A}", #""\u001a""#),
-        ("\u{1F}", #""\u001f""#),
-        ("\u{7F}", "\"\u{7F}\""),
-        ("é😀𝄞", "\"é😀𝄞\""),
-        ("\u{2028}", "\"\u{2028}\""),
-        ("long plain text then \"quote\"", #""long plain text then \"quote\"""#),
-    ])
+    @Test(
+        "string escaping is minimal and exact",
+        arguments: [
+            ("plain", #""plain""#),
+            ("\"", #""\"""#),
+            ("\\", #""\\""#),
+            ("/", #""/""#),
+            ("\n\r\t\u{8}\u{C}", #""\n\r\t\b\f""#),
+            ("\u{0}", #""\u0000""#),
+            ("\u{1}", #""\u0001""#),
+            ("\u{B}", #""\u000b""#),
+            ("\u{1A}", #""\u001a""#),
+            ("\u{1F}", #""\u001f""#),
+            ("\u{7F}", "\"\u{7F}\""),
+            ("é😀𝄞", "\"é😀𝄞\""),
+            ("\u{2028}", "\"\u{2028}\""),
+            ("long plain text then \"quote\"", #""long plain text then \"quote\"""#),
+        ])
     func escaping(_ input: String, _ expected: String) {
         var writer = JSONWriter()
         writer.write(input)
@@ -58,14 +60,16 @@ struct WriterTests {
         #expect(writer.string == #"{"jsonrpc":"2.0","id":17,"result":{"ok":true,"none":null,"list":[1,[],{},false,2.5]}}"#)
     }
 
-    @Test("integers and doubles", arguments: [
-        (JSONValue.number(JSONNumber(Int64.min)), "-9223372036854775808"),
-        (.number(JSONNumber(Int64.max)), "9223372036854775807"),
-        (0, "0"),
-        (-7, "-7"),
-        (10, "10"),
-        (1_000_000, "1000000"),
-    ])
+    @Test(
+        "integers and doubles",
+        arguments: [
+            (JSONValue.number(JSONNumber(Int64.min)), "-9223372036854775808"),
+            (.number(JSONNumber(Int64.max)), "9223372036854775807"),
+            (0, "0"),
+            (-7, "-7"),
+            (10, "10"),
+            (1_000_000, "1000000"),
+        ])
     func numbers(_ value: JSONValue, _ expected: String) {
         #expect(written(value) == expected)
     }
@@ -89,19 +93,20 @@ struct WriterTests {
     @Test("pretty printing uses 2-space indentation")
     func pretty() {
         let value: JSONValue = ["a": [1, 2], "b": ["c": nil], "e": [], "f": .object(JSONObject())]
-        #expect(value.prettyPrinted() == """
-            {
-              "a": [
-                1,
-                2
-              ],
-              "b": {
-                "c": null
-              },
-              "e": [],
-              "f": {}
-            }
-            """)
+        #expect(
+            value.prettyPrinted() == """
+                {
+                  "a": [
+                    1,
+                    2
+                  ],
+                  "b": {
+                    "c": null
+                  },
+                  "e": [],
+                  "f": {}
+                }
+                """)
         #expect(JSONValue.string("x").prettyPrinted() == #""x""#)
         #expect(JSONValue.array([]).prettyPrinted() == "[]")
     }

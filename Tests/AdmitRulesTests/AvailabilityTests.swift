@@ -12,7 +12,10 @@ import Testing
 
     @Test func adaFromHerEnrolmentUntilTheWindowCloses() {
         let availability = spans(Fixtures.ada)
-        #expect(availability.allowed == [Span(start: Fixtures.instant("2020-11-09T10:00:00+01:00"), end: Fixtures.instant("2020-11-21T00:00:00+01:00"))])
+        #expect(
+            availability.allowed == [
+                Span(start: Fixtures.instant("2020-11-09T10:00:00+01:00"), end: Fixtures.instant("2020-11-21T00:00:00+01:00"))
+            ])
         #expect(availability.effectAtReference == .allow)
         #expect(availability.nextFlip == Fixtures.instant("2020-11-21T00:00:00+01:00"))
     }
@@ -53,10 +56,11 @@ import Testing
                 Fixtures.enrolment(7, "2020-11-09T00:00:00Z", withdrawn: "2020-11-12T00:00:00Z"),
                 Fixtures.enrolment(7, "2020-11-14T00:00:00Z"),
             ])
-        #expect(spans(facts).allowed == [
-            Span(start: Fixtures.instant("2020-11-09T00:00:00Z"), end: Fixtures.instant("2020-11-12T00:00:00Z")),
-            Span(start: Fixtures.instant("2020-11-14T00:00:00Z"), end: Fixtures.instant("2020-11-20T23:00:00Z")),
-        ])
+        #expect(
+            spans(facts).allowed == [
+                Span(start: Fixtures.instant("2020-11-09T00:00:00Z"), end: Fixtures.instant("2020-11-12T00:00:00Z")),
+                Span(start: Fixtures.instant("2020-11-14T00:00:00Z"), end: Fixtures.instant("2020-11-20T23:00:00Z")),
+            ])
     }
 
     /// Every span edge is exact: allowed at its start, denied a millisecond before; denied at its end.
@@ -121,13 +125,14 @@ import Testing
         do {
             _ = try PolicyTestSuite.parse([PolicySource(path: "t.tests", text: text)], catalog: Fixtures.catalog)
         } catch {
-            #expect(error.diagnostics.map { "\($0.location.line):\($0.location.column): \($0.message)" } == [
-                "1:18: unknown value 'actve' for user.account; expected one of \"active\", \"suspended\", \"closed\"",
-                "3:14: undefined test user 'bo'; did you mean 'bob'?",
-                "4:22: unknown lecture 'idor-2020-99'; did you mean 'idor-2020-09'?",
-                "5:41: '2020-11-15T00:00:00' has no offset; add Z or ±HH:MM (local time is never assumed)",
-                "6:70: unknown reason code 'window-shut'",
-            ])
+            #expect(
+                error.diagnostics.map { "\($0.location.line):\($0.location.column): \($0.message)" } == [
+                    "1:18: unknown value 'actve' for user.account; expected one of \"active\", \"suspended\", \"closed\"",
+                    "3:14: undefined test user 'bo'; did you mean 'bob'?",
+                    "4:22: unknown lecture 'idor-2020-99'; did you mean 'idor-2020-09'?",
+                    "5:41: '2020-11-15T00:00:00' has no offset; add Z or ±HH:MM (local time is never assumed)",
+                    "6:70: unknown reason code 'window-shut'",
+                ])
         }
     }
 }

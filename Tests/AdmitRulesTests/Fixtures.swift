@@ -11,7 +11,8 @@ enum Fixtures {
         Package(
             id: "idor-2020", title: "IDoR 2020: imaging and COVID-19", platform: "ESR Connect", zone: vienna,
             lectures: (1...39).map {
-                Lecture(id: LectureID(String(format: "idor-2020-%02d", $0)), package: "idor-2020", position: $0, title: "Lecture \($0) of 39")
+                Lecture(
+                    id: LectureID(String(format: "idor-2020-%02d", $0)), package: "idor-2020", position: $0, title: "Lecture \($0) of 39")
             }),
         Package(
             id: "other-2021", title: "Another package", platform: "ESR Connect", zone: vienna,
@@ -29,7 +30,8 @@ enum Fixtures {
         let names = try FileManager.default.contentsOfDirectory(atPath: policiesDirectory.path)
             .filter { $0.hasSuffix(".\(ext)") }.sorted()
         return try names.map {
-            PolicySource(path: "Policies/\($0)", text: try String(contentsOf: policiesDirectory.appendingPathComponent($0), encoding: .utf8))
+            PolicySource(
+                path: "Policies/\($0)", text: try String(contentsOf: policiesDirectory.appendingPathComponent($0), encoding: .utf8))
         }
     }
 
@@ -62,7 +64,8 @@ enum Fixtures {
     static let ben = Facts(user: user(2, "ben@example.org", .radiographer), enrolments: [])
     static let cleo = Facts(
         user: user(3, "cleo@example.org", .radiologist, account: .suspended), enrolments: [enrolment(3, "2020-11-10T08:00:00+01:00")])
-    static let dan = Facts(user: user(4, "dan@example.org", subscription: "premium"), enrolments: [enrolment(4, "2020-11-12T18:30:00+01:00")])
+    static let dan = Facts(
+        user: user(4, "dan@example.org", subscription: "premium"), enrolments: [enrolment(4, "2020-11-12T18:30:00+01:00")])
 
     static func compile(_ text: String, path: String = "test.policy") throws -> PolicySet {
         try PolicySet.compile([PolicySource(path: path, text: text)], catalog: catalog)

@@ -22,7 +22,9 @@ import Testing
         ] {
             let policy = try Fixtures.compile(text)
             let request = AccessRequest.open(Fixtures.lecture, at: noon)
-            #expect(policy.decide(request, facts: Fixtures.ada) == Verdict(effect: .deny, code: .forbidden, ruleIndex: policy.rules.firstIndex { $0.id == "f" }))
+            #expect(
+                policy.decide(request, facts: Fixtures.ada)
+                    == Verdict(effect: .deny, code: .forbidden, ruleIndex: policy.rules.firstIndex { $0.id == "f" }))
             let decision = policy.explain(request, facts: Fixtures.ada)
             #expect(decision.effect == .deny)
             #expect(decision.determiningRules == ["f"])
@@ -123,7 +125,9 @@ import Testing
         stateless.user.country = nil
         for facts in [Fixtures.ada, Fixtures.ben, Fixtures.cleo, Fixtures.dan, stateless] {
             for at in instants {
-                for request in [AccessRequest.open(Fixtures.lecture, at: at), .enrol(in: "idor-2020", at: at), .enrol(in: "other-2021", at: at)] {
+                for request in [
+                    AccessRequest.open(Fixtures.lecture, at: at), .enrol(in: "idor-2020", at: at), .enrol(in: "other-2021", at: at),
+                ] {
                     let verdict = Fixtures.shipped.decide(request, facts: facts)
                     let decision = Fixtures.shipped.explain(request, facts: facts)
                     #expect(verdict.effect == decision.effect)

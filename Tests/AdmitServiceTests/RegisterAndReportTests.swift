@@ -115,7 +115,9 @@ import Testing
 
         let ranged = try #require(
             try conversation.call(
-                request("audit.enrolments", ["package": "idor-2020", "from": "2020-11-10T00:00:00+01:00", "until": "2020-11-11T00:00:00+01:00", "limit": 0])
+                request(
+                    "audit.enrolments",
+                    ["package": "idor-2020", "from": "2020-11-10T00:00:00+01:00", "until": "2020-11-11T00:00:00+01:00", "limit": 0])
             ).result)
         #expect(ranged["total"] == 1)
         #expect(ranged["first"] == "2020-11-10T08:00:00+01:00")

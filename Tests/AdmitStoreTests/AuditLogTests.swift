@@ -17,7 +17,9 @@ import Testing
     @Test func appendsInSequenceAndChains() throws {
         let dir = TemporaryDirectory()
         let (store, ada) = try StoreFixtures.seeded(dir.file("a.sqlite"))
-        let first = try store.write { try store.append([StoreFixtures.decision(1, user: ada.id), StoreFixtures.decision(2, user: ada.id)]) }
+        let first = try store.write {
+            try store.append([StoreFixtures.decision(1, user: ada.id), StoreFixtures.decision(2, user: ada.id)])
+        }
         let third = try store.write { try store.append(StoreFixtures.decision(3, user: ada.id)) }
         #expect(first == [1, 2])
         #expect(third == 3)

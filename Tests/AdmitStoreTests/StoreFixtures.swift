@@ -24,7 +24,9 @@ enum StoreFixtures {
     static let catalog = Catalog(packages: [
         Package(
             id: "idor-2020", title: "IDoR 2020: imaging and COVID-19", platform: "ESR Connect", zone: vienna,
-            lectures: (1...3).map { Lecture(id: LectureID("idor-2020-0\($0)"), package: "idor-2020", position: $0, title: "Lecture \($0) of 3") })
+            lectures: (1...3).map {
+                Lecture(id: LectureID("idor-2020-0\($0)"), package: "idor-2020", position: $0, title: "Lecture \($0) of 3")
+            })
     ])
 
     static func newUser(_ email: String, name: String = "Ada", externalID: String? = nil) -> NewUser {

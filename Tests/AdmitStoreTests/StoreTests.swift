@@ -25,14 +25,16 @@ import Testing
             (error as? StoreError)?.kind == .tooNew(version: 99, supported: Store.schemaVersion)
         }
         // And leaves it alone.
-        #expect(try StoreFixtures.shell(dir.file("a.sqlite"), "PRAGMA user_version;").trimmingCharacters(in: .whitespacesAndNewlines) == "99")
+        #expect(
+            try StoreFixtures.shell(dir.file("a.sqlite"), "PRAGMA user_version;").trimmingCharacters(in: .whitespacesAndNewlines) == "99")
     }
 
     @Test func isAnOrdinarySQLiteFileInWALMode() throws {
         let dir = TemporaryDirectory()
         let (store, _) = try StoreFixtures.seeded(dir.file("a.sqlite"))
         store.close()
-        let out = try StoreFixtures.shell(dir.file("a.sqlite"), "PRAGMA journal_mode; SELECT email FROM users; SELECT count(*) FROM lectures;")
+        let out = try StoreFixtures.shell(
+            dir.file("a.sqlite"), "PRAGMA journal_mode; SELECT email FROM users; SELECT count(*) FROM lectures;")
         #expect(out == "wal\nada@example.org\n3\n")
     }
 
@@ -62,7 +64,9 @@ import Testing
     func sqlMetacharactersAreStoredVerbatim(text: String) throws {
         let dir = TemporaryDirectory()
         let store = try Store(path: dir.file("a.sqlite"))
-        let user = try store.write { try store.insert(StoreFixtures.newUser("x@example.org", name: text, externalID: text), at: StoreFixtures.now) }
+        let user = try store.write {
+            try store.insert(StoreFixtures.newUser("x@example.org", name: text, externalID: text), at: StoreFixtures.now)
+        }
         let read = try #require(try store.user(id: user.id))
         #expect(read.name == text)
         #expect(Array(read.name.utf8) == Array(text.utf8))
@@ -106,7 +110,10 @@ import Testing
     @Test func cannotWithdrawBeforeTheEnrolmentBegan() throws {
         let dir = TemporaryDirectory()
         let (store, ada) = try StoreFixtures.seeded(dir.file("a.sqlite"))
-        _ = try store.write { try store.enrol(Enrolment(user: ada.id, package: "idor-2020", enrolledAt: StoreFixtures.now, source: .self), accountState: .active) }
+        _ = try store.write {
+            try store.enrol(
+                Enrolment(user: ada.id, package: "idor-2020", enrolledAt: StoreFixtures.now, source: .self), accountState: .active)
+        }
         #expect(throws: StoreError.self) {
             try store.write { try store.withdraw(user: ada.id, from: "idor-2020", at: StoreFixtures.now.adding(milliseconds: -1)) }
         }
@@ -117,7 +124,10 @@ import Testing
         let dir = TemporaryDirectory()
         let (store, ada) = try StoreFixtures.seeded(dir.file("a.sqlite"))
         #expect(throws: StoreError.self) {
-            try store.write { try store.enrol(Enrolment(user: ada.id, package: "nope", enrolledAt: StoreFixtures.now, source: .self), accountState: .active) }
+            try store.write {
+                try store.enrol(
+                    Enrolment(user: ada.id, package: "nope", enrolledAt: StoreFixtures.now, source: .self), accountState: .active)
+            }
         }
     }
 
@@ -134,7 +144,8 @@ import Testing
                     var results: [EnrolmentInsert] = []
                     for attempt in 0..<25 {
                         let enrolment = Enrolment(
-                            user: ada.id, package: "idor-2020", enrolledAt: StoreFixtures.now.adding(milliseconds: Int64(writer * 100 + attempt)),
+                            user: ada.id, package: "idor-2020",
+                            enrolledAt: StoreFixtures.now.adding(milliseconds: Int64(writer * 100 + attempt)),
                             source: .self)
                         results.append(try mine.write { try mine.enrol(enrolment, accountState: .active) })
                     }

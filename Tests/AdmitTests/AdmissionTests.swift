@@ -97,7 +97,9 @@ import Testing
         #expect(dan.availability.allowed == [Span(start: instant("2020-11-12T18:30:00+01:00"), end: .max)])
         #expect(dan.json["allowed"]?[0]?["until"] == .null)
         #expect(throws: AdmitError.self) {
-            try admission.when(user: "ada@example.org", lecture: "idor-2020-07", range: Span(start: instant("2020-11-20T00:00:00Z"), end: instant("2020-11-10T00:00:00Z")))
+            try admission.when(
+                user: "ada@example.org", lecture: "idor-2020-07",
+                range: Span(start: instant("2020-11-20T00:00:00Z"), end: instant("2020-11-10T00:00:00Z")))
         }
     }
 
@@ -109,7 +111,8 @@ import Testing
         #expect(late.decision.allCodes.contains(.windowClosed))
         #expect(try admission.store.currentEnrolment(of: late.user.id, in: "idor-2020") == nil)
 
-        let forced = try admission.enrol(user: "ben@example.org", package: "idor-2020", at: instant("2020-11-21T00:00:00+01:00"), force: true)
+        let forced = try admission.enrol(
+            user: "ben@example.org", package: "idor-2020", at: instant("2020-11-21T00:00:00+01:00"), force: true)
         #expect(forced.result == .enrolled)
         #expect(forced.forced)
         let row = try #require(try admission.store.currentEnrolment(of: forced.user.id, in: "idor-2020"))
@@ -119,7 +122,8 @@ import Testing
         #expect(logged.record.detail.contains("\"forced\":true"))
         #expect(logged.record.detail.contains("window-closed"))
 
-        let twice = try admission.enrol(user: "ben@example.org", package: "idor-2020", at: instant("2020-11-22T00:00:00+01:00"), force: true)
+        let twice = try admission.enrol(
+            user: "ben@example.org", package: "idor-2020", at: instant("2020-11-22T00:00:00+01:00"), force: true)
         #expect(twice.result == .alreadyEnrolled)
         #expect(try admission.store.enrolments(of: forced.user.id).count == 1)
     }
@@ -140,7 +144,8 @@ import Testing
         let withdrawn = try admission.unenrol(user: "ada@example.org", package: "idor-2020", at: out)
         #expect(withdrawn.withdrawn?.withdrawnAt == out)
         #expect(try admission.unenrol(user: "ada@example.org", package: "idor-2020", at: out).withdrawn == nil)
-        #expect(try admission.check(user: "ada@example.org", lecture: "idor-2020-07", at: out).decision.allCodes.contains(.enrolmentWithdrawn))
+        #expect(
+            try admission.check(user: "ada@example.org", lecture: "idor-2020-07", at: out).decision.allCodes.contains(.enrolmentWithdrawn))
         #expect(try admission.check(user: "ada@example.org", lecture: "idor-2020-07", at: out.adding(milliseconds: -1)).decision.isAllowed)
         #expect(try admission.store.enrolments(of: withdrawn.user.id).count == 1)
     }
@@ -152,11 +157,15 @@ import Testing
         let first = try workspace.open()
         let version = first.policy.version
         #expect(try first.store.policyFiles(hash: version.hash)?.count == 1)
-        let loads = try (1...(first.store.auditCount())).compactMap { try first.store.auditEntry($0) }.filter { $0.record.kind == .policyLoaded }
+        let loads = try (1...(first.store.auditCount())).compactMap { try first.store.auditEntry($0) }.filter {
+            $0.record.kind == .policyLoaded
+        }
         #expect(loads.count == 1)
         _ = try workspace.open()
         let reopened = try workspace.open()
-        let after = try (1...(reopened.store.auditCount())).compactMap { try reopened.store.auditEntry($0) }.filter { $0.record.kind == .policyLoaded }
+        let after = try (1...(reopened.store.auditCount())).compactMap { try reopened.store.auditEntry($0) }.filter {
+            $0.record.kind == .policyLoaded
+        }
         #expect(after.count == 1)
 
         let changed = try workspace.policyFolder("v2", "permit everyone: open any lecture\n")
@@ -176,7 +185,8 @@ import Testing
 
     @Test func anInvalidPolicyIsRefusedWithEveryError() throws {
         let workspace = Workspace()
-        let broken = try workspace.policyFolder("broken", "permit a: open lecture \"idor-2020-99\"\npermit b: open any lecture when now in nowhere\n")
+        let broken = try workspace.policyFolder(
+            "broken", "permit a: open lecture \"idor-2020-99\"\npermit b: open any lecture when now in nowhere\n")
         #expect {
             try workspace.open(policies: [broken])
         } throws: { error in

@@ -37,21 +37,36 @@ import Testing
         // 30 ordinary users, enrolled in the window, each opening a lecture once.
         var newUsers: [NewUser] = (1...30).map {
             NewUser(
-                email: try! EmailAddress("user\($0)@example.org"), name: "User \($0)", profession: .radiographer, country: CountryCode("PT"),
+                email: try! EmailAddress("user\($0)@example.org"), name: "User \($0)", profession: .radiographer,
+                country: CountryCode("PT"),
                 account: .active, subscription: .none, registeredAt: inWindow)
         }
         // A likely duplicate by tagged address, and one by name and country.
-        newUsers.append(NewUser(email: try EmailAddress("user1+idor@example.org"), name: "Someone Else", profession: .other, country: CountryCode("PT"), account: .active, subscription: .none, registeredAt: inWindow))
-        newUsers.append(NewUser(email: try EmailAddress("u2.other@example.net"), name: "  user   2 ", profession: .other, country: CountryCode("PT"), account: .active, subscription: .none, registeredAt: inWindow))
+        newUsers.append(
+            NewUser(
+                email: try EmailAddress("user1+idor@example.org"), name: "Someone Else", profession: .other, country: CountryCode("PT"),
+                account: .active, subscription: .none, registeredAt: inWindow))
+        newUsers.append(
+            NewUser(
+                email: try EmailAddress("u2.other@example.net"), name: "  user   2 ", profession: .other, country: CountryCode("PT"),
+                account: .active, subscription: .none, registeredAt: inWindow))
         // A suspended account, a premium user who never enrols.
-        newUsers.append(NewUser(email: try EmailAddress("frozen@example.org"), name: "Frozen", profession: .other, country: CountryCode("PT"), account: .suspended, subscription: .none, registeredAt: inWindow))
-        newUsers.append(NewUser(email: try EmailAddress("payer@example.org"), name: "Payer", profession: .other, country: CountryCode("PT"), account: .active, subscription: Subscription("premium")!, registeredAt: inWindow))
+        newUsers.append(
+            NewUser(
+                email: try EmailAddress("frozen@example.org"), name: "Frozen", profession: .other, country: CountryCode("PT"),
+                account: .suspended, subscription: .none, registeredAt: inWindow))
+        newUsers.append(
+            NewUser(
+                email: try EmailAddress("payer@example.org"), name: "Payer", profession: .other, country: CountryCode("PT"),
+                account: .active, subscription: Subscription("premium")!, registeredAt: inWindow))
         try admission.store.write {
             for user in newUsers { _ = try admission.store.insert(user, at: inWindow) }
         }
         for n in 1...30 {
             #expect(try admission.enrol(user: "user\(n)@example.org", package: "idor-2020", at: inWindow).result == .enrolled)
-            if n != 7 { _ = try admission.check(user: "user\(n)@example.org", lecture: "idor-2020-01", at: inWindow.adding(milliseconds: 1)) }
+            if n != 7 {
+                _ = try admission.check(user: "user\(n)@example.org", lecture: "idor-2020-01", at: inWindow.adding(milliseconds: 1))
+            }
         }
         _ = try admission.enrol(user: "user1+idor@example.org", package: "idor-2020", at: inWindow)
         _ = try admission.enrol(user: "u2.other@example.net", package: "idor-2020", at: inWindow)
@@ -68,7 +83,11 @@ import Testing
         #expect(anomalies[.openedWithoutEnrolment]?.rows.map(\.email) == ["payer@example.org"])
         #expect(anomalies[.openedWithoutEnrolment]?.rows.first?.detail.contains("idor-2020-02") == true)
         let never = Set(anomalies[.neverOpened]?.rows.map(\.email) ?? [])
-        #expect(never == ["user7@example.org", "user1+idor@example.org", "u2.other@example.net", "frozen@example.org", "cleo@example.org", "ada@example.org", "dan@example.org"])
+        #expect(
+            never == [
+                "user7@example.org", "user1+idor@example.org", "u2.other@example.net", "frozen@example.org", "cleo@example.org",
+                "ada@example.org", "dan@example.org",
+            ])
         #expect(report.total == 3 + 30 + 3)
         #expect(report.bySource.map(\.key) == ["self"])
         #expect(report.bySource.first?.count == 36)
@@ -97,7 +116,9 @@ import Testing
         for (n, name) in ["=HYPERLINK(\"http://evil\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tTab"].enumerated() {
             try admission.store.write {
                 _ = try admission.store.insert(
-                    NewUser(email: try EmailAddress("f\(n)@example.org"), name: name, profession: .other, country: nil, account: .active, subscription: .none, registeredAt: at),
+                    NewUser(
+                        email: try EmailAddress("f\(n)@example.org"), name: name, profession: .other, country: nil, account: .active,
+                        subscription: .none, registeredAt: at),
                     at: at)
             }
             _ = try admission.enrol(user: "f\(n)@example.org", package: "idor-2020", at: at)

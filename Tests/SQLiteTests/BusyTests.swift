@@ -1,6 +1,7 @@
 import CSQLite
 import Foundation
 import Testing
+
 @testable import SQLite
 
 @Suite("Busy timeout and lock conflicts", .serialized)
@@ -39,8 +40,7 @@ struct BusyTests {
         let db = try Connection(path: path, busyTimeout: Self.timeout)
 
         let error = expectBusyAfterWaiting { try db.run("INSERT INTO t(x) VALUES(1)") }
-        #expect(error?.description ==
-            "\(path): database is busy (another connection or process holds the write lock; waited 0.2 s)")
+        #expect(error?.description == "\(path): database is busy (another connection or process holds the write lock; waited 0.2 s)")
 
         let transactionError = expectBusyAfterWaiting {
             try db.transaction { try db.run("INSERT INTO t(x) VALUES(2)") }
@@ -76,8 +76,9 @@ struct BusyTests {
         }
     }
 
-    @Test("A sqlite3 shell process holding BEGIN IMMEDIATE makes our write wait, then fail; nothing is written",
-          .enabled(if: sqliteShellPath != nil, "the sqlite3 shell is not installed"))
+    @Test(
+        "A sqlite3 shell process holding BEGIN IMMEDIATE makes our write wait, then fail; nothing is written",
+        .enabled(if: sqliteShellPath != nil, "the sqlite3 shell is not installed"))
     func otherProcessHoldsLock() throws {
         let dir = try TempDirectory()
         defer { dir.remove() }

@@ -1,6 +1,7 @@
 import CSQLite
 import Foundation
 import Testing
+
 @testable import SQLite
 
 @Suite("Connection setup, pragmas, maintenance and lifetime")
@@ -111,7 +112,7 @@ struct ConnectionTests {
         #expect(expectSQLiteError { try db.execute("SELECT 1") }?.isMisuse == true)
         #expect(expectSQLiteError { try kept.step() }?.isMisuse == true)
         #expect(expectSQLiteError { try cachedStatement.step() }?.message == "connection is closed")
-        #expect(expectSQLiteError { try db.transaction { } }?.isMisuse == true)
+        #expect(expectSQLiteError { try db.transaction {} }?.isMisuse == true)
         #expect(expectSQLiteError { _ = try kept.rows { $0.int64(0) } }?.isMisuse == true)
         #expect(db.lastInsertRowID == 0)
     }

@@ -1,10 +1,11 @@
 import CSQLite
 import Foundation
 import Testing
+
 @testable import SQLite
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("Opening bad, missing, truncated and read-only files")
@@ -66,9 +67,9 @@ struct OpenErrorTests {
         // SQLite 3.40 compares the header's page count with the file size on the first read,
         // which the initializer forces, so every truncation that keeps the header fails at open.
         #expect(failedAtOpen)
-        #expect(failure.description ==
-            "\(path): database disk image is malformed (the file has \(newSize) bytes but its header says"
-            + " \(size / 4096) pages of 4096 bytes = \(size): truncated)")
+        #expect(
+            failure.description == "\(path): database disk image is malformed (the file has \(newSize) bytes but its header says"
+                + " \(size / 4096) pages of 4096 bytes = \(size): truncated)")
     }
 
     @Test("A file truncated to zero bytes is an empty database (SQLite's rule): the table is simply missing")
@@ -108,8 +109,9 @@ struct OpenErrorTests {
         #expect(try count(db) == 1)
     }
 
-    @Test("A 0444 file opened read-write is read-only for a normal user",
-          .disabled(if: isRoot, "root ignores file permissions, so chmod cannot make the file read-only"))
+    @Test(
+        "A 0444 file opened read-write is read-only for a normal user",
+        .disabled(if: isRoot, "root ignores file permissions, so chmod cannot make the file read-only"))
     func chmodReadOnlyAsUser() throws {
         let dir = try TempDirectory()
         defer { dir.remove() }
@@ -126,8 +128,9 @@ struct OpenErrorTests {
         #expect(error?.description.hasPrefix("\(path): attempt to write a readonly database") == true)
     }
 
-    @Test("As root a 0444 file stays writable (why the read-only tests use .readOnly)",
-          .enabled(if: isRoot, "only meaningful as root"))
+    @Test(
+        "As root a 0444 file stays writable (why the read-only tests use .readOnly)",
+        .enabled(if: isRoot, "only meaningful as root"))
     func chmodIgnoredByRoot() throws {
         let dir = try TempDirectory()
         defer { dir.remove() }
@@ -143,8 +146,9 @@ struct OpenErrorTests {
         #expect(try count(db) == 1)
     }
 
-    @Test("Creating a database in a read-only directory explains the permission problem",
-          .disabled(if: isRoot, "root ignores directory permissions"))
+    @Test(
+        "Creating a database in a read-only directory explains the permission problem",
+        .disabled(if: isRoot, "root ignores directory permissions"))
     func readOnlyDirectory() throws {
         let dir = try TempDirectory()
         defer { dir.remove() }
@@ -155,8 +159,7 @@ struct OpenErrorTests {
         let path = locked + "/x.sqlite"
         let error = expectSQLiteError { _ = try Connection(path: path) }
         #expect(error?.isCantOpen == true)
-        #expect(error?.description ==
-            "\(path): unable to open database file (cannot create the file in \(locked): permission denied)")
+        #expect(error?.description == "\(path): unable to open database file (cannot create the file in \(locked): permission denied)")
     }
 
     @Test("A path in a missing directory fails at open, naming the path and the reason")

@@ -1,6 +1,7 @@
 import CSQLite
 import Foundation
 import Testing
+
 @testable import SQLite
 
 @Suite("Binding and reading values round-trip")
@@ -22,9 +23,13 @@ struct RoundTripTests {
         #expect(try roundTrip(db) { try $0.bind(small, at: 1) }.int64(0) == Int64(small))
     }
 
-    @Test("Double round-trips", arguments: [0.0, -0.0, 1.5, -2.25, Double.pi, 1e-300, -1e300,
-                                             Double.greatestFiniteMagnitude, Double.leastNonzeroMagnitude,
-                                             Double.infinity, -Double.infinity])
+    @Test(
+        "Double round-trips",
+        arguments: [
+            0.0, -0.0, 1.5, -2.25, Double.pi, 1e-300, -1e300,
+            Double.greatestFiniteMagnitude, Double.leastNonzeroMagnitude,
+            Double.infinity, -Double.infinity,
+        ])
     func double(_ value: Double) throws {
         let db = try memoryDatabase()
         let row = try roundTrip(db) { try $0.bind(value, at: 1) }
@@ -141,8 +146,9 @@ struct RoundTripTests {
         #expect(try roundTrip(db) { try $0.bind(value, at: 1) }.string(0) == "present")
     }
 
-    @Test("SQLiteValue round-trips with its storage class",
-          arguments: [SQLiteValue.null, 7, -3.5, "text'; --", .blob([1, 2, 3]), true, .integer(.min)])
+    @Test(
+        "SQLiteValue round-trips with its storage class",
+        arguments: [SQLiteValue.null, 7, -3.5, "text'; --", .blob([1, 2, 3]), true, .integer(.min)])
     func sqliteValue(_ value: SQLiteValue) throws {
         let db = try memoryDatabase()
         #expect(try roundTrip(db) { try $0.bind(value, at: 1) }.value(0) == value)
@@ -168,8 +174,9 @@ struct RoundTripTests {
         #expect((0..<6).map { statement.value($0) } == [1, "x", .null, 2.5, .blob([]), 0])
     }
 
-    @Test("bindAll, run and query agree for every arity (fixed-arity overloads 1...6, parameter pack beyond)",
-          arguments: 1...8)
+    @Test(
+        "bindAll, run and query agree for every arity (fixed-arity overloads 1...6, parameter pack beyond)",
+        arguments: 1...8)
     func bindAllArities(_ arity: Int) throws {
         let db = try Connection(path: ":memory:")
         let placeholders = Array(repeating: "?", count: arity).joined(separator: ", ")

@@ -1,6 +1,7 @@
 import CSQLite
 import Foundation
 import Testing
+
 @testable import SQLite
 
 @Suite("Statements, the statement cache and scripts")
@@ -158,7 +159,8 @@ struct StatementTests {
     @Test("execute() runs multi-statement scripts and names the failing statement")
     func executeScript() throws {
         let db = try Connection(path: ":memory:")
-        try db.execute("""
+        try db.execute(
+            """
             -- a comment
             CREATE TABLE a(x); INSERT INTO a VALUES('x;y'); /* another */
             CREATE TABLE b(y);
@@ -224,7 +226,8 @@ struct StatementTests {
     @Test("Constraint violations are classified", arguments: constraintCases)
     func constraints(_ testCase: (name: String, sql: String, check: @Sendable (SQLiteError) -> Bool)) throws {
         let db = try Connection(path: ":memory:")
-        try db.execute("""
+        try db.execute(
+            """
             CREATE TABLE p(id INTEGER PRIMARY KEY);
             CREATE TABLE c(id INTEGER PRIMARY KEY, u UNIQUE, n NOT NULL CHECK (n >= 0), parent REFERENCES p(id));
             INSERT INTO c(id, u, n) VALUES(1, 1, 1);
@@ -237,8 +240,9 @@ struct StatementTests {
 
     @Test("Error descriptions are one line even when the message is not")
     func oneLineDescription() {
-        let error = SQLiteError(code: SQLITE_ERROR, message: "first\nsecond\r\nthird", path: "/tmp/x\n.sqlite",
-                                sql: "SELECT\n1")
+        let error = SQLiteError(
+            code: SQLITE_ERROR, message: "first\nsecond\r\nthird", path: "/tmp/x\n.sqlite",
+            sql: "SELECT\n1")
         #expect(!error.description.contains("\n"))
         #expect(!error.description.contains("\r"))
         #expect(error.description == "/tmp/x .sqlite: first second third")

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+
 @testable import SQLite
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A fresh directory under the system temporary directory, removed by `remove()`.

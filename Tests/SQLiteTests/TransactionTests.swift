@@ -1,6 +1,7 @@
 import CSQLite
 import Foundation
 import Testing
+
 @testable import SQLite
 
 @Suite("Transactions and savepoints")
@@ -114,7 +115,8 @@ struct TransactionTests {
     @Test("A failing COMMIT (deferred foreign key) rolls back and throws")
     func commitFailureRollsBack() throws {
         let db = try Connection(path: ":memory:")
-        try db.execute("""
+        try db.execute(
+            """
             CREATE TABLE p(id INTEGER PRIMARY KEY);
             CREATE TABLE c(id INTEGER PRIMARY KEY, p REFERENCES p(id) DEFERRABLE INITIALLY DEFERRED);
             """)
@@ -129,8 +131,9 @@ struct TransactionTests {
         #expect(try count(db, "c") == 0)
     }
 
-    @Test("Each kind issues its BEGIN: immediate/exclusive take the write lock at once, deferred does not",
-          arguments: [Connection.TransactionKind.deferred, .immediate, .exclusive])
+    @Test(
+        "Each kind issues its BEGIN: immediate/exclusive take the write lock at once, deferred does not",
+        arguments: [Connection.TransactionKind.deferred, .immediate, .exclusive])
     func kinds(_ kind: Connection.TransactionKind) throws {
         let dir = try TempDirectory()
         defer { dir.remove() }

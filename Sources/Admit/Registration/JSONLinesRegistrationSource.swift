@@ -63,12 +63,17 @@ extension RegistrationInput {
     init(json value: JSONValue, line: Int, bytes: [UInt8]?) {
         guard case .object(let object) = value else {
             self.init(
-                content: .malformed(RegistrationReject(line: line, column: nil, rejectClass: .invalidJSON, message: "the \(bytes == nil ? "value" : "line") is not a JSON object")),
+                content: .malformed(
+                    RegistrationReject(
+                        line: line, column: nil, rejectClass: .invalidJSON,
+                        message: "the \(bytes == nil ? "value" : "line") is not a JSON object")),
                 original: bytes.map { .bytes($0) } ?? .none)
             return
         }
         func malformed(_ column: String, _ rejectClass: RejectClass, _ message: String) -> RegistrationInput {
-            RegistrationInput(content: .malformed(RegistrationReject(line: line, column: column, rejectClass: rejectClass, message: message)), original: .object(object))
+            RegistrationInput(
+                content: .malformed(RegistrationReject(line: line, column: column, rejectClass: rejectClass, message: message)),
+                original: .object(object))
         }
         var row = RegistrationRow(line: line)
         for key in object.keys {
@@ -85,7 +90,8 @@ extension RegistrationInput {
             case .string(let text): row[column] = text
             case .null: break
             default:
-                self = malformed(column.rawValue, .invalidValue, "the value must be a string or null, not \(RegistrationRow.shown(member.serialized()))")
+                self = malformed(
+                    column.rawValue, .invalidValue, "the value must be a string or null, not \(RegistrationRow.shown(member.serialized()))")
                 return
             }
         }

@@ -62,7 +62,8 @@ struct PolicyTestParser {
                 try stream.expect("at")
                 let at = try instant()
                 let until = stream.accept("until") ? try instant() : nil
-                enrolments.append(Enrolment(user: user.id, package: PackageID(package.value), enrolledAt: at, source: .self, withdrawnAt: until))
+                enrolments.append(
+                    Enrolment(user: user.id, package: PackageID(package.value), enrolledAt: at, source: .self, withdrawnAt: until))
             default:
                 stream.diagnostics.append(
                     PolicyDiagnostic(
@@ -81,7 +82,11 @@ struct PolicyTestParser {
     private mutating func expectation() throws(ParseAbort) -> PolicyTestCase? {
         let location = stream.previous.location
         let effect: Effect
-        if stream.accept("allow") { effect = .allow } else if stream.accept("deny") { effect = .deny } else {
+        if stream.accept("allow") {
+            effect = .allow
+        } else if stream.accept("deny") {
+            effect = .deny
+        } else {
             throw stream.fail(expected: "'allow' or 'deny'")
         }
         let name = try stream.name("a test user name", reserved: PolicyTestParser.reserved)
@@ -147,7 +152,8 @@ struct PolicyTestParser {
     private mutating func typed<T>(_ value: Located<String>, _ attribute: String, _ make: (String) -> T?) throws(ParseAbort) -> T {
         if let typed = make(value.value) { return typed }
         let expected = Schema.Attribute(rawValue: attribute).flatMap { Schema.problem(with: value.value, for: $0) } ?? "a valid value"
-        stream.diagnostics.append(PolicyDiagnostic(value.location, .unknownValue(attribute: attribute, value: value.value, expected: expected)))
+        stream.diagnostics.append(
+            PolicyDiagnostic(value.location, .unknownValue(attribute: attribute, value: value.value, expected: expected)))
         throw ParseAbort()
     }
 

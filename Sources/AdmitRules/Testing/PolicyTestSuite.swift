@@ -65,6 +65,7 @@ public struct PolicyTestResult: Sendable, Hashable {
         }
         guard !missingCodes.isEmpty else { return "" }
         let got = decision.allCodes.map(\.rawValue).joined(separator: ", ")
-        return "\(test.expected.rawValue) as expected, but without reason \(missingCodes.map(\.rawValue).joined(separator: ", ")) (got \(got))"
+        return
+            "\(test.expected.rawValue) as expected, but without reason \(missingCodes.map(\.rawValue).joined(separator: ", ")) (got \(got))"
     }
 }
