@@ -68,18 +68,19 @@ extension Admission {
     /// Registers rows a program already holds (the service's array of users), with the same
     /// validation, outcomes, modes and batch as a file.
     ///
+    /// `actor` is recorded in the batch and its audit rows (default: the configuration's).
     /// `name` names the request in the import batch; the batch's SHA-256 is taken over the rows
     /// as canonical JSON Lines (each row's given columns, in column order). `observe` is called
     /// once per row, in order, with its outcome (a refused enrolment comes as the row's `reject`
     /// with `enrolment` `.refused`).
     public func register(
-        rows: some Sequence<RegistrationRow>, name: String = "request", options: RegistrationOptions = .init(),
+        rows: some Sequence<RegistrationRow>, name: String = "request", options: RegistrationOptions = .init(), actor: String? = nil,
         observe: ((RegistrationRowResult) -> Void)? = nil
     ) throws(AdmitError) -> RegistrationSummary {
         let digest = RowsDigest()
         var source = RowsRegistrationSource(rows: rows.makeIterator(), digest: digest)
         let run = try RegistrationRun(
-            admission: self, source: name, format: nil, options: options, rejects: nil, progress: nil, observe: observe)
+            admission: self, source: name, format: nil, options: options, actor: actor, rejects: nil, progress: nil, observe: observe)
         return try run.run(&source, sha256: nil, digest: digest.finish, bytes: { digest.count }, totalBytes: nil)
     }
 }
@@ -90,13 +91,13 @@ extension Admission {
     /// rejected, not fatal. Positions are 1-based; the batch's SHA-256 is taken over the
     /// elements as JSON Lines. See `register(rows:…)`.
     public func register(
-        json values: [JSONValue], name: String = "request", options: RegistrationOptions = .init(),
+        json values: [JSONValue], name: String = "request", options: RegistrationOptions = .init(), actor: String? = nil,
         observe: ((RegistrationRowResult) -> Void)? = nil
     ) throws(AdmitError) -> RegistrationSummary {
         let digest = RowsDigest()
         var source = JSONValuesRegistrationSource(values: values, digest: digest)
         let run = try RegistrationRun(
-            admission: self, source: name, format: nil, options: options, rejects: nil, progress: nil, observe: observe)
+            admission: self, source: name, format: nil, options: options, actor: actor, rejects: nil, progress: nil, observe: observe)
         return try run.run(&source, sha256: nil, digest: digest.finish, bytes: { digest.count }, totalBytes: nil)
     }
 }

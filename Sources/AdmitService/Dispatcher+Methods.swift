@@ -68,14 +68,22 @@ extension Dispatcher {
     /// one object per element, in order, saying what became of it.
     private func register(_ params: inout Params, from peer: Peer) throws(RPCError) -> JSONValue {
         let users = try params.array("users")
+        let package = try params.optionalString("package")
+        let at = try params.instant("at")
+        let force = try params.bool("force")
         let options = RegistrationOptions(
-            atomic: try params.bool("atomic") ?? false, dryRun: try params.bool("dryRun") ?? false,
-            package: try params.optionalString("package"), at: try params.instant("at"), force: try params.bool("force") ?? false)
+            atomic: try params.bool("atomic") ?? false, dryRun: try params.bool("dryRun") ?? false, package: package, at: at,
+            force: force ?? false)
         try params.finish()
+        if package == nil, at != nil || force != nil {
+            throw RPCError.invalidParam(at != nil ? "at" : "force", "applies to the enrolments: give package too")
+        }
         var results: [RegistrationRowResult] = []
         results.reserveCapacity(users.count)
         let summary = try admit { () throws(AdmitError) in
-            try admission.register(json: users, name: "\(peer.actor) request", options: options) { results.append($0) }
+            try admission.register(json: users, name: "JSON-RPC request", options: options, actor: peer.actor) {
+                results.append($0)
+            }
         }
         guard case .object(var object) = summary.json else { return summary.json }
         object["results"] = .array(results.map { $0.json(committed: summary.committed) })

@@ -31,6 +31,8 @@ public final class ImportSession {
     private let selectClaim: Statement
     private let insertAudit: Statement
     private let deleteClaim: Statement
+    /// The connection's own settings, given back by `close()`.
+    private let restore: String
     private var scratch: [UInt8] = []
     private var seq: Int64 = 0
     private var previousHash = AuditChain.genesis
@@ -54,14 +56,22 @@ public final class ImportSession {
     init(store: Store, batch: Int64?) throws {
         self.store = store
         self.batch = batch
-        connection = store.connection
+        let connection = store.connection
+        self.connection = connection
+        func pragma(_ name: String) throws -> Int64 { try connection.queryFirst("PRAGMA \(name)") { $0.int64(0) } ?? 0 }
+        // A service checkpoints on a thread of its own (autocheckpoint 0): leave that as it is.
+        let autocheckpoint = try pragma("wal_autocheckpoint")
+        restore = """
+            PRAGMA main.cache_size = \(try pragma("main.cache_size")); PRAGMA temp.cache_size = \(try pragma("temp.cache_size"));
+            PRAGMA wal_autocheckpoint = \(autocheckpoint);
+            """
         try connection.execute(
             """
             CREATE TEMP TABLE IF NOT EXISTS import_claims(user_id INTEGER PRIMARY KEY, line INTEGER NOT NULL);
             DELETE FROM temp.import_claims;
             PRAGMA main.cache_size = \(Self.mainCacheKiB);
             PRAGMA temp.cache_size = \(Self.claimsCacheKiB);
-            PRAGMA wal_autocheckpoint = \(Self.checkpointPages);
+            PRAGMA wal_autocheckpoint = \(autocheckpoint == 0 ? 0 : Self.checkpointPages);
             """)
         // OR IGNORE rather than ON CONFLICT DO NOTHING: the values are validated before they are
         // bound, so only a taken address or external id can stop the row, and a statement that
@@ -86,12 +96,11 @@ public final class ImportSession {
             "INSERT INTO audit_log(\(Store.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
     }
 
-    /// Empties the claims and gives the connection its usual cache back; the session cannot be used afterwards.
+    /// Empties the claims and gives the connection its own cache and checkpoint settings back;
+    /// the session cannot be used afterwards.
     public func close() {
         if isOpen { rollback() }
-        try? connection.execute(
-            "DELETE FROM temp.import_claims; PRAGMA main.cache_size = -2000; PRAGMA temp.cache_size = -2000; PRAGMA wal_autocheckpoint = 1000;"
-        )
+        try? connection.execute("DELETE FROM temp.import_claims; " + restore)
     }
 
     // MARK: Transactions

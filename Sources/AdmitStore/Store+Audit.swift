@@ -125,10 +125,14 @@ extension Store {
                 if expectedSeq % 100_000 == 0 { progress(expectedSeq - 1) }
             }
             let checked = expectedSeq - 1
-            if found == nil,
-                let head = try connection.queryFirst(
-                    "SELECT seq, hash FROM audit_head WHERE id = 1", row: { ($0.int64(0), $0.string(1) ?? "") })
-            {
+            if found == nil {
+                guard
+                    let head = try connection.queryFirst(
+                        "SELECT seq, hash FROM audit_head WHERE id = 1", row: { ($0.int64(0), $0.string(1) ?? "") })
+                else {
+                    return AuditVerification(
+                        rows: checked, firstBreak: AuditBreak(seq: checked + 1, reason: "the audit head row is missing (it was deleted)"))
+                }
                 if head.0 > checked {
                     found = AuditBreak(
                         seq: checked + 1,
@@ -149,7 +153,11 @@ extension Store {
         let user: UserID? = integer(4).map { UserID($0) }
         let package: PackageID? = row.string(5).map { PackageID($0) }
         let lecture: LectureID? = row.string(6).map { LectureID($0) }
-        let effect: Effect? = row.string(8).flatMap { Effect(rawValue: $0) }
+        var effect: Effect?
+        if let text = row.string(8) {
+            guard let known = Effect(rawValue: text) else { throw StoreError.corrupt("audit_log", "effect", text) }
+            effect = known
+        }
         let record = AuditRecord(
             recordedAt: Instant(millisecondsSinceEpoch: row.int64(1)), actor: row.string(2) ?? "", kind: kind, user: user,
             package: package, lecture: lecture, at: instant(7), effect: effect, policyHash: row.string(9), batch: integer(10),

@@ -80,6 +80,8 @@ import Testing
             (["users": [], "dry_run": true], "dry_run", -32602),
             (["users": [], "atomic": "yes"], "atomic", -32602),
             (["users": [], "at": "2020-11-15 10:00"], "at", -32602),
+            (["users": [], "at": "2020-11-15T10:00:00+01:00"], "at", -32602),
+            (["users": [], "force": true], "force", -32602),
         ]
         for (params, name, code) in cases {
             let reply = try conversation.call(request("register", params))
@@ -100,6 +102,12 @@ import Testing
         #expect(try workspace.auditRows("request.refused").count == 1)
         let granted = try conversation.call(request("register", ["users": Self.users, "token": .string(testToken)]))
         #expect(granted.result?["created"] == 1)
+        // The changes are the peer's, like those of every other method.
+        let admission = try workspace.open()
+        defer { admission.close() }
+        let created = try workspace.entries(admission).filter { $0.record.kind == .userCreated }.last
+        #expect(created?.record.actor == AuthorisationTests.loopback.actor)
+        #expect(try admission.store.importBatches().last?.actor == AuthorisationTests.loopback.actor)
     }
 
     @Test func auditEnrolmentsIsTheCLIReport() throws {

@@ -57,6 +57,8 @@ import Testing
         ("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET effect = 'allow' WHERE seq = 5;", Int64(5), "edited"),
         ("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET detail = '{\"n\":99}' WHERE seq = 7;", 7, "edited"),
         ("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET kind = 'nonsense' WHERE seq = 2;", 2, "edited"),
+        // The head row deleted: the end of the log can no longer be checked.
+        ("DELETE FROM audit_head;", 11, "head row is missing"),
         // A deleted row in the middle: a gap.
         ("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 4;", 4, "missing"),
         // Rows deleted from the end: the head says there were more.
@@ -87,5 +89,20 @@ import Testing
         let result = try store.verifyAudit()
         #expect(result.firstBreak?.seq == seq)
         #expect(result.firstBreak?.reason.contains(reason) == true, "\(String(describing: result.firstBreak))")
+    }
+
+    @Test func anEffectGivenToARowThatHadNoneIsAnEdit() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("a.sqlite")
+        let (store, ada) = try StoreFixtures.seeded(path)
+        try store.write {
+            try store.append(AuditRecord(recordedAt: StoreFixtures.now, actor: "test", kind: .userCreated, user: ada.id, detail: "{}"))
+        }
+        store.close()
+        let out = try StoreFixtures.shell(path, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET effect = 'x' WHERE seq = 1;")
+        #expect(out.isEmpty, "\(out)")
+        let result = try Store(path: path).verifyAudit()
+        #expect(result.firstBreak?.seq == 1)
+        #expect(result.firstBreak?.reason.contains("edited") == true, "\(String(describing: result.firstBreak))")
     }
 }

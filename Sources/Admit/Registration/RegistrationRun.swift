@@ -28,8 +28,8 @@ final class RegistrationRun {
     private let start: ContinuousClock.Instant
 
     init(
-        admission: Admission, source name: String, format: RegistrationFormat?, options: RegistrationOptions, rejects: RejectsFile?,
-        progress: ((RegistrationProgress) -> Void)?, observe: ((RegistrationRowResult) -> Void)?
+        admission: Admission, source name: String, format: RegistrationFormat?, options: RegistrationOptions, actor: String? = nil,
+        rejects: RejectsFile?, progress: ((RegistrationProgress) -> Void)?, observe: ((RegistrationRowResult) -> Void)?
     ) throws(AdmitError) {
         self.admission = admission
         self.options = options
@@ -37,7 +37,7 @@ final class RegistrationRun {
         self.progress = progress
         self.observe = observe
         package = try options.package.map { id throws(AdmitError) in try admission.package(id) }
-        actor = admission.configuration.actor
+        self.actor = actor ?? admission.configuration.actor
         startedAt = admission.clock.now()
         now = startedAt
         enrolAt = options.at ?? startedAt
