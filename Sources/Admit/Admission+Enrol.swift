@@ -24,6 +24,9 @@ public struct EnrolOutcome: Sendable {
     /// True when the enrolment was recorded although the policy denied it.
     public let forced: Bool
     public let policy: PolicyVersion
+    /// When the user's current enrolment began (nil when refused). For `alreadyEnrolled` it is
+    /// the existing enrolment's instant, which may differ from `at`: the enrolment counts from it.
+    public let since: Instant?
 
     /// Whether the user is enrolled after the call.
     public var isEnrolled: Bool { result != .refused }
@@ -54,14 +57,19 @@ extension Admission {
         let at = at ?? clock.now()
         let decision = enrolmentDecision(facts: facts, package: package, at: at)
         let forced = !decision.isAllowed
-        func outcome(_ result: EnrolOutcome.Result, forced: Bool) -> EnrolOutcome {
-            EnrolOutcome(result: result, user: user, package: package, at: at, decision: decision, forced: forced, policy: policy.version)
+        func outcome(_ result: EnrolOutcome.Result, forced: Bool, since: Instant?) -> EnrolOutcome {
+            EnrolOutcome(
+                result: result, user: user, package: package, at: at, decision: decision, forced: forced, policy: policy.version,
+                since: since)
         }
-        if try perform({ () throws(StoreError) in try store.currentEnrolment(of: user.id, in: package.id) }) != nil {
-            return outcome(.alreadyEnrolled, forced: false)
+        func current() throws(AdmitError) -> Enrolment? {
+            try perform { () throws(StoreError) in try store.currentEnrolment(of: user.id, in: package.id) }
+        }
+        if let existing = try current() {
+            return outcome(.alreadyEnrolled, forced: false, since: existing.enrolledAt)
         }
         if forced, !force {
-            return outcome(.refused, forced: false)
+            return outcome(.refused, forced: false, since: nil)
         }
         let enrolment = Enrolment(user: user.id, package: package.id, enrolledAt: at, source: source, forced: forced)
         let now = clock.now()
@@ -76,8 +84,8 @@ extension Admission {
             }
         }
         switch inserted {
-        case .added: return outcome(.enrolled, forced: forced)
-        case .alreadyEnrolled: return outcome(.alreadyEnrolled, forced: false)
+        case .added: return outcome(.enrolled, forced: forced, since: at)
+        case .alreadyEnrolled(let existing): return outcome(.alreadyEnrolled, forced: false, since: existing.enrolledAt)
         }
     }
 
@@ -126,6 +134,7 @@ extension EnrolOutcome {
         object["user"] = .object(["id": .number(JSONNumber(user.id.rawValue)), "email": .string(user.email.normalized)])
         object["package"] = .string(package.id.rawValue)
         object["at"] = .string(at.formatted(in: package.zone))
+        object["since"] = since.map { .string($0.formatted(in: package.zone)) } ?? .null
         object["decision"] = .string(decision.effect.rawValue)
         decision.addFields(to: &object)
         object["policy"] = .string(policy.hash)

@@ -141,7 +141,8 @@ public final class Admission {
         guard checkpointer == nil, store.path != ":memory:" else { return }
         try perform { () throws(StoreError) in
             try store.disableAutomaticCheckpoints()
-            let checkpointer = try Checkpointer(path: store.path)
+            // The final checkpoint waits for other processes no longer than any other write does.
+            let checkpointer = try Checkpointer(path: store.path, busyTimeout: configuration.busyTimeout)
             checkpointer.start()
             self.checkpointer = checkpointer
         }

@@ -24,7 +24,10 @@ public enum PolicyTooling {
     /// Validates the policy files at `paths`; returns the loaded policy or throws every error.
     public static func check(paths: [String], catalog: Catalog) throws(AdmitError) -> LoadedPolicy {
         let (policies, tests) = try LoadedPolicy.readFiles(at: paths)
-        guard !policies.isEmpty else { throw .policyMissing("no *.policy file in \(paths.joined(separator: ", "))") }
+        guard !policies.isEmpty else {
+            let hint = tests.isEmpty ? "" : "; tests run against policies: name the *.policy files too, or their folder"
+            throw .policyMissing("no *.policy file in \(paths.joined(separator: ", "))" + hint)
+        }
         let loaded = try LoadedPolicy(sources: policies, tests: tests, catalog: catalog)
         if !tests.isEmpty { _ = try suite(loaded, catalog: catalog) }
         return loaded

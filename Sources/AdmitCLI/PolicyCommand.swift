@@ -12,14 +12,14 @@ struct PolicyCommand: ParsableCommand {
             abstract: "Validate policy files and report every error, compiler-style.",
             discussion: "Exit 0 when valid, 2 when any file has an error.")
 
-        @Argument(help: ArgumentHelp("Policy files or folders (default: Policies).", valueName: "path"))
+        @Argument(help: ArgumentHelp("Policy files or folders (default: those of --policies, else Policies).", valueName: "path"))
         var paths: [String] = []
 
         @OptionGroup var store: StoreOptions
 
         func run() throws {
             try Terminal.run {
-                let paths = paths.isEmpty ? ["Policies"] : paths
+                let paths = paths.isEmpty ? store.configuration.policyPaths : paths
                 let catalog = try PolicyTooling.catalog(for: store.configuration)
                 let loaded = try PolicyTooling.check(paths: paths, catalog: catalog)
                 Terminal.print(
@@ -35,14 +35,14 @@ struct PolicyCommand: ParsableCommand {
             abstract: "Run the expected decisions in *.tests files against the policies beside them.",
             discussion: "Exit 0 when every expectation holds, 1 when any fails, 2 on an error in the files.")
 
-        @Argument(help: ArgumentHelp("Policy files or folders (default: Policies).", valueName: "path"))
+        @Argument(help: ArgumentHelp("Policy files or folders (default: those of --policies, else Policies).", valueName: "path"))
         var paths: [String] = []
 
         @OptionGroup var store: StoreOptions
 
         func run() throws {
             try Terminal.run {
-                let paths = paths.isEmpty ? ["Policies"] : paths
+                let paths = paths.isEmpty ? store.configuration.policyPaths : paths
                 let catalog = try PolicyTooling.catalog(for: store.configuration)
                 let (_, results) = try PolicyTooling.test(paths: paths, catalog: catalog)
                 for result in results where !result.passed {

@@ -55,7 +55,14 @@ struct ServeCommand: AsyncParsableCommand {
         let service: any Service
         do {
             if let address = configuration.listen {
-                service = TCPService(admission: admission, address: address, configuration: configuration, logger: logger)
+                let tcp = TCPService(admission: admission, address: address, configuration: configuration, logger: logger)
+                service = tcp
+                // Say where, on standard error (standard output is not the service's here): with
+                // port 0 this is the only way to learn the port.
+                Task {
+                    guard let local = try? await tcp.localAddress, let host = local.ipAddress, let port = local.port else { return }
+                    Terminal.printNotice("listening on \(local.protocol == .inet6 ? "[\(host)]" : host):\(port)")
+                }
             } else {
                 service = try StdioService(admission: admission, configuration: configuration, logger: logger)
             }

@@ -16,6 +16,11 @@ enum Terminal {
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))
     }
 
+    /// Writes `admit: message` to standard error: something a person should see that is not a result.
+    static func printNotice(_ message: String) {
+        FileHandle.standardError.write(Data("admit: \(message)\n".utf8))
+    }
+
     /// Writes a JSON value, pretty-printed on a terminal and compact (one line) otherwise.
     static func printJSON(_ value: JSONValue) {
         print(isatty(STDOUT_FILENO) == 1 ? value.prettyPrinted() : value.serialized())

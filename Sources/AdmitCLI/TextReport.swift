@@ -55,7 +55,11 @@ enum TextReport {
             lines = ["enrolled: \(who) in \(outcome.package.id) from \(when)" + (outcome.forced ? " (forced against the policy)" : "")]
             if outcome.forced { lines += decisionLines(outcome.decision) }
         case .alreadyEnrolled:
-            lines = ["already enrolled: \(who) in \(outcome.package.id); nothing changed"]
+            let since = outcome.since.map { " since \($0.formatted(in: outcome.package.zone))" } ?? ""
+            lines = ["already enrolled: \(who) in \(outcome.package.id)\(since); nothing changed"]
+            if let start = outcome.since, outcome.at < start {
+                lines.append("  note: the enrolment counts from \(start.formatted(in: outcome.package.zone)), not from \(when)")
+            }
         case .refused:
             lines = ["refused: \(who) may not enrol in \(outcome.package.id) at \(when)"] + decisionLines(outcome.decision)
             lines.append("  (an administrator may enrol anyway with --force; the audit log records it)")

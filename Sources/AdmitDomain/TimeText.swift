@@ -26,11 +26,17 @@ enum TimeText {
 extension Instant {
     /// The instant in RFC 3339 form at a fixed UTC offset, e.g. `2020-11-21T00:00:00+01:00`.
     ///
-    /// Milliseconds are shown only when they are not zero.
+    /// Milliseconds are shown only when they are not zero. An offset RFC 3339 cannot write
+    /// exactly (seconds in it), or one that moves the year out of 0…9999, gives the UTC form.
     public func formatted(offsetSeconds: Int) -> String {
         if self == .min { return "-infinity" }
         if self == .max { return "infinity" }
         let local = LocalDateTime(nominalMilliseconds: millisecondsSinceEpoch + Int64(offsetSeconds) * 1000)
+        // RFC 3339 has whole-minute offsets and four-digit years: a zone's local mean time before
+        // 1893 (Vienna +01:05:21) or a year pushed past 9999 by the offset is written in UTC.
+        if offsetSeconds != 0, offsetSeconds % 60 != 0 || !(0...9999).contains(local.date.year) {
+            return formatted(offsetSeconds: 0)
+        }
         return "\(local)\(TimeText.offset(offsetSeconds))"
     }
 

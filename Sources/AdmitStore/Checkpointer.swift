@@ -25,7 +25,7 @@ public final class Checkpointer: @unchecked Sendable {
     private var thread: Thread?
 
     /// Opens a second connection to the database at `path` (which must exist and be in WAL mode).
-    public init(path: String, interval: Duration = .milliseconds(250), maxWALPages: Int = 262_144, busyTimeout: Duration = .seconds(30))
+    public init(path: String, interval: Duration = .milliseconds(250), maxWALPages: Int = 262_144, busyTimeout: Duration = .seconds(5))
         throws(StoreError)
     {
         self.path = path

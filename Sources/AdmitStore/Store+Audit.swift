@@ -106,7 +106,8 @@ extension Store {
                     found = AuditBreak(
                         seq: Swift.min(entry.seq, expectedSeq),
                         reason: entry.seq > expectedSeq
-                            ? "rows \(expectedSeq)…\(entry.seq - 1) are missing (deleted)" : "sequence number repeats or goes back")
+                            ? "rows \(expectedSeq)…\(entry.seq - 1) are missing (deleted, or row \(entry.seq) was inserted out of sequence)"
+                            : "sequence number repeats or goes back")
                     break
                 }
                 if entry.previousHash != previous {

@@ -208,6 +208,15 @@ import Testing
         #expect(forced.json?["forced"] == true)
         #expect(
             try cli.shell("SELECT forced FROM enrolments e JOIN users u ON u.id = e.user_id WHERE u.email = 'ben@example.org';") == "1\n")
+        // Asking again for an earlier start changes nothing, and says from when the enrolment counts.
+        let earlier = try cli.run(["enrol", "--user", "ben@example.org", "--package", "idor-2020", "--at", "2020-11-15T10:00:00+01:00"])
+        #expect(earlier.status == 0)
+        #expect(
+            earlier.stdout == """
+                already enrolled: ben@example.org in idor-2020 since 2020-12-01T10:00:00+01:00; nothing changed
+                  note: the enrolment counts from 2020-12-01T10:00:00+01:00, not from 2020-11-15T10:00:00+01:00
+
+                """)
     }
 
     @Test func whenPrintsTheExactSpan() throws {

@@ -58,6 +58,15 @@ import Testing
         #expect(try Instant(parsing: "2020-07-01T12:00:00Z").formatted(in: vienna) == "2020-07-01T14:00:00+02:00")
     }
 
+    @Test func whatRFC3339CannotWriteInTheZoneIsWrittenInUTC() throws {
+        // Vienna's local mean time before 1893 is +01:05:21: no RFC 3339 offset says that.
+        #expect(vienna.offsetSeconds(at: try Instant(parsing: "1890-06-01T00:00:00Z")) == 3921)
+        #expect(try Instant(parsing: "1890-06-01T00:00:00Z").formatted(in: vienna) == "1890-06-01T00:00:00Z")
+        // The offset would carry the year past 9999.
+        #expect(try Instant(parsing: "9999-12-31T23:59:59.999Z").formatted(in: vienna) == "9999-12-31T23:59:59.999Z")
+        #expect(try Instant(parsing: "9999-12-31T22:00:00Z").formatted(in: vienna) == "9999-12-31T23:00:00+01:00")
+    }
+
     @Test func processTimeZoneChangesNothing() throws {
         let instant = try Instant(parsing: "2020-11-20T23:00:00Z")
         let day = try #require(LocalDate(year: 2020, month: 11, day: 8))

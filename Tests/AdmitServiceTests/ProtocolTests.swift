@@ -152,6 +152,7 @@ import Testing
         ]
         for (error, code) in expected {
             #expect(RPCError(error).code == code)
+            if case .policyInvalid = error { continue }
             #expect(RPCError(error).message == error.description)
         }
         #expect(Set(RPCErrorCode.allCases.map(\.rawValue)).count == RPCErrorCode.allCases.count)
@@ -168,6 +169,9 @@ import Testing
         let reply = try conversation.call(request("policy.reload"))
         #expect(reply.errorCode == -32006)
         #expect(reply.errorMessage?.contains("idor-2020.policy:") == true)
+        #expect(reply.errorMessage?.contains("\n") == false, "a message is one line")
+        let errors = try #require(reply["error"]?["data"]?["errors"]?.arrayValue)
+        #expect(!errors.isEmpty && errors.allSatisfy { $0.stringValue?.contains(": error: ") == true })
         #expect(try conversation.call(request("version"))["result"]?["policy"] == before)
         #expect(try conversation.call(checkRequest(id: 2))["result"]?["decision"] == "allow")
     }

@@ -125,6 +125,9 @@ import Testing
         let twice = try admission.enrol(
             user: "ben@example.org", package: "idor-2020", at: instant("2020-11-22T00:00:00+01:00"), force: true)
         #expect(twice.result == .alreadyEnrolled)
+        #expect(twice.since == forced.at, "the existing enrolment's start, not the requested instant")
+        #expect(forced.since == forced.at)
+        #expect(late.since == nil)
         #expect(try admission.store.enrolments(of: forced.user.id).count == 1)
     }
 
