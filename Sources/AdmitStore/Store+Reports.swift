@@ -42,6 +42,9 @@ public struct OpenWithoutEnrolment: Sendable, Hashable {
 extension Store {
     /// Allowed openings in `scope`'s package and time range when the user had no enrolment counting.
     /// Call `refreshAuditIndexes()` first.
+    ///
+    /// The index keeps the openings that had no enrolment when they were indexed; each is checked
+    /// again here, so an enrolment recorded later with an earlier start clears it.
     public func opensWithoutEnrolment(_ scope: EnrolmentScope, limit: Int?) throws(StoreError) -> (
         count: Int64, rows: [OpenWithoutEnrolment]
     ) {
@@ -49,12 +52,13 @@ extension Store {
         return try read {
             let count =
                 try connection.queryFirst(
-                    "SELECT count(*) FROM opens_without_enrolment WHERE package_id = ? AND at >= ? AND at < ?", bounds.0, bounds.1, bounds.2
+                    "SELECT count(*) FROM opens_without_enrolment o WHERE o.package_id = ? AND o.at >= ? AND o.at < ? AND \(Store.stillUnenrolled)",
+                    bounds.0, bounds.1, bounds.2
                 ) { $0.int64(0) } ?? 0
             let rows = try connection.query(
                 """
                 SELECT o.seq, o.user_id, u.email, u.name, o.lecture_id, o.at FROM opens_without_enrolment o JOIN users u ON u.id = o.user_id
-                WHERE o.package_id = ? AND o.at >= ? AND o.at < ? ORDER BY o.at, o.seq LIMIT ?
+                WHERE o.package_id = ? AND o.at >= ? AND o.at < ? AND \(Store.stillUnenrolled) ORDER BY o.at, o.seq LIMIT ?
                 """, bounds.0, bounds.1, bounds.2, Int64(limit ?? -1)
             ) {
                 OpenWithoutEnrolment(
@@ -64,4 +68,12 @@ extension Store {
             return (count, rows)
         }
     }
+}
+
+extension Store {
+    /// For a row `o` of `opens_without_enrolment`: no enrolment of the user in the package counts at `o.at` now.
+    static let stillUnenrolled = """
+        NOT EXISTS (SELECT 1 FROM enrolments e INDEXED BY enrolments_by_user WHERE e.user_id = o.user_id AND e.package_id = o.package_id
+            AND e.enrolled_at <= o.at AND (e.withdrawn_at IS NULL OR e.withdrawn_at > o.at))
+        """
 }

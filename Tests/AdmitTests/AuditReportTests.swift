@@ -29,6 +29,29 @@ import Testing
         #expect(anomalies[.likelyDuplicate]?.count == 0)
     }
 
+    /// An opening listed as without enrolment is cleared by an enrolment recorded later that
+    /// counts from before it, whenever the report first ran.
+    @Test func aBackdatedEnrolmentClearsAnOpeningWithoutEnrolment() throws {
+        let workspace = Workspace()
+        let admission = try workspace.open()
+        let registered = instant("2020-11-15T10:00:00+01:00")
+        try admission.store.write {
+            _ = try admission.store.insert(
+                NewUser(
+                    email: try EmailAddress("payer@example.org"), name: "Payer", profession: .other, country: CountryCode("PT"),
+                    account: .active, subscription: Subscription("premium")!, registeredAt: registered),
+                at: registered)
+        }
+        let opened = instant("2021-01-05T12:00:00+01:00")
+        #expect(try admission.check(user: "payer@example.org", lecture: "idor-2020-02", at: opened).decision.isAllowed)
+        func listed() throws -> Int64? {
+            try admission.enrolmentReport(package: "idor-2020").anomalies.first { $0.kind == .openedWithoutEnrolment }?.count
+        }
+        #expect(try listed() == 1)
+        #expect(try admission.enrol(user: "payer@example.org", package: "idor-2020", at: registered).result == .enrolled)
+        #expect(try listed() == 0)
+    }
+
     /// Every anomaly planted in generated data is found, with the rows behind it.
     @Test func findsEachPlantedAnomaly() throws {
         let workspace = Workspace()
