@@ -65,36 +65,17 @@ extension Admission {
         }
     }
 
-    /// Registers rows a program already holds (the service's array of users), with the same
-    /// validation, outcomes, modes and batch as a file.
-    ///
-    /// `actor` is recorded in the batch and its audit rows (default: the configuration's).
-    /// `name` names the request in the import batch; the batch's SHA-256 is taken over the rows
-    /// as canonical JSON Lines (each row's given columns, in column order). `observe` is called
-    /// once per row, in order, with its outcome (a refused enrolment comes as the row's `reject`
-    /// with `enrolment` `.refused`).
-    public func register(
-        rows: some Sequence<RegistrationRow>, name: String = "request", options: RegistrationOptions = .init(), actor: String? = nil,
-        observe: ((RegistrationRowResult) -> Void)? = nil
-    ) throws(AdmitError) -> RegistrationSummary {
-        let digest = RowsDigest()
-        var source = RowsRegistrationSource(rows: rows.makeIterator(), digest: digest)
-        let run = try RegistrationRun(
-            admission: self, source: name, format: nil, options: options, actor: actor, rejects: nil, progress: nil, observe: observe)
-        return try run.run(&source, sha256: nil, digest: digest.finish, bytes: { digest.count }, totalBytes: nil)
-    }
-}
-
-extension Admission {
     /// Registers users given as JSON values (the service's `users` array), each read by the
     /// rules of a JSON Lines line: an element that is not an object of string columns is
     /// rejected, not fatal. Positions are 1-based; the batch's SHA-256 is taken over the
-    /// elements as JSON Lines. See `register(rows:…)`.
+    /// elements as JSON Lines. `actor` is recorded in the batch and its audit rows (default: the
+    /// configuration's). `observe` is called once per element, in order, with its outcome (a
+    /// refused enrolment comes as the row's `reject` with `enrolment` `.refused`).
     public func register(
         json values: [JSONValue], name: String = "request", options: RegistrationOptions = .init(), actor: String? = nil,
         observe: ((RegistrationRowResult) -> Void)? = nil
     ) throws(AdmitError) -> RegistrationSummary {
-        let digest = RowsDigest()
+        let digest = ValuesDigest()
         var source = JSONValuesRegistrationSource(values: values, digest: digest)
         let run = try RegistrationRun(
             admission: self, source: name, format: nil, options: options, actor: actor, rejects: nil, progress: nil, observe: observe)
@@ -105,10 +86,10 @@ extension Admission {
 /// JSON values from a program, hashed as JSON Lines as they pass.
 struct JSONValuesRegistrationSource: RegistrationSource {
     let values: [JSONValue]
-    let digest: RowsDigest
+    let digest: ValuesDigest
     private var position = 0
 
-    init(values: [JSONValue], digest: RowsDigest) {
+    init(values: [JSONValue], digest: ValuesDigest) {
         self.values = values
         self.digest = digest
     }
@@ -122,31 +103,8 @@ struct JSONValuesRegistrationSource: RegistrationSource {
     }
 }
 
-/// Rows from a program, hashed as canonical JSON Lines as they pass.
-struct RowsRegistrationSource<Rows: IteratorProtocol<RegistrationRow>>: RegistrationSource {
-    var rows: Rows
-    let digest: RowsDigest
-
-    mutating func next() throws(AdmitError) -> RegistrationInput? {
-        guard let row = rows.next() else { return nil }
-        var line = JSONWriter()
-        line.beginObject()
-        for column in RegistrationColumn.allCases {
-            if let value = row[column] {
-                line.key(column.rawValue)
-                line.write(value)
-            }
-        }
-        line.endObject()
-        var bytes = line.take()
-        bytes.append(0x0A)
-        digest.add(bytes)
-        return RegistrationInput(content: .row(row), original: .none)
-    }
-}
-
-/// The SHA-256 and size of the canonical JSON Lines of rows given by a program.
-final class RowsDigest {
+/// The SHA-256 and size of the JSON Lines of values given by a program.
+final class ValuesDigest {
     private var hasher = SHA256()
     private(set) var count: Int64 = 0
 

@@ -1,10 +1,11 @@
 import Admit
 import AdmitDomain
+import AdmitJSON
 import Foundation
 import Testing
 
-/// JSON Lines input, and rows given by a program (the service's entry point).
-@Suite("Registration: JSON Lines and rows")
+/// JSON Lines input, and JSON values given by a program (the service's entry point).
+@Suite("Registration: JSON Lines and JSON values")
 struct RegistrationJSONLinesTests {
     @Test("One object per line; null means not given; blank lines and a byte order mark are tolerated")
     func jsonLines() throws {
@@ -41,26 +42,32 @@ struct RegistrationJSONLinesTests {
         #expect(RegistrationFormat(path: "-") == .csv)
     }
 
-    @Test("Rows given by a program get the same validation, outcomes and batch, one result per row")
-    func rows() throws {
+    @Test("JSON values given by a program get the same validation, outcomes and batch, one result per value")
+    func values() throws {
         let fixture = try RegistrationFixture()
         let admission = try fixture.admission()
-        let rows = [
-            RegistrationRow(line: 1, email: "r1@example.org", name: "R1", profession: "other"),
-            RegistrationRow(line: 2, email: "ADA@example.org", subscription: "premium"),
-            RegistrationRow(line: 3, email: "r1@example.org", name: "Again", profession: "other"),
-            RegistrationRow(line: 4, email: "r4@example.org", name: "R4"),
+        let values: [JSONValue] = [
+            ["email": "r1@example.org", "name": "R1", "profession": "other"],
+            ["email": "ADA@example.org", "subscription": "premium"],
+            ["email": "r1@example.org", "name": "Again", "profession": "other"],
+            ["email": "r4@example.org", "name": "R4"],
+            ["email": "r5@example.org", "name": "R5", "profession": "other", "shoe": "44"],
+            [1, 2],
         ]
         var results: [RegistrationRowResult] = []
-        let summary = try admission.register(rows: rows, name: "service", options: RegistrationOptions(package: "idor-2020")) {
+        let summary = try admission.register(json: values, name: "service", options: RegistrationOptions(package: "idor-2020")) {
             results.append($0)
         }
-        #expect(results.map(\.outcome) == [.created, .updated, .rejected, .rejected])
-        #expect(results.map(\.enrolment) == [.enrolled, .alreadyEnrolled, nil, nil])
+        #expect(results.map(\.outcome) == [.created, .updated, .rejected, .rejected, .rejected, .rejected])
+        #expect(results.map(\.line) == [1, 2, 3, 4, 5, 6])
+        #expect(results.map(\.enrolment) == [.enrolled, .alreadyEnrolled, nil, nil, nil, nil])
         #expect(results[0].user?.email.normalized == "r1@example.org")
+        #expect(results[2].reject?.rejectClass == .duplicateInFile)
         #expect(results[3].reject?.rejectClass == .missingValue)
+        #expect(results[4].reject?.rejectClass == .unknownField)
+        #expect(results[5].reject?.rejectClass == .invalidJSON)
         #expect(summary.sha256.count == 64)
-        let again = try admission.register(rows: rows, name: "service")
+        let again = try admission.register(json: values, name: "service")
         #expect(again.sha256 == summary.sha256, "the digest depends on the rows only")
         #expect(again.unchanged == 2)
         let batch = try #require(summary.batch)

@@ -16,7 +16,7 @@ struct RegistrationInput {
         case bytes([UInt8])
         /// A JSON line's object.
         case object(JSONObject)
-        /// Nothing to copy (rows given by a program).
+        /// Nothing to copy (values given by a program).
         case none
     }
 

@@ -1,6 +1,6 @@
 /// A rejected row: where it was, which column, why, in words.
 public struct RegistrationReject: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The 1-based line the row starts on (its position, for an array of rows).
+    /// The 1-based line the row starts on (its position, for an array of values).
     public var line: Int
     /// The column concerned, as the file names it, or nil when the row as a whole is at fault.
     public var column: String?

@@ -1,7 +1,7 @@
 /// One user as a registration file gives it: the raw text of each column, not yet validated.
 ///
 /// `nil` (and, after trimming, the empty string) means the column was not given. This is what
-/// the CSV and JSON Lines readers produce, and what the service passes for an array of users.
+/// the CSV and JSON Lines readers produce (and what the service's array of users becomes).
 public struct RegistrationRow: Sendable, Hashable {
     /// Where the row was: the 1-based line of a file, or the 1-based position in an array.
     public var line: Int
