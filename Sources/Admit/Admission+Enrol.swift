@@ -110,6 +110,12 @@ extension Admission {
         let at = at ?? clock.now()
         let now = clock.now()
         let actor = configuration.actor
+        let current = try perform { () throws(StoreError) in try store.currentEnrolment(of: user.id, in: package.id) }
+        if let current, at < current.enrolledAt {
+            throw .invalidInput(
+                "cannot withdraw \(user.email.normalized) from \(package.id) at \(at.formatted(in: package.zone)): "
+                    + "the enrolment began at \(current.enrolledAt.formatted(in: package.zone))")
+        }
         let withdrawn = try perform { () throws(StoreError) in
             try store.write {
                 guard let withdrawn = try store.withdraw(user: user.id, from: package.id, at: at) else { return Enrolment?.none }

@@ -31,7 +31,7 @@ public enum AdmitError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unknownLecture(let id, let suggestion): return "unknown lecture '\(id)'" + Self.hint(suggestion)
         case .unknownPackage(let id, let suggestion): return "unknown package '\(id)'" + Self.hint(suggestion)
         case .invalidInput(let text): return text
-        case .policyInvalid(let listing): return "the policy has errors:\n\(listing)"
+        case .policyInvalid(let listing): return "the policy files have errors:\n\(listing)"
         case .policyMissing(let text): return text
         case .seedsInvalid(let path, let reason): return "\(path): \(reason)"
         case .fileUnreadable(let path, let reason): return "\(path): \(reason)"

@@ -31,7 +31,7 @@ extension RPCError {
             let first = errors.first ?? listing.split(separator: "\n").first.map(String.init) ?? ""
             let more = errors.count > 1 ? " (and \(errors.count - 1) more)" : ""
             self.init(
-                .policyInvalid, "the policy has errors: \(first)\(more)",
+                .policyInvalid, "the policy files have errors: \(first)\(more)",
                 data: ["errors": .array(errors.map { .string($0) }), "listing": .string(listing)])
         case .policyMissing:
             self.init(.policyMissing, error.description)

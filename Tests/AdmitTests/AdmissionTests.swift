@@ -152,6 +152,21 @@ import Testing
         #expect(try admission.check(user: "ada@example.org", lecture: "idor-2020-07", at: out.adding(milliseconds: -1)).decision.isAllowed)
         #expect(try admission.store.enrolments(of: withdrawn.user.id).count == 1)
     }
+
+    @Test func aWithdrawalBeforeTheEnrolmentBeganIsRefusedInThePackagesZone() throws {
+        let admission = try Workspace().open()
+        // Ada enrolled at 2020-11-09T10:00:00+01:00.
+        #expect(
+            throws: AdmitError.invalidInput(
+                "cannot withdraw ada@example.org from idor-2020 at 2020-11-01T10:00:00+01:00: the enrolment began at 2020-11-09T10:00:00+01:00"
+            )
+        ) {
+            try admission.unenrol(user: "ada@example.org", package: "idor-2020", at: instant("2020-11-01T09:00:00Z"))
+        }
+        #expect(
+            try admission.check(user: "ada@example.org", lecture: "idor-2020-07", at: instant("2020-11-15T10:00:00+01:00")).decision
+                .isAllowed)
+    }
 }
 
 @Suite struct PolicyLoadingTests {
