@@ -66,9 +66,10 @@ extension TextReport {
         writer.write(["seq", "recorded_at", "actor", "user", "action", "package", "lecture", "at", "decision", "reasons", "policy"])
         for decision in decisions {
             writer.write([
-                String(decision.seq), decision.recordedAt.description, decision.actor, String(decision.user.rawValue),
+                String(decision.seq), decision.recordedAt.formatted(in: decision.zone), decision.actor, String(decision.user.rawValue),
                 decision.action.rawValue,
-                decision.package.rawValue, decision.lecture?.rawValue ?? "", decision.at.description, decision.effect.rawValue,
+                decision.package.rawValue, decision.lecture?.rawValue ?? "", decision.at.formatted(in: decision.zone),
+                decision.effect.rawValue,
                 decision.reasons.map(\.code.rawValue).joined(separator: " "), decision.policyHash,
             ])
         }

@@ -219,6 +219,17 @@ import Testing
                 """)
     }
 
+    @Test func decisionsAsCSVUseThePackagesZoneLikeTheOtherFormats() throws {
+        let cli = CLI()
+        _ = try cli.run(["check", "--user", "ada@example.org", "--lecture", "idor-2020-07", "--at", "2020-11-15T09:00:00Z"])
+        let csv = try cli.run(["audit", "decisions", "--format", "csv"])
+        #expect(csv.status == 0)
+        let lines = csv.stdout.split(whereSeparator: \.isNewline)  // CRLF, as RFC 4180 says
+        #expect(lines.first == "seq,recorded_at,actor,user,action,package,lecture,at,decision,reasons,policy")
+        #expect(lines.count == 2)
+        #expect(lines.last?.contains(",2020-11-15T10:00:00+01:00,allow,permitted,") == true, "\(csv.stdout)")
+    }
+
     @Test func whenPrintsTheExactSpan() throws {
         let result = try CLI().run(["when", "--user", "ada@example.org", "--lecture", "idor-2020-07", "--at", "2020-11-15T00:00:00Z"])
         #expect(result.status == 0)
