@@ -29,7 +29,7 @@ import Testing
         ),
         // Unknown package and lecture.
         ("permit p: open lecture in package \"idor-2021\"\n", "1:35: unknown package 'idor-2021'; did you mean 'idor-2020'?"),
-        ("permit p: open lecture \"idor-2020-40\"\n", "1:24: unknown lecture 'idor-2020-40'; did you mean 'idor-2020-10'?"),
+        ("permit p: open lecture \"idor-2020-40\"\n", "1:24: unknown lecture 'idor-2020-40'; did you mean 'idor-2020-04'?"),
         ("permit p: open any lecture when user enrolled in \"nope\"\n", "1:50: unknown package 'nope'"),
         // Undefined window.
         (

@@ -77,7 +77,7 @@ import Testing
             try admission.check(user: "nobody@example.org", lecture: "idor-2020-07")
         }
         #expect(throws: AdmitError.unknownUser("999")) { try admission.check(user: "999", lecture: "idor-2020-07") }
-        #expect(throws: AdmitError.unknownLecture("idor-2020-40", suggestion: "idor-2020-10")) {
+        #expect(throws: AdmitError.unknownLecture("idor-2020-40", suggestion: "idor-2020-04")) {
             try admission.check(user: "ada@example.org", lecture: "idor-2020-40")
         }
         #expect(throws: AdmitError.unknownPackage("idor-2021", suggestion: "idor-2020")) {
