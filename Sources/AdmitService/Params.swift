@@ -18,6 +18,10 @@ struct Params: Sendable {
         case .array?: throw RPCError.invalidParams("params must be an object of named params, not an array")
         case _?: throw RPCError.invalidRequest("'params' must be an object")
         }
+        switch object["token"] {
+        case nil, .null?, .string?: break
+        case _?: throw RPCError.invalidParam("token", "must be a string")
+        }
     }
 
     /// A required string.

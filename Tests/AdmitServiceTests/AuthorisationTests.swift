@@ -34,6 +34,10 @@ import Testing
         #expect(try conversation.call(checkRequest(id: 2, user: "ben@example.org")).result?["decision"] == "deny")
         let granted = try conversation.call(enrol(token: testToken))
         #expect(granted.result?["result"] == "enrolled")
+        // A token that is not a string is a bad param, not a missing token.
+        let number = try conversation.call(request("policy.reload", ["token": 5]))
+        #expect(number.errorCode == -32602)
+        #expect(number["error"]?["data"]?["param"] == "token")
     }
 
     @Test func readOnlyMethodsNeedNoTokenOnLoopbackButDoElsewhere() throws {
