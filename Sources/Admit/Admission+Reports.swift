@@ -85,11 +85,14 @@ extension Admission {
                 add(row, "address \(row.email) is \(other.email) with a tag; same as user \(other.id)")
             }
         }
-        for (row, otherID) in tally.sameName {
-            guard let other = try store.user(id: otherID), EnrolmentTally.nameKey(other.name) == EnrolmentTally.nameKey(row.name),
-                other.country?.rawValue == row.country
+        for candidate in tally.sameName() {
+            guard let user = try store.user(id: candidate.user), let other = try store.user(id: candidate.other),
+                EnrolmentTally.nameKey(other.name) == EnrolmentTally.nameKey(user.name), other.country == user.country
             else { continue }
-            add(row, "same name and country as user \(other.id) (\(other.email.normalized))")
+            rows.append(
+                EnrolmentReport.Row(
+                    user: user.id, email: user.email.normalized, name: user.name, country: user.country?.rawValue, at: candidate.enrolledAt,
+                    detail: "same name and country as user \(other.id) (\(other.email.normalized))"))
         }
         return rows.sorted { ($0.at, $0.user) < ($1.at, $1.user) }
     }

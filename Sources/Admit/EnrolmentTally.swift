@@ -26,10 +26,12 @@ struct EnrolmentTally {
     var forced = Listing()
     var inactive = Listing()
     var neverOpened = Listing()
-    /// The first user seen with each name key (a hash of the normalised name and the country).
-    private var nameOwners = IntTable(capacity: 1 << 16)
-    /// Enrolments whose name key was seen before, with the user who had it first.
-    var sameName: [(row: EnrolmentReportRow, other: UserID)] = []
+    /// Each person's name key (a hash of the normalised name and the country), id and enrolment
+    /// instant, in scan order. They are grouped after the scan (`sameName()`): a hash table probed
+    /// at random for every person cost a third of the whole report, in cache misses.
+    private var nameKeys: [Int64] = []
+    private var nameUsers: [Int64] = []
+    private var nameEnrolledAt: [Int64] = []
     /// Enrolments whose address has a `+tag`.
     var tagged: [EnrolmentReportRow] = []
 
@@ -64,9 +66,19 @@ struct EnrolmentTally {
         people += 1
         if let name = scan.withName({ $0.isEmpty ? nil : EnrolmentTally.nameKeyHash($0) }) {
             let key = Int64(name ^ (Int(scan.countryBits) &* 0x1E37_79B9_7F4A_7C15))
-            if let other = nameOwners.insertIfAbsent(key, user.rawValue) { sameName.append((scan.row, UserID(other))) }
+            nameKeys.append(key)
+            nameUsers.append(user.rawValue)
+            nameEnrolledAt.append(at.millisecondsSinceEpoch)
         }
         if scan.withEmail({ EnrolmentTally.hasTag($0) }) { tagged.append(scan.row) }
+    }
+
+    /// The people whose name key an earlier person in the scan had, with that earlier person
+    /// (candidates: hash collisions are possible, the caller compares the names).
+    func sameName() -> [(user: UserID, enrolledAt: Instant, other: UserID)] {
+        IntTable.repeats(in: nameKeys).map {
+            (UserID(nameUsers[$0.later]), Instant(millisecondsSinceEpoch: nameEnrolledAt[$0.later]), UserID(nameUsers[$0.first]))
+        }
     }
 
     private static func note(_ listing: inout Listing, _ scan: EnrolmentScan, limit: Int?) {

@@ -82,4 +82,39 @@ struct IntTable {
         mask = entries.count - 1
         for entry in old where entry.key != IntTable.empty { entries[slot(entry.key)] = entry }
     }
+
+    /// Every position of `keys` whose key an earlier position holds too, with the first position
+    /// holding it; in no particular order.
+    ///
+    /// One sequential pass sorts the positions into partitions by the key's high bits (keeping
+    /// their order); each partition then goes through a table of its own small enough to stay in
+    /// the CPU's cache. One table for a million keys, probed at random, misses the cache on
+    /// nearly every probe.
+    static func repeats(in keys: [Int64]) -> [(later: Int, first: Int)] {
+        guard keys.count > 1 else { return [] }
+        var bits = 0
+        while bits < 16, keys.count >> bits > 4096 { bits += 1 }
+        func partition(_ key: Int64) -> Int {
+            bits == 0 ? 0 : Int(truncatingIfNeeded: (UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - bits))
+        }
+        var starts = [Int](repeating: 0, count: (1 << bits) + 1)
+        for key in keys { starts[partition(key) + 1] += 1 }
+        for index in 0..<(1 << bits) { starts[index + 1] += starts[index] }
+        var next = starts
+        var positions = [Int32](repeating: 0, count: keys.count)
+        for (position, key) in keys.enumerated() {
+            let part = partition(key)
+            positions[next[part]] = Int32(truncatingIfNeeded: position)
+            next[part] += 1
+        }
+        var repeats: [(later: Int, first: Int)] = []
+        for part in 0..<(1 << bits) where starts[part + 1] - starts[part] > 1 {
+            var firsts = IntTable(capacity: starts[part + 1] - starts[part])
+            for slot in starts[part]..<starts[part + 1] {
+                let position = Int(positions[slot])
+                if let first = firsts.insertIfAbsent(keys[position], Int64(position)) { repeats.append((position, Int(first))) }
+            }
+        }
+        return repeats
+    }
 }
