@@ -101,7 +101,7 @@ extension Admission {
     func reportPackage(_ id: String?) throws(AdmitError) -> Package {
         if let id { return try package(id) }
         guard catalog.packages.count == 1, let only = catalog.packages.first else {
-            throw .invalidInput("there are \(catalog.packages.count) packages; name one with --package")
+            throw .invalidInput("there are \(catalog.packages.count) packages; name the package to report on")
         }
         return only
     }

@@ -1,3 +1,5 @@
+import AdmitRules
+
 /// Everything that can go wrong in an Admit use case, with the words for it written once.
 ///
 /// A denied request is not an error: it is a `Decision`. These are the failures that stop a
@@ -8,8 +10,9 @@ public enum AdmitError: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownPackage(String, suggestion: String?)
     /// A value given by the caller is malformed (an instant without an offset, …); the text says which.
     case invalidInput(String)
-    /// The policy files have errors; the text is the compiler-style listing of all of them.
-    case policyInvalid(String)
+    /// The policy files have errors: the compiler-style listing of all of them (each error with
+    /// its source line and a caret), and each error's own line (`file:line:col: error: …`).
+    case policyInvalid(listing: String, errors: [String])
     case policyMissing(String)
     case seedsInvalid(path: String, reason: String)
     case fileUnreadable(path: String, reason: String)
@@ -31,7 +34,7 @@ public enum AdmitError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unknownLecture(let id, let suggestion): return "unknown lecture '\(id)'" + Self.hint(suggestion)
         case .unknownPackage(let id, let suggestion): return "unknown package '\(id)'" + Self.hint(suggestion)
         case .invalidInput(let text): return text
-        case .policyInvalid(let listing): return "the policy files have errors:\n\(listing)"
+        case .policyInvalid(let listing, _): return "the policy files have errors:\n\(listing)"
         case .policyMissing(let text): return text
         case .seedsInvalid(let path, let reason): return "\(path): \(reason)"
         case .fileUnreadable(let path, let reason): return "\(path): \(reason)"
@@ -46,4 +49,11 @@ public enum AdmitError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func hint(_ suggestion: String?) -> String { suggestion.map { "; did you mean '\($0)'?" } ?? "" }
+}
+
+extension AdmitError {
+    /// The error for `diagnostics` found in `sources`.
+    static func policyInvalid(_ diagnostics: PolicyDiagnostics, sources: [PolicySource]) -> AdmitError {
+        .policyInvalid(listing: diagnostics.rendered(sources: sources), errors: diagnostics.diagnostics.map(\.description))
+    }
 }

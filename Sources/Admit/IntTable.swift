@@ -92,6 +92,7 @@ struct IntTable {
     /// nearly every probe.
     static func repeats(in keys: [Int64]) -> [(later: Int, first: Int)] {
         guard keys.count > 1 else { return [] }
+        precondition(keys.count <= Int(Int32.max), "positions are kept as Int32")
         var bits = 0
         while bits < 16, keys.count >> bits > 4096 { bits += 1 }
         func partition(_ key: Int64) -> Int {

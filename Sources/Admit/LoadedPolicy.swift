@@ -17,7 +17,7 @@ public struct LoadedPolicy: Sendable {
         do {
             set = try PolicySet.compile(sorted, catalog: catalog)
         } catch {
-            throw .policyInvalid(error.rendered(sources: sorted))
+            throw .policyInvalid(error, sources: sorted)
         }
         self.sources = sorted
         self.tests = tests.sorted { $0.path < $1.path }

@@ -44,7 +44,7 @@ public enum PolicyTooling {
         do {
             return try PolicyTestSuite.parse(loaded.tests, catalog: catalog)
         } catch {
-            throw .policyInvalid(error.rendered(sources: loaded.tests))
+            throw .policyInvalid(error, sources: loaded.tests)
         }
     }
 }

@@ -24,11 +24,10 @@ extension RPCError {
             self.init(.databaseBusy, error.description)
         case .unauthorised:
             self.init(.unauthorised, error.description)
-        case .policyInvalid(let listing):
+        case .policyInvalid(let listing, let errors):
             // A reply's message is one line: the first error, and how many more; every error
             // (`file:line:col: error: …`) is in `data.errors`, the compiler-style listing in `data.listing`.
-            let errors = listing.split(separator: "\n").filter { $0.contains(": error: ") }.map(String.init)
-            let first = errors.first ?? listing.split(separator: "\n").first.map(String.init) ?? ""
+            let first = errors.first ?? ""
             let more = errors.count > 1 ? " (and \(errors.count - 1) more)" : ""
             self.init(
                 .policyInvalid, "the policy files have errors: \(first)\(more)",

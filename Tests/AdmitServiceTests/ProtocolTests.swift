@@ -144,7 +144,7 @@ import Testing
         let expected: [(AdmitError, RPCErrorCode)] = [
             (.unknownUser("x"), .unknownUser), (.unknownLecture("x", suggestion: nil), .unknownLecture),
             (.unknownPackage("x", suggestion: nil), .unknownPackage), (.invalidInput("x"), .invalidInput),
-            (.policyInvalid("x"), .policyInvalid), (.policyMissing("x"), .policyMissing),
+            (.policyInvalid(listing: "x", errors: ["x"]), .policyInvalid), (.policyMissing("x"), .policyMissing),
             (.seedsInvalid(path: "p", reason: "r"), .fileUnreadable), (.fileUnreadable(path: "p", reason: "r"), .fileUnreadable),
             (.database("x"), .databaseError), (.databaseBusy("x"), .databaseBusy),
             (.databaseTooNew(path: "p", version: 3, supported: 2), .databaseError), (.unauthorised("x"), .unauthorised),
@@ -164,14 +164,18 @@ import Testing
         let policies = try workspace.policyCopy()
         let conversation = try Conversation(admission: workspace.open(policies: policies))
         let before = try conversation.call(request("version"))["result"]?["policy"]
-        try "permit broken:\n  open lecture in package \"nope\"\n  when now in nowhere\n".write(
+        try "permit broken:\n  open lecture in package \"nope\" # see: error: the listing echoes this line\n  when now in nowhere\n".write(
             toFile: policies + "/idor-2020.policy", atomically: true, encoding: .utf8)
         let reply = try conversation.call(request("policy.reload"))
         #expect(reply.errorCode == -32006)
         #expect(reply.errorMessage?.contains("idor-2020.policy:") == true)
         #expect(reply.errorMessage?.contains("\n") == false, "a message is one line")
-        let errors = try #require(reply["error"]?["data"]?["errors"]?.arrayValue)
-        #expect(!errors.isEmpty && errors.allSatisfy { $0.stringValue?.contains(": error: ") == true })
+        #expect(reply.errorMessage?.hasSuffix("(and 1 more)") == true, "\(reply)")
+        let listed = try #require(reply["error"]?["data"]?["errors"]?.arrayValue)
+        let errors = listed.compactMap(\.stringValue)
+        #expect(errors.count == 2, "\(errors)")
+        #expect(errors.allSatisfy { $0.contains("idor-2020.policy:") && !$0.contains("the listing echoes") })
+        #expect(reply["error"]?["data"]?["listing"]?.stringValue?.contains("the listing echoes") == true)
         #expect(try conversation.call(request("version"))["result"]?["policy"] == before)
         #expect(try conversation.call(checkRequest(id: 2))["result"]?["decision"] == "allow")
     }

@@ -88,6 +88,9 @@ import Testing
             #expect(reply.errorCode == code, "\(String(describing: params)) -> \(reply)")
             #expect(reply["error"]?["data"]?["param"] == .string(name), "\(reply)")
         }
+        // A client that always sends its defaults is not refused.
+        let defaults = try conversation.call(request("register", ["users": [], "force": false, "atomic": false, "dryRun": false]))
+        #expect(defaults.result?["rows"] == 0, "\(defaults)")
         let unknownPackage = try conversation.call(request("register", ["users": [], "package": "idor-2021"]))
         #expect(unknownPackage.errorCode == -32002)
     }

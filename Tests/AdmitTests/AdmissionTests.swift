@@ -208,8 +208,10 @@ import Testing
         #expect {
             try workspace.open(policies: [broken])
         } throws: { error in
-            guard case .policyInvalid(let listing) = error as? AdmitError else { return false }
-            return listing.contains("p.policy:1:24: error: unknown lecture 'idor-2020-99'")
+            guard case .policyInvalid(let listing, let errors) = error as? AdmitError else { return false }
+            return errors.count == 2
+                && errors[0].hasSuffix("p.policy:1:24: error: unknown lecture 'idor-2020-99'; did you mean 'idor-2020-09'?")
+                && listing.contains("p.policy:1:24: error: unknown lecture 'idor-2020-99'")
                 && listing.contains("p.policy:2:40: error: undefined window 'nowhere'") && listing.hasSuffix("2 errors")
         }
     }
