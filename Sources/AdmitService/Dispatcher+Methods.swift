@@ -95,7 +95,7 @@ extension Dispatcher {
     private func auditEnrolments(_ params: inout Params) throws(RPCError) -> JSONValue {
         let package = try params.optionalString("package")
         let range = try params.span()
-        let limit = try params.int("limit", in: 0...1_000_000) ?? 20
+        let limit = try params.int("limit", in: 0...Int.max) ?? 20
         try params.finish()
         return try admit { () throws(AdmitError) in
             try admission.enrolmentReport(package: package, range: range, limit: limit == 0 ? nil : limit)

@@ -73,8 +73,12 @@ struct Params: Sendable {
         switch object[name] {
         case nil, .null?: return nil
         case .number(let number)?:
-            guard let value = number.int64, let int = Int(exactly: value), range.contains(int) else {
-                throw RPCError.invalidParam(name, "must be an integer from \(range.lowerBound) to \(range.upperBound)")
+            // An integer written with a fraction or an exponent (`1e2`, `100.0`) is that integer.
+            let exact = number.int64 ?? Int64(exactly: number.double)
+            guard let value = exact, let int = Int(exactly: value), range.contains(int) else {
+                let bounds =
+                    range.upperBound == .max ? "of at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
+                throw RPCError.invalidParam(name, "must be an integer \(bounds)")
             }
             return int
         case _?: throw RPCError.invalidParam(name, "must be an integer")

@@ -28,6 +28,7 @@ import Testing
         #expect(result["committed"] == true)
         #expect(result["complete"] == false)
         #expect(result["enrolments"]?["enrolled"] == 1)
+        #expect(result["enrolments"]?["at"] == "2020-11-15T10:00:00+01:00", "in the package's zone, like every other instant")
         #expect(result["enrolments"]?["alreadyEnrolled"] == 1)
         let rows = try #require(result["results"]?.arrayValue)
         #expect(rows.map { $0["line"] } == [1, 2, 3, 4, 5, 6])
@@ -132,6 +133,9 @@ import Testing
             ).result)
         #expect(ranged["total"] == 1)
         #expect(ranged["first"] == "2020-11-10T08:00:00+01:00")
+        // An integer written with an exponent is that integer.
+        let one = try #require(try conversation.call(request("audit.enrolments", ["limit": .number(JSONNumber(literal: "1e0")!)])).result)
+        #expect(one["anomalies"]?.arrayValue?.first { $0["kind"] == "never-opened" }?["rows"]?.arrayValue?.count == 1)
     }
 
     @Test func badAuditEnrolmentsParamsNameTheParam() throws {

@@ -45,7 +45,7 @@ final class RegistrationRun {
         summary = RegistrationSummary(
             source: name, format: format, sha256: "", bytes: 0, mode: options.modeName, batch: nil, committed: false,
             rejectsFile: rejects?.path)
-        if let package { summary.enrolments = .init(package: package.id, at: enrolAt) }
+        if let package { summary.enrolments = .init(package: package.id, at: enrolAt, zone: package.zone) }
     }
 
     /// Reads every row of `source` and applies it as the options say.
@@ -204,7 +204,7 @@ final class RegistrationRun {
             let reasons = decision.reasons.map(\.message).joined(separator: "; ")
             let refusal = RegistrationReject(
                 line: line, column: nil, rejectClass: .enrolmentRefused,
-                message: "\(user.email) was registered, but the policy does not permit enrolling in \(package.id) at "
+                message: "\(user.email) is registered, but the policy does not permit enrolling in \(package.id) at "
                     + "\(enrolAt.formatted(in: package.zone))" + (reasons.isEmpty ? "" : ": \(reasons)")
                     + " (--force enrols anyway)")
             return (.refused, false, refusal)

@@ -7,6 +7,8 @@ public struct RegistrationSummary: Sendable {
     public struct Enrolments: Sendable, Hashable {
         public var package: PackageID
         public var at: Instant
+        /// The package's zone, in which `at` is written.
+        public var zone: Zone
         /// Enrolments recorded by this run (forced ones included).
         public var enrolled = 0
         /// Of `enrolled`, those made against the policy with `force`.
@@ -111,7 +113,7 @@ extension RegistrationSummary.Enrolments {
     var json: JSONValue {
         var object = JSONObject()
         object["package"] = .string(package.rawValue)
-        object["at"] = .string(at.description)
+        object["at"] = .string(at.formatted(in: zone))
         object["enrolled"] = .number(JSONNumber(enrolled))
         object["forced"] = .number(JSONNumber(forced))
         object["alreadyEnrolled"] = .number(JSONNumber(alreadyEnrolled))
