@@ -107,7 +107,8 @@ enum TextReport {
         if !summary.firstRejects.isEmpty {
             let total = summary.rejectsByClass.values.reduce(0, +)
             let kept = summary.firstRejects.count
-            lines.append(total > kept ? "first \(kept) of \(grouped(total)) rejects:" : "rejects:")
+            let what = (summary.enrolments?.refused ?? 0) > 0 ? "rejects and refused enrolments" : "rejects"
+            lines.append(total > kept ? "first \(kept) of \(grouped(total)) \(what):" : "\(what):")
             lines += summary.firstRejects.map { "  " + $0.diagnostic(path: summary.source) }
         }
         if let file = summary.rejectsFile { lines.append("rejected rows written to \(file)") }
