@@ -68,6 +68,11 @@ extension Admission {
         }
     }
 
+    /// How many audit rows a report would index before it runs (see `enrolmentReport`).
+    public func reportIndexBacklog() throws(AdmitError) -> Int64 {
+        try perform { () throws(StoreError) in try store.auditIndexBacklog() }
+    }
+
     /// The tally's candidates, confirmed: a tagged address whose untagged form is an enrolled user,
     /// or a name key equal to an earlier user's (hash collisions are dropped here).
     private func likelyDuplicates(_ tally: EnrolmentTally, package: PackageID) throws(StoreError) -> [EnrolmentReport.Row] {

@@ -31,6 +31,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Most requests in one batch.", valueName: "n"))
     var maxBatch: Int = ServiceLimits().maxBatch
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Most audit rows audit.enrolments indexes before it reports (more: it refuses; index with `admit audit enrolments`).",
+            valueName: "rows"))
+    var maxReportCatchUp: Int64 = ServiceLimits().maxReportCatchUp
+
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
@@ -41,7 +48,8 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             configuration = ServiceConfiguration(
                 listen: try listen.map { text throws(ServiceError) in try ListenAddress(parsing: text) },
-                limits: ServiceLimits(maxLineBytes: maxLineBytes, maxConnections: maxConnections, maxBatch: maxBatch),
+                limits: ServiceLimits(
+                    maxLineBytes: maxLineBytes, maxConnections: maxConnections, maxBatch: maxBatch, maxReportCatchUp: maxReportCatchUp),
                 token: try tokenFile.map { path throws(ServiceError) in try BearerToken(contentsOf: path) })
             try configuration.validate()
             admission = try store.open()

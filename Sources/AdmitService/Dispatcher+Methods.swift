@@ -97,6 +97,15 @@ extension Dispatcher {
         let range = try params.span()
         let limit = try params.int("limit", in: 0...Int.max) ?? 20
         try params.finish()
+        let behind = try admit { () throws(AdmitError) in try admission.reportIndexBacklog() }
+        if behind > limits.maxReportCatchUp {
+            throw RPCError(
+                .reportIndexesBehind,
+                "report indexes behind: \(behind) audit rows to index first, more than this service does while every other request "
+                    + "waits (--max-report-catch-up \(limits.maxReportCatchUp)); run `admit audit enrolments` on the same database, "
+                    + "which indexes them in chunks that a running service waits out, then call again",
+                data: ["behind": .number(JSONNumber(behind)), "limit": .number(JSONNumber(limits.maxReportCatchUp))])
+        }
         return try admit { () throws(AdmitError) in
             try admission.enrolmentReport(package: package, range: range, limit: limit == 0 ? nil : limit)
         }.json

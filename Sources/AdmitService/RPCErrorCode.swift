@@ -38,6 +38,8 @@ public enum RPCErrorCode: Int, Sendable, Hashable, CaseIterable {
     case databaseError = -32009
     /// `audit.*`: no such entry in the audit log.
     case auditNotFound = -32010
+    /// `audit.enrolments`: more audit rows to index first than `--max-report-catch-up`.
+    case reportIndexesBehind = -32011
     /// A line longer than `--max-line-bytes`; it was skipped up to the next newline.
     case lineTooLong = -32030
     /// A batch with more requests than `--max-batch`; none of them was run.
@@ -64,6 +66,7 @@ public enum RPCErrorCode: Int, Sendable, Hashable, CaseIterable {
         case .fileUnreadable: return "file unreadable"
         case .databaseError: return "database error"
         case .auditNotFound: return "audit entry not found"
+        case .reportIndexesBehind: return "report indexes behind"
         case .lineTooLong: return "line too long"
         case .batchTooLarge: return "batch too large"
         case .tooManyConnections: return "too many connections"

@@ -7,11 +7,16 @@ public struct ServiceLimits: Sendable, Hashable {
     public var maxConnections: Int
     /// The most requests in one batch array (`--max-batch`, default 1,000).
     public var maxBatch: Int
+    /// The most audit rows `audit.enrolments` indexes before it reports (`--max-report-catch-up`,
+    /// default 100,000: a few seconds). The worker that does it answers every other request, so
+    /// past this the method refuses and names the backlog; the command line catches up instead.
+    public var maxReportCatchUp: Int64
 
-    public init(maxLineBytes: Int = 1 << 20, maxConnections: Int = 256, maxBatch: Int = 1000) {
+    public init(maxLineBytes: Int = 1 << 20, maxConnections: Int = 256, maxBatch: Int = 1000, maxReportCatchUp: Int64 = 100_000) {
         self.maxLineBytes = maxLineBytes
         self.maxConnections = maxConnections
         self.maxBatch = maxBatch
+        self.maxReportCatchUp = maxReportCatchUp
     }
 
     /// Checks that every limit is usable.
@@ -19,5 +24,6 @@ public struct ServiceLimits: Sendable, Hashable {
         guard maxLineBytes >= 64 else { throw .configuration("--max-line-bytes must be at least 64") }
         guard maxConnections >= 1 else { throw .configuration("--max-connections must be at least 1") }
         guard maxBatch >= 1 else { throw .configuration("--max-batch must be at least 1") }
+        guard maxReportCatchUp >= 0 else { throw .configuration("--max-report-catch-up must be at least 0") }
     }
 }

@@ -27,6 +27,13 @@ extension Store {
         return head - start
     }
 
+    /// How many audit rows the report tables have not caught up with yet.
+    public func auditIndexBacklog() throws(StoreError) -> Int64 {
+        let head = try auditCount()
+        let indexed = try run { try connection.queryFirst("SELECT last_seq FROM audit_index_state WHERE id = 1") { $0.int64(0) } ?? 0 }
+        return Swift.max(0, head - indexed)
+    }
+
     private func indexDecisions(after lower: Int64, through upper: Int64) throws {
         // Re-read inside the lock: another process may have caught up meanwhile.
         let from = try connection.queryFirst("SELECT last_seq FROM audit_index_state WHERE id = 1") { $0.int64(0) } ?? 0

@@ -156,7 +156,7 @@ import Testing
             #expect(RPCError(error).message == error.description)
         }
         #expect(Set(RPCErrorCode.allCases.map(\.rawValue)).count == RPCErrorCode.allCases.count)
-        #expect(RPCErrorCode.allCases.filter { $0.rawValue >= -32099 && $0.rawValue <= -32000 }.count == 14)
+        #expect(RPCErrorCode.allCases.filter { $0.rawValue >= -32099 && $0.rawValue <= -32000 }.count == 15)
     }
 
     @Test func anInvalidPolicyOnReloadKeepsTheOldOne() throws {

@@ -138,6 +138,28 @@ import Testing
         #expect(one["anomalies"]?.arrayValue?.first { $0["kind"] == "never-opened" }?["rows"]?.arrayValue?.count == 1)
     }
 
+    @Test func aReportFarBehindTheLogIsRefusedUntilTheCommandLineCatchesUp() throws {
+        let workspace = ServiceWorkspace()
+        let conversation = try Conversation(admission: workspace.open(), limits: ServiceLimits(maxReportCatchUp: 2))
+        // What `admit audit enrolments` does from another process.
+        func catchUpFromTheCommandLine() throws {
+            let other = try workspace.open()
+            _ = try other.enrolmentReport(package: nil)
+            other.close()
+        }
+        try catchUpFromTheCommandLine()  // the seeds' rows
+        _ = try conversation.call(checkRequest(id: 1))
+        #expect(try conversation.call(request("audit.enrolments")).result?["total"] == 3, "one row behind is within the limit")
+        for id in 2...4 { _ = try conversation.call(checkRequest(id: id)) }
+        let refused = try conversation.call(request("audit.enrolments"))
+        #expect(refused.errorCode == -32011)
+        #expect(refused["error"]?["data"]?["behind"] == 3)
+        #expect(refused["error"]?["data"]?["limit"] == 2)
+        #expect(refused.errorMessage?.contains("admit audit enrolments") == true)
+        try catchUpFromTheCommandLine()
+        #expect(try conversation.call(request("audit.enrolments")).result?["total"] == 3)
+    }
+
     @Test func badAuditEnrolmentsParamsNameTheParam() throws {
         let conversation = try Conversation(admission: ServiceWorkspace().open())
         let cases: [(JSONValue, String)] = [
