@@ -29,13 +29,11 @@ public final class ImportSession {
     private let selectExternalID: Statement
     private let insertClaim: Statement
     private let selectClaim: Statement
-    private let insertAudit: Statement
     private let deleteClaim: Statement
     /// The connection's own settings, given back by `close()`.
     private let restore: String
-    private var scratch: [UInt8] = []
-    private var seq: Int64 = 0
-    private var previousHash = AuditChain.genesis
+    /// The audit chain of the open transaction.
+    private var audit: AuditAppender?
     private var isOpen = false
     /// The ids of the users this session created, as ranges; `committedRanges` of them are committed.
     private var createdRanges: [ClosedRange<Int64>] = []
@@ -92,8 +90,6 @@ public final class ImportSession {
         insertClaim = try connection.prepare("INSERT OR IGNORE INTO temp.import_claims(user_id, line) VALUES (?, ?)")
         selectClaim = try connection.prepare("SELECT line FROM temp.import_claims WHERE user_id = ?")
         deleteClaim = try connection.prepare("DELETE FROM temp.import_claims WHERE user_id = ?")
-        insertAudit = try connection.prepare(
-            "INSERT INTO audit_log(\(Store.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
     }
 
     /// Empties the claims and gives the connection its own cache and checkpoint settings back;
@@ -110,20 +106,15 @@ public final class ImportSession {
         try store.run {
             try connection.execute("BEGIN IMMEDIATE")
             isOpen = true
-            guard
-                let head = try connection.queryFirst(
-                    "SELECT seq, hash FROM audit_head WHERE id = 1", row: { ($0.int64(0), $0.string(1) ?? "") })
-            else {
-                throw StoreError(kind: .other, path: store.path, message: "the audit head row is missing")
-            }
-            (seq, previousHash) = head
+            audit = try AuditAppender(store: store)
         }
     }
 
     /// Writes the audit head and the batch's running counts (a JSON object), then `COMMIT`.
     public func commit(counts: String?) throws(StoreError) {
         try store.run {
-            try connection.run("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", seq, previousHash)
+            try audit?.finish()
+            audit = nil
             if let batch, let counts {
                 try connection.run("UPDATE import_batches SET counts = ? WHERE id = ?", counts, batch)
             }
@@ -137,6 +128,7 @@ public final class ImportSession {
     public func rollback() {
         if connection.isInTransaction { try? connection.execute("ROLLBACK") }
         isOpen = false
+        audit = nil
         createdRanges.removeSubrange(committedRanges...)
     }
 
@@ -214,11 +206,11 @@ public final class ImportSession {
         try insertUser.bind(patch.email.normalized, at: 1)
         try insertUser.bind(name, at: 2)
         try insertUser.bind(profession.rawValue, at: 3)
-        try bind(patch.country?.rawValue, to: insertUser, at: 4)
+        try insertUser.bind(patch.country?.rawValue, at: 4)
         try insertUser.bind(account.rawValue, at: 5)
         try insertUser.bind(subscription.rawValue, at: 6)
         try insertUser.bind(registeredAt.millisecondsSinceEpoch, at: 7)
-        try bind(patch.externalID, to: insertUser, at: 8)
+        try insertUser.bind(patch.externalID, at: 8)
         try insertUser.bind(now.millisecondsSinceEpoch, at: 9)
         _ = try insertUser.step()
         guard connection.changes == 1 else { return nil }
@@ -236,11 +228,11 @@ public final class ImportSession {
     private func update(_ user: User, at now: Instant) throws {
         try updateUser.bind(user.name, at: 1)
         try updateUser.bind(user.profession.rawValue, at: 2)
-        try bind(user.country?.rawValue, to: updateUser, at: 3)
+        try updateUser.bind(user.country?.rawValue, at: 3)
         try updateUser.bind(user.account.rawValue, at: 4)
         try updateUser.bind(user.subscription.rawValue, at: 5)
         try updateUser.bind(user.registeredAt.millisecondsSinceEpoch, at: 6)
-        try bind(user.externalID, to: updateUser, at: 7)
+        try updateUser.bind(user.externalID, at: 7)
         try updateUser.bind(now.millisecondsSinceEpoch, at: 8)
         try updateUser.bind(user.id.rawValue, at: 9)
         _ = try updateUser.step()
@@ -272,37 +264,10 @@ public final class ImportSession {
     public func append(_ record: AuditRecord) throws(StoreError) -> Int64 {
         var record = record
         record.batch = batch
-        let next = seq + 1
-        let hash = AuditChain.hash(seq: next, record: record, previous: previousHash, scratch: &scratch)
-        try store.run {
-            let insert = insertAudit
-            try insert.bind(next, at: 1)
-            try insert.bind(record.recordedAt.millisecondsSinceEpoch, at: 2)
-            try insert.bind(record.actor, at: 3)
-            try insert.bind(record.kind.rawValue, at: 4)
-            try bind(record.user?.rawValue, to: insert, at: 5)
-            try bind(record.package?.rawValue, to: insert, at: 6)
-            try bind(record.lecture?.rawValue, to: insert, at: 7)
-            try bind(record.at?.millisecondsSinceEpoch, to: insert, at: 8)
-            try bind(record.effect?.rawValue, to: insert, at: 9)
-            try bind(record.policyHash, to: insert, at: 10)
-            try bind(record.batch, to: insert, at: 11)
-            try insert.bind(record.detail, at: 12)
-            try insert.bind(previousHash, at: 13)
-            try insert.bind(hash, at: 14)
-            _ = try insert.step()
+        return try store.run {
+            guard var chain = audit else { throw StoreError(kind: .other, path: store.path, message: "no import transaction is open") }
+            defer { audit = chain }
+            return try chain.append(record)
         }
-        seq = next
-        previousHash = hash
-        return next
-    }
-
-    // Binding without the generic `Optional<Bindable>` path, which is not specialised across modules.
-    private func bind(_ value: String?, to statement: Statement, at index: Int32) throws {
-        if let value { try statement.bind(value, at: index) } else { try statement.bindNull(at: index) }
-    }
-
-    private func bind(_ value: Int64?, to statement: Statement, at index: Int32) throws {
-        if let value { try statement.bind(value, at: index) } else { try statement.bindNull(at: index) }
     }
 }

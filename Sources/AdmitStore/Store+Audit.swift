@@ -36,34 +36,16 @@ extension Store {
     public func append(_ records: [AuditRecord]) throws(StoreError) -> [Int64] {
         guard !records.isEmpty else { return [] }
         return try run {
-            guard
-                let head = try connection.queryFirst(
-                    "SELECT seq, hash FROM audit_head WHERE id = 1", row: { ($0.int64(0), $0.string(1) ?? "") })
-            else {
-                throw StoreError(kind: .other, path: path, message: "the audit head row is missing")
-            }
-            var (seq, previous) = head
-            var sequence: [Int64] = []
-            sequence.reserveCapacity(records.count)
-            let insert = try connection.cached(
-                "INSERT INTO audit_log(\(Store.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            var scratch: [UInt8] = []
-            for record in records {
-                seq += 1
-                let hash = AuditChain.hash(seq: seq, record: record, previous: previous, scratch: &scratch)
-                insert.reset()
-                try insert.bindAll(
-                    seq, record.recordedAt.millisecondsSinceEpoch, record.actor, record.kind.rawValue, record.user?.rawValue,
-                    record.package?.rawValue, record.lecture?.rawValue, record.at?.millisecondsSinceEpoch, record.effect?.rawValue,
-                    record.policyHash, record.batch, record.detail, previous, hash)
-                _ = try insert.step()
-                previous = hash
-                sequence.append(seq)
-            }
-            insert.reset()
-            try connection.run("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", seq, previous)
+            var appender = try AuditAppender(store: self)
+            let sequence = try records.map { try appender.append($0) }
+            try appender.finish()
             return sequence
         }
+    }
+
+    /// The last row's sequence number and hash as `audit_head` records them (nil if the row is gone).
+    func auditHead() throws -> (seq: Int64, hash: String)? {
+        try connection.queryFirst("SELECT seq, hash FROM audit_head WHERE id = 1", row: { ($0.int64(0), $0.string(1) ?? "") })
     }
 
     /// Appends one record; see `append(_:)`.
@@ -127,10 +109,7 @@ extension Store {
             }
             let checked = expectedSeq - 1
             if found == nil {
-                guard
-                    let head = try connection.queryFirst(
-                        "SELECT seq, hash FROM audit_head WHERE id = 1", row: { ($0.int64(0), $0.string(1) ?? "") })
-                else {
+                guard let head = try auditHead() else {
                     return AuditVerification(
                         rows: checked, firstBreak: AuditBreak(seq: checked + 1, reason: "the audit head row is missing (it was deleted)"))
                 }
@@ -164,5 +143,55 @@ extension Store {
             package: package, lecture: lecture, at: instant(7), effect: effect, policyHash: row.string(9), batch: integer(10),
             detail: row.string(11) ?? "")
         return AuditEntry(seq: row.int64(0), record: record, previousHash: row.string(12) ?? "", hash: row.string(13) ?? "")
+    }
+}
+
+/// Appends rows to the hash-chained log inside an open write transaction: reads the head once,
+/// inserts each row with its hash, and writes the head back in `finish()`. The one append path,
+/// for `Store.append` and for an import session's transactions.
+struct AuditAppender {
+    private let store: Store
+    private let insert: Statement
+    private var seq: Int64
+    private var previous: String
+    private var scratch: [UInt8] = []
+
+    init(store: Store) throws {
+        guard let head = try store.auditHead() else {
+            throw StoreError(kind: .other, path: store.path, message: "the audit head row is missing")
+        }
+        (seq, previous) = head
+        self.store = store
+        insert = try store.connection.cached(
+            "INSERT INTO audit_log(\(Store.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    }
+
+    /// Inserts `record` as the next row; returns its sequence number.
+    mutating func append(_ record: AuditRecord) throws -> Int64 {
+        let next = seq + 1
+        let hash = AuditChain.hash(seq: next, record: record, previous: previous, scratch: &scratch)
+        try insert.bind(next, at: 1)
+        try insert.bind(record.recordedAt.millisecondsSinceEpoch, at: 2)
+        try insert.bind(record.actor, at: 3)
+        try insert.bind(record.kind.rawValue, at: 4)
+        try insert.bind(record.user?.rawValue, at: 5)
+        try insert.bind(record.package?.rawValue, at: 6)
+        try insert.bind(record.lecture?.rawValue, at: 7)
+        try insert.bind(record.at?.millisecondsSinceEpoch, at: 8)
+        try insert.bind(record.effect?.rawValue, at: 9)
+        try insert.bind(record.policyHash, at: 10)
+        try insert.bind(record.batch, at: 11)
+        try insert.bind(record.detail, at: 12)
+        try insert.bind(previous, at: 13)
+        try insert.bind(hash, at: 14)
+        _ = try insert.step()
+        seq = next
+        previous = hash
+        return next
+    }
+
+    /// Records the last row in `audit_head`.
+    func finish() throws {
+        try store.connection.run("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", seq, previous)
     }
 }

@@ -10,7 +10,7 @@ extension Store {
     @discardableResult
     public func refreshAuditIndexes(chunk: Int64 = 50_000, progress: (Int64, Int64) -> Void = { _, _ in }) throws(StoreError) -> Int64 {
         let head = try auditCount()
-        let start = try run { try connection.queryFirst("SELECT last_seq FROM audit_index_state WHERE id = 1") { $0.int64(0) } ?? 0 }
+        let start = try run { try indexedSeq() }
         guard start < head else { return 0 }
         // The side tables are written in user and lecture order, not log order: a large page cache
         // keeps that from turning into one disk read per row.
@@ -30,13 +30,18 @@ extension Store {
     /// How many audit rows the report tables have not caught up with yet.
     public func auditIndexBacklog() throws(StoreError) -> Int64 {
         let head = try auditCount()
-        let indexed = try run { try connection.queryFirst("SELECT last_seq FROM audit_index_state WHERE id = 1") { $0.int64(0) } ?? 0 }
+        let indexed = try run { try indexedSeq() }
         return Swift.max(0, head - indexed)
+    }
+
+    /// The last audit row the report tables cover.
+    private func indexedSeq() throws -> Int64 {
+        try connection.queryFirst("SELECT last_seq FROM audit_index_state WHERE id = 1") { $0.int64(0) } ?? 0
     }
 
     private func indexDecisions(after lower: Int64, through upper: Int64) throws {
         // Re-read inside the lock: another process may have caught up meanwhile.
-        let from = try connection.queryFirst("SELECT last_seq FROM audit_index_state WHERE id = 1") { $0.int64(0) } ?? 0
+        let from = try indexedSeq()
         guard from < upper else { return }
         let rows = try connection.prepare(
             "SELECT seq, user_id, package_id, lecture_id, at, effect FROM audit_log WHERE seq > ? AND seq <= ? AND kind = 'decision'")

@@ -33,8 +33,7 @@ extension Store {
     public func decisions(_ query: DecisionQuery) throws(StoreError) -> [AuditEntry] {
         var sql: String
         var values: [SQLiteValue] = []
-        let columns = Store.auditColumns.split(separator: ",").map { "a." + $0.trimmingCharacters(in: .whitespaces) }.joined(
-            separator: ", ")
+        let columns = Store.qualifiedAuditColumns
         if let user = query.user {
             sql = "SELECT \(columns) FROM decisions_by_user i JOIN audit_log a ON a.seq = i.seq WHERE i.user_id = ?"
             values.append(.integer(user.rawValue))
@@ -72,4 +71,10 @@ extension Store {
             return try statement.rows(Store.auditEntry(from:))
         }
     }
+}
+
+extension Store {
+    /// `auditColumns`, each as `a.column`, for queries that join `audit_log a`.
+    static let qualifiedAuditColumns = auditColumns.split(separator: ",").map { "a." + $0.trimmingCharacters(in: .whitespaces) }
+        .joined(separator: ", ")
 }

@@ -61,21 +61,6 @@ extension Store {
         }
     }
 
-    /// Overwrites a user's attributes (not the identifier). Call inside `write`.
-    public func update(_ user: User, at now: Instant) throws(StoreError) {
-        try run {
-            try connection.run(
-                """
-                UPDATE users SET email = ?, name = ?, profession = ?, country = ?, account = ?, subscription = ?,
-                    registered_at = ?, external_id = ?, updated_at = ?
-                WHERE id = ?
-                """,
-                user.email.normalized, user.name, user.profession.rawValue, user.country?.rawValue, user.account.rawValue,
-                user.subscription.rawValue, user.registeredAt.millisecondsSinceEpoch, user.externalID, now.millisecondsSinceEpoch,
-                user.id.rawValue)
-        }
-    }
-
     /// How many users there are.
     public func userCount() throws(StoreError) -> Int {
         try run { try connection.queryFirst("SELECT count(*) FROM users") { $0.int(0) } ?? 0 }

@@ -102,7 +102,7 @@ public final class Connection {
         } catch {
             close()
             if error.isCorrupt, isFileDatabase, error.detail == nil,
-                let detail = DatabaseHandle.truncationDetail(path: path)
+                let detail = truncationDetail(path: path)
             {
                 throw SQLiteError(
                     code: error.extendedCode, message: error.message, path: path, sql: error.sql,

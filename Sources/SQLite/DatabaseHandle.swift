@@ -60,11 +60,6 @@ final class DatabaseHandle {
             offset: rawOffset >= 0 && sql != nil ? rawOffset : nil, detail: detail)
     }
 
-    func error(_ rc: Int32, sql: String?) -> SQLiteError {
-        guard let db else { return closedError(sql: sql) }
-        return error(rc, db: db, sql: sql)
-    }
-
     static func detail(for rc: Int32, db: OpaquePointer?, busyTimeout: Duration) -> String? {
         let primary = rc & 0xFF
         switch primary {
@@ -149,11 +144,6 @@ final class DatabaseHandle {
         return nil
     }
 
-    /// For `SQLITE_CORRUPT` at open: says whether the file is shorter than its header claims.
-    static func truncationDetail(path: String) -> String? {
-        headerTruncationDetail(path: path)
-    }
-
     static func systemMessage(_ code: Int32) -> String {
         guard let text = strerror(code) else { return "errno \(code)" }
         return String(cString: text).lowercased()
@@ -188,7 +178,7 @@ final class DatabaseHandle {
 
 /// For `SQLITE_CORRUPT` at open: says whether the file is shorter than its header claims
 /// (the usual sign of a truncated copy), reading the 100-byte header directly.
-private func headerTruncationDetail(path: String) -> String? {
+func truncationDetail(path: String) -> String? {
     var walInfo = stat()
     if stat(path + "-wal", &walInfo) == 0, walInfo.st_size > 0 { return nil }  // pages may live in the WAL
     let fd = open(path, O_RDONLY | O_CLOEXEC)

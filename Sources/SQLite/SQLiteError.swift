@@ -106,8 +106,6 @@ public struct SQLiteError: Error, Sendable, Hashable, CustomStringConvertible, C
     public var isCantOpen: Bool { code == SQLITE_CANTOPEN }
     /// `SQLITE_IOERR` (any extended variant).
     public var isIOError: Bool { code == SQLITE_IOERR }
-    /// `SQLITE_FULL`: disk or database full.
-    public var isFull: Bool { code == SQLITE_FULL }
     /// `SQLITE_INTERRUPT`: the operation was interrupted.
     public var isInterrupted: Bool { code == SQLITE_INTERRUPT }
     /// `SQLITE_MISUSE`: the API was used incorrectly (closed connection, nested transaction, ...).

@@ -173,6 +173,7 @@ public final class Statement {
     }
 
     /// Binds `value`, or NULL when it is `nil`, to parameter `index` (1-based).
+    @inlinable
     public func bind<Value: Bindable>(_ value: Value?, at index: Int32) throws(SQLiteError) {
         if let value {
             try value.bind(to: self, at: index)
