@@ -7,13 +7,19 @@ extension Admission {
     /// The enrolment audit of `package` (default: the only package) for enrolments in `range`.
     ///
     /// `limit` caps the rows listed behind each anomaly (nil: all); counts are always complete.
-    /// Brings the report indexes up to date first (`progress` gets rows read and rows to read).
+    /// Brings the report indexes up to date first (`progress` gets rows read and rows to read);
+    /// with `maxCatchUp`, throws `reportIndexesBehind` instead when more rows than that wait.
     public func enrolmentReport(
-        package packageID: String?, range: Span = .always, limit: Int? = 20, progress: (Int64, Int64) -> Void = { _, _ in }
+        package packageID: String?, range: Span = .always, limit: Int? = 20, maxCatchUp: Int64? = nil,
+        progress: (Int64, Int64) -> Void = { _, _ in }
     )
         throws(AdmitError) -> EnrolmentReport
     {
         let package = try reportPackage(packageID)
+        if let maxCatchUp {
+            let behind = try perform { () throws(StoreError) in try store.auditIndexBacklog() }
+            if behind > maxCatchUp { throw .reportIndexesBehind(behind: behind, limit: maxCatchUp) }
+        }
         let scope = EnrolmentScope(package: package.id, from: range.start, until: range.end)
         return try perform { () throws(StoreError) in
             _ = try store.refreshAuditIndexes(progress: progress)
@@ -66,11 +72,6 @@ extension Admission {
                     listing(.neverOpened, tally.neverOpened),
                 ])
         }
-    }
-
-    /// How many audit rows a report would index before it runs (see `enrolmentReport`).
-    public func reportIndexBacklog() throws(AdmitError) -> Int64 {
-        try perform { () throws(StoreError) in try store.auditIndexBacklog() }
     }
 
     /// The tally's candidates, confirmed: a tagged address whose untagged form is an enrolled user,

@@ -22,10 +22,10 @@ public enum AdmitError: Error, Sendable, Hashable, CustomStringConvertible {
     case databaseBusy(String)
     /// The database was written by a newer Admit.
     case databaseTooNew(path: String, version: Int, supported: Int)
-    /// A mutating request came without valid credentials.
-    case unauthorised(String)
-    /// A log row failed verification or a replay was asked for a decision that is not there.
+    /// A replay was asked for a decision that is not in the log.
     case auditNotFound(Int64)
+    /// A report would first index more new audit rows than its caller allows.
+    case reportIndexesBehind(behind: Int64, limit: Int64)
 
     /// One lowercase line, without the `error:` prefix.
     public var description: String {
@@ -43,8 +43,11 @@ public enum AdmitError: Error, Sendable, Hashable, CustomStringConvertible {
         case .databaseTooNew(let path, let version, let supported):
             return
                 "\(path): the database is at schema version \(version), written by a newer Admit; this one knows up to \(supported) and will not touch it"
-        case .unauthorised(let text): return text
         case .auditNotFound(let seq): return "no decision #\(seq) in the audit log"
+        case .reportIndexesBehind(let behind, let limit):
+            return "report indexes behind: \(behind) audit rows to index first, more than the \(limit) allowed here; run "
+                + "`admit audit enrolments` on the same database, which indexes them in chunks that a running service waits out, "
+                + "then ask again"
         }
     }
 

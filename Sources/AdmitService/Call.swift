@@ -82,13 +82,4 @@ struct Call: Sendable {
         self.body = body
         self.token = token
     }
-
-    /// The method asked for, when it is known.
-    var method: RPCMethod? {
-        switch body {
-        case .check: return .check
-        case .method(let method, _): return method
-        case .invalid: return nil
-        }
-    }
 }

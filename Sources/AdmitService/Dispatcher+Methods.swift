@@ -3,10 +3,11 @@ import AdmitDomain
 import AdmitJSON
 
 extension Dispatcher {
-    /// Runs a method other than a batched `check`; its result is the method's `result` member.
+    /// Runs a method other than `check` (which `Call` reads and `run` decides in groups); its
+    /// result is the method's `result` member.
     func perform(_ method: RPCMethod, _ params: inout Params, from peer: Peer) throws(RPCError) -> JSONValue {
         switch method {
-        case .check: return try check(&params, from: peer)
+        case .check: throw RPCError(.internalError, "internal error: check is decided in groups")
         case .when: return try when(&params)
         case .enrol: return try enrol(&params, from: peer)
         case .register: return try register(&params, from: peer)
@@ -21,13 +22,6 @@ extension Dispatcher {
     /// Runs an Admit use case, turning its error into the JSON-RPC error for it.
     func admit<T>(_ body: () throws(AdmitError) -> T) throws(RPCError) -> T {
         do { return try body() } catch { throw RPCError(error) }
-    }
-
-    /// `check` outside a group (params read here; the grouped path reads them in `Call`).
-    private func check(_ params: inout Params, from peer: Peer) throws(RPCError) -> JSONValue {
-        let request = CheckRequest(user: try params.user(), lecture: try params.string("lecture"), at: try params.instant("at"))
-        try params.finish()
-        return try admit { () throws(AdmitError) in try admission.check([request], actor: peer.actor)[0].get() }.json
     }
 
     /// `when`: params user, lecture, from?, until?, at?; the result of `admit when --json`.
@@ -85,9 +79,7 @@ extension Dispatcher {
                 results.append($0)
             }
         }
-        guard case .object(var object) = summary.json else { return summary.json }
-        object["results"] = .array(results.map { $0.json(committed: summary.committed) })
-        return .object(object)
+        return summary.json(results: results)
     }
 
     /// `audit.enrolments`: params package?, from?, until?, limit? (rows behind each anomaly,
@@ -97,17 +89,9 @@ extension Dispatcher {
         let range = try params.span()
         let limit = try params.int("limit", in: 0...Int.max) ?? 20
         try params.finish()
-        let behind = try admit { () throws(AdmitError) in try admission.reportIndexBacklog() }
-        if behind > limits.maxReportCatchUp {
-            throw RPCError(
-                .reportIndexesBehind,
-                "report indexes behind: \(behind) audit rows to index first, more than this service does while every other request "
-                    + "waits (--max-report-catch-up \(limits.maxReportCatchUp)); run `admit audit enrolments` on the same database, "
-                    + "which indexes them in chunks that a running service waits out, then call again",
-                data: ["behind": .number(JSONNumber(behind)), "limit": .number(JSONNumber(limits.maxReportCatchUp))])
-        }
         return try admit { () throws(AdmitError) in
-            try admission.enrolmentReport(package: package, range: range, limit: limit == 0 ? nil : limit)
+            try admission.enrolmentReport(
+                package: package, range: range, limit: limit == 0 ? nil : limit, maxCatchUp: limits.maxReportCatchUp)
         }.json
     }
 

@@ -49,42 +49,29 @@ final class Dispatcher {
             switch call.body {
             case .invalid(let error):
                 answers[index] = .failure(error)
-                continue
-            case .check(let request) where authorisation(for: .check, token: call.token, from: peer) == nil:
-                pending.append((index, request))
-                continue
-            case .method(let method, _) where method == .ping || method == .version:
-                break
-            case .check, .method:
-                decidePending()
+            case .check(let request):
+                if let refusal = authorisation(for: .check, token: call.token, from: peer) {
+                    decidePending()
+                    answers[index] = .failure(refuse(.check, because: refusal, from: peer))
+                } else {
+                    pending.append((index, request))
+                }
+            case .method(let method, var params):
+                // ping and version touch no store: the checks before them may wait.
+                if method != .ping && method != .version { decidePending() }
+                if let refusal = authorisation(for: method, token: call.token, from: peer) {
+                    answers[index] = .failure(refuse(method, because: refusal, from: peer))
+                    continue
+                }
+                do {
+                    answers[index] = .value(try perform(method, &params, from: peer))
+                } catch {
+                    answers[index] = .failure(error)
+                }
             }
-            answers[index] = run(call, from: peer)
         }
         decidePending()
         return answers
-    }
-
-    /// Runs one call that is not part of a group of checks.
-    private func run(_ call: Call, from peer: Peer) -> Answer {
-        guard let method = call.method else {
-            if case .invalid(let error) = call.body { return .failure(error) }
-            return .failure(RPCError(.internalError, "internal error: a call without a method"))
-        }
-        if let refusal = authorisation(for: method, token: call.token, from: peer) {
-            return .failure(refuse(method, because: refusal, from: peer))
-        }
-        switch call.body {
-        case .invalid(let error):
-            return .failure(error)
-        case .check(let request):
-            return answer(admission.check([request], actor: peer.actor)[0])
-        case .method(let method, var params):
-            do {
-                return .value(try perform(method, &params, from: peer))
-            } catch {
-                return .failure(error)
-            }
-        }
     }
 
     private func answer(_ result: Result<CheckOutcome, AdmitError>) -> Answer {

@@ -22,8 +22,6 @@ extension RPCError {
             self.init(.invalidInput, error.description)
         case .databaseBusy:
             self.init(.databaseBusy, error.description)
-        case .unauthorised:
-            self.init(.unauthorised, error.description)
         case .policyInvalid(let listing, let errors):
             // A reply's message is one line: the first error, and how many more; every error
             // (`file:line:col: error: …`) is in `data.errors`, the compiler-style listing in `data.listing`.
@@ -40,6 +38,9 @@ extension RPCError {
             self.init(.databaseError, error.description)
         case .auditNotFound(let seq):
             self.init(.auditNotFound, error.description, data: ["seq": .number(JSONNumber(seq))])
+        case .reportIndexesBehind(let behind, let limit):
+            self.init(
+                .reportIndexesBehind, error.description, data: ["behind": .number(JSONNumber(behind)), "limit": .number(JSONNumber(limit))])
         }
     }
 }

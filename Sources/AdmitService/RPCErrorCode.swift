@@ -46,30 +46,4 @@ public enum RPCErrorCode: Int, Sendable, Hashable, CaseIterable {
     case batchTooLarge = -32031
     /// The service already serves `--max-connections` clients; the connection is closed.
     case tooManyConnections = -32032
-
-    /// The short name a reply's message starts with.
-    public var title: String {
-        switch self {
-        case .parseError: return "parse error"
-        case .invalidRequest: return "invalid request"
-        case .methodNotFound: return "method not found"
-        case .invalidParams: return "invalid params"
-        case .internalError: return "internal error"
-        case .unknownUser: return "unknown user"
-        case .unknownLecture: return "unknown lecture"
-        case .unknownPackage: return "unknown package"
-        case .invalidInput: return "invalid input"
-        case .databaseBusy: return "database busy"
-        case .unauthorised: return "unauthorised"
-        case .policyInvalid: return "policy invalid"
-        case .policyMissing: return "policy missing"
-        case .fileUnreadable: return "file unreadable"
-        case .databaseError: return "database error"
-        case .auditNotFound: return "audit entry not found"
-        case .reportIndexesBehind: return "report indexes behind"
-        case .lineTooLong: return "line too long"
-        case .batchTooLarge: return "batch too large"
-        case .tooManyConnections: return "too many connections"
-        }
-    }
 }

@@ -147,7 +147,8 @@ import Testing
             (.policyInvalid(listing: "x", errors: ["x"]), .policyInvalid), (.policyMissing("x"), .policyMissing),
             (.seedsInvalid(path: "p", reason: "r"), .fileUnreadable), (.fileUnreadable(path: "p", reason: "r"), .fileUnreadable),
             (.database("x"), .databaseError), (.databaseBusy("x"), .databaseBusy),
-            (.databaseTooNew(path: "p", version: 3, supported: 2), .databaseError), (.unauthorised("x"), .unauthorised),
+            (.databaseTooNew(path: "p", version: 3, supported: 2), .databaseError),
+            (.reportIndexesBehind(behind: 2, limit: 1), .reportIndexesBehind),
             (.auditNotFound(3), .auditNotFound),
         ]
         for (error, code) in expected {

@@ -134,6 +134,15 @@ extension RegistrationReject {
     }
 }
 
+extension RegistrationSummary {
+    /// `json` with `results`: what became of each row, in order (the service's `register` result).
+    public func json(results: [RegistrationRowResult]) -> JSONValue {
+        guard case .object(var object) = json else { return json }
+        object["results"] = .array(results.map { $0.json(committed: committed) })
+        return .object(object)
+    }
+}
+
 extension RegistrationRowResult {
     /// `{"line": 2, "outcome": "created", "user": 5, "email": "…", "enrolment": "enrolled", "forced": false, "reject": null}`.
     ///
