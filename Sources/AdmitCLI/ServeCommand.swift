@@ -68,8 +68,8 @@ struct ServeCommand: AsyncParsableCommand {
                 // Say where, on standard error (standard output is not the service's here): with
                 // port 0 this is the only way to learn the port.
                 Task {
-                    guard let local = try? await tcp.localAddress, let host = local.ipAddress, let port = local.port else { return }
-                    Terminal.printNotice("listening on \(local.protocol == .inet6 ? "[\(host)]" : host):\(port)")
+                    guard let local = try? await tcp.localAddress else { return }
+                    Terminal.printNotice("listening on \(local)")
                 }
             } else {
                 service = try StdioService(admission: admission, configuration: configuration, logger: logger)

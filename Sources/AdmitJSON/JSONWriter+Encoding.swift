@@ -62,13 +62,17 @@ extension JSONWriter {
     @inline(__always)
     mutating func appendNumberText(_ text: String) {
         var text = text
-        text.withUTF8 { utf8 in
-            let separator = self.separator
-            append(upTo: separator.maxBytes + utf8.count) { out in
-                let used = separator.write(to: out)
-                if let source = utf8.baseAddress { (out + used).update(from: source, count: utf8.count) }
-                return used + utf8.count
-            }
+        text.withUTF8 { appendValueBytes($0) }
+    }
+
+    /// Writes `bytes`, the text of one complete value, verbatim after its separator.
+    @inline(__always)
+    mutating func appendValueBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let separator = self.separator
+        append(upTo: separator.maxBytes + bytes.count) { out in
+            let used = separator.write(to: out)
+            if let source = bytes.baseAddress { (out + used).update(from: source, count: bytes.count) }
+            return used + bytes.count
         }
         state = .afterValue
     }

@@ -178,14 +178,6 @@ extension JSONWriter {
     ///
     /// The text is not checked; in pretty style it keeps its own (compact) layout.
     public mutating func writeSerialized(_ json: [UInt8]) {
-        json.withUnsafeBufferPointer { bytes in
-            let separator = self.separator
-            append(upTo: separator.maxBytes + bytes.count) { out in
-                let used = separator.write(to: out)
-                if let source = bytes.baseAddress { (out + used).update(from: source, count: bytes.count) }
-                return used + bytes.count
-            }
-        }
-        state = .afterValue
+        json.withUnsafeBufferPointer { appendValueBytes($0) }
     }
 }

@@ -8,7 +8,7 @@ do { options = try LoadOptions.parse(Array(CommandLine.arguments.dropFirst())) }
 }
 let endpoint: Endpoint
 do {
-    endpoint = options.connect != nil ? try Endpoint(connect: options.connect ?? "") : try Endpoint(spawn: options.spawn)
+    if let address = options.connect { endpoint = try Endpoint(connect: address) } else { endpoint = try Endpoint(spawn: options.spawn) }
 } catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(2)
@@ -21,8 +21,6 @@ struct ReplyCounter {
     var errors = 0
     /// The start of the current line when it began in an earlier read (at most `window` bytes).
     private var head: [UInt8] = []
-    /// Bytes of the current line seen so far.
-    private var seen = 0
     private static let errorKey = Array(#""error":"#.utf8)
     /// Replies put `"error":` right after the id; looking this far into a line is enough.
     private static let window = 96
@@ -43,7 +41,6 @@ struct ReplyCounter {
             if isError() { errors += 1 }
             lines += 1
             head.removeAll(keepingCapacity: true)
-            seen = 0
             start = end + 1
         }
     }
@@ -52,7 +49,6 @@ struct ReplyCounter {
     private mutating func remember(_ bytes: UnsafeRawPointer, count: Int) {
         let wanted = min(count, Self.window - head.count)
         if wanted > 0 { head.append(contentsOf: UnsafeRawBufferPointer(start: bytes, count: wanted)) }
-        seen += count
     }
 
     private func isError() -> Bool {
@@ -143,7 +139,7 @@ func runPipelined() throws {
     print("mode: pipelined (one connection, \(options.chunk) requests per write)")
     print(
         latencies.report(
-            seconds: measured, requests: options.warmup == 0 ? options.requests : options.requests, errors: counter.errors - errorsAtStart))
+            seconds: measured, requests: options.requests, errors: counter.errors - errorsAtStart))
 }
 
 do {

@@ -1,3 +1,5 @@
+import Admit
+import Logging
 import NIOCore
 import NIOPosix
 
@@ -23,6 +25,11 @@ final class AdmitWorker: @unchecked Sendable {
         }
         pool = NIOThreadPool(numberOfThreads: 1)
         pool.start()
+    }
+
+    /// The worker of a service with `configuration`; it takes over `admission`.
+    convenience init(admission: sending Admission, configuration: ServiceConfiguration, logger: Logger) {
+        self.init(dispatcher: Dispatcher(admission: admission, limits: configuration.limits, token: configuration.token, logger: logger))
     }
 
     /// Runs the calls of one read from `peer`; what they came to arrives on `loop`.

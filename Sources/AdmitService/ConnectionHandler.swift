@@ -38,10 +38,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private let worker: AdmitWorker
     private let logger: Logger
-    private let reader: RequestReader
+    private var requests: RequestStream
     private var replies = ReplyWriter()
-    private var framer: LineFramer
-    private var frames: [LineFramer.Frame] = []
     private var peer = Peer(transport: .tcp(isLoopback: false), actor: "service:tcp:unknown")
     private var inFlight = 0
     /// A `read` the pipeline asked for and this handler held back.
@@ -54,8 +52,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     init(worker: AdmitWorker, limits: ServiceLimits, logger: Logger) {
         self.worker = worker
         self.logger = logger
-        reader = RequestReader(limits: limits)
-        framer = LineFramer(maxLineBytes: limits.maxLineBytes)
+        requests = RequestStream(limits: limits)
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -66,8 +63,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         drainTimer?.cancel()
-        framer.discard()
-        frames.removeAll()
+        requests.discard()
         logger.debug("client disconnected", metadata: ["peer": "\(peer.actor)"])
         context.fireChannelInactive()
     }
@@ -75,7 +71,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .open = state else { return }  // drained and dropped
         var buffer = unwrapInboundIn(data)
-        framer.append(&buffer, to: &frames)
+        requests.append(&buffer)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -87,7 +83,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         if case ChannelEvent.inputClosed = event {
             switch state {
             case .open:
-                framer.finish(to: &frames)
+                requests.finish()
                 submit(context: context)
                 state = .inputEnded
                 closeIfDone(context: context)
@@ -101,7 +97,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             guard case .open = state else { return }
             // Lines already complete are answered; a line still arriving is not a request yet.
             submit(context: context)
-            framer.discard()
+            requests.discard()
             state = .quiescing
             closeIfDone(context: context)
             context.read()  // drain
@@ -137,9 +133,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     /// Hands the lines framed so far to the worker.
     private func submit(context: ChannelHandlerContext) {
-        guard !frames.isEmpty, case .open = state else { return }
-        let read = reader.read(frames)
-        frames.removeAll(keepingCapacity: true)
+        guard case .open = state, let read = requests.take() else { return }
         inFlight += 1
         worker.run(read.calls, from: peer, on: context.eventLoop).assumeIsolated().whenComplete { result in
             self.inFlight -= 1
@@ -189,9 +183,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// The peer of a connection from `address`, on loopback or not.
     static func peer(of address: SocketAddress?) -> Peer {
         guard let address else { return Peer(transport: .tcp(isLoopback: false), actor: "service:tcp:unknown") }
-        let host = address.ipAddress ?? "unknown"
-        let actor = "service:tcp:" + (address.protocol == .inet6 ? "[\(host)]" : host) + ":\(address.port ?? 0)"
-        return Peer(transport: .tcp(isLoopback: isLoopback(address)), actor: actor)
+        return Peer(transport: .tcp(isLoopback: isLoopback(address)), actor: "service:tcp:\(ListenAddress(address))")
     }
 
     /// Whether `address` is 127.0.0.0/8, ::1, or ::ffff:127.x.x.x.

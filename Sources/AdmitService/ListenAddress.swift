@@ -33,3 +33,10 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
         return ConnectionHandler.isLoopback(address)
     }
 }
+
+extension ListenAddress {
+    /// The host and port of a socket address (`unknown` and 0 where it has none).
+    init(_ address: SocketAddress) {
+        self.init(host: address.ipAddress ?? "unknown", port: address.port ?? 0)
+    }
+}

@@ -36,8 +36,7 @@ public final class StdioService: Service, Sendable {
         self.input = input
         self.output = output
         wakeup = try WakeupPipe()
-        worker = AdmitWorker(
-            dispatcher: Dispatcher(admission: admission, limits: configuration.limits, token: configuration.token, logger: logger))
+        worker = AdmitWorker(admission: admission, configuration: configuration, logger: logger)
     }
 
     public func run() async throws {
@@ -161,9 +160,7 @@ struct StdioReader: Sendable {
 
     func run() {
         defer { pending.close() }
-        var framer = LineFramer(maxLineBytes: limits.maxLineBytes)
-        let reader = RequestReader(limits: limits)
-        var frames: [LineFramer.Frame] = []
+        var requests = RequestStream(limits: limits)
         var chunk = ByteBufferAllocator().buffer(capacity: 64 * 1024)
         while !pending.isBroken {
             guard waitForInput() else { return }
@@ -179,16 +176,14 @@ struct StdioReader: Sendable {
                 return
             }
             if count == 0 {
-                framer.finish(to: &frames)
+                requests.finish()
             } else {
-                framer.append(&chunk, to: &frames)
+                requests.append(&chunk)
             }
-            if !frames.isEmpty {
-                let read = reader.read(frames)
+            if let read = requests.take() {
                 let slot = AnswerSlot()
                 worker.run(read.calls, from: .stdio) { slot.fill($0) }
                 pending.push((read, slot))
-                frames.removeAll(keepingCapacity: true)
             }
             if count == 0 { return }
         }

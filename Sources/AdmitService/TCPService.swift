@@ -24,15 +24,14 @@ public final class TCPService: Service, Sendable {
         self.address = address
         limits = configuration.limits
         self.logger = logger
-        worker = AdmitWorker(
-            dispatcher: Dispatcher(admission: admission, limits: configuration.limits, token: configuration.token, logger: logger))
+        worker = AdmitWorker(admission: admission, configuration: configuration, logger: logger)
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         bound = group.next().makePromise(of: SocketAddress.self)
     }
 
     /// The address the service listens on, once it does (with the real port when 0 was asked).
-    public var localAddress: SocketAddress {
-        get async throws { try await bound.futureResult.get() }
+    public var localAddress: ListenAddress {
+        get async throws { ListenAddress(try await bound.futureResult.get()) }
     }
 
     public func run() async throws {

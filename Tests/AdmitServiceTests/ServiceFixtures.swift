@@ -77,23 +77,20 @@ let testToken = "s3cret-token-for-tests-0123456789"
 final class Conversation {
     let dispatcher: Dispatcher
     let peer: Peer
-    private var framer: LineFramer
-    private let reader: RequestReader
+    private var requests: RequestStream
     private var replies = ReplyWriter()
 
     init(admission: Admission, peer: Peer = .stdio, limits: ServiceLimits = ServiceLimits(), token: String? = testToken) throws {
         dispatcher = Dispatcher(admission: admission, limits: limits, token: try token.map { try BearerToken($0) }, logger: quietLogger)
         self.peer = peer
-        framer = LineFramer(maxLineBytes: limits.maxLineBytes)
-        reader = RequestReader(limits: limits)
+        requests = RequestStream(limits: limits)
     }
 
     /// Sends raw bytes as one read; returns the reply lines.
     func send(bytes: [UInt8]) -> [String] {
         var buffer = ByteBuffer(bytes: bytes)
-        var frames: [LineFramer.Frame] = []
-        framer.append(&buffer, to: &frames)
-        let read = reader.read(frames)
+        requests.append(&buffer)
+        guard let read = requests.take() else { return [] }
         let answers = dispatcher.run(read.calls, from: peer)
         var out = ByteBuffer()
         replies.write(read, answers: answers, into: &out)

@@ -22,7 +22,7 @@ import Testing
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [service], logger: quietLogger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            let port = try await service.localAddress.port ?? 0
+            let port = try await service.localAddress.port
             do {
                 try await body(port, group)
             } catch {
@@ -204,7 +204,7 @@ import Testing
                 try await group.run()
                 return -1
             }
-            let port = try await service.localAddress.port ?? 0
+            let port = try await service.localAddress.port
             let text = (0..<20_000).map { checkRequest(id: $0) + "\n" }.joined()
             let firstReply = Mutex(false)
             tasks.addTask {
