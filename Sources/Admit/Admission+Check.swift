@@ -125,7 +125,7 @@ extension CheckOutcome {
     public var json: JSONValue {
         var object = JSONObject()
         object["decision"] = .string(decision.effect.rawValue)
-        object["user"] = .object(["id": .number(JSONNumber(user.id.rawValue)), "email": .string(user.email.normalized)])
+        object["user"] = user.referenceJSON
         object["lecture"] = .string(lecture.id.rawValue)
         object["package"] = .string(lecture.package.rawValue)
         object["at"] = .string(atText)

@@ -65,8 +65,9 @@ extension Admission {
             throw .invalidInput("policy version \(logged.policyHash) of decision #\(seq) is not in the database")
         }
         let then = try LoadedPolicy(sources: files.map { PolicySource(path: $0.path, text: $0.text) }, catalog: catalog)
-        let user = try user(String(logged.user.rawValue))
-        guard let facts = Facts(json: logged.facts, user: user) else {
+        try refreshFacts()
+        let current = try resolve(String(logged.user.rawValue)).facts
+        guard let facts = Facts(json: logged.facts, user: current.user) else {
             throw .invalidInput("decision #\(seq) does not hold the facts it used in a form this Admit reads")
         }
         let request: AccessRequest
@@ -78,7 +79,7 @@ extension Admission {
             request = .enrol(in: logged.package, at: logged.at)
         }
         let replayed = then.set.explain(request, facts: facts)
-        let today = policy.set.explain(request, facts: try self.facts(for: user))
+        let today = policy.set.explain(request, facts: current)
         return ReplayOutcome(logged: logged, replayed: replayed, today: today, todayPolicy: policy.version)
     }
 }

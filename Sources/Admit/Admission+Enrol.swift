@@ -137,7 +137,7 @@ extension EnrolOutcome {
         object["result"] = .string(result.rawValue)
         object["enrolled"] = .bool(isEnrolled)
         object["forced"] = .bool(forced)
-        object["user"] = .object(["id": .number(JSONNumber(user.id.rawValue)), "email": .string(user.email.normalized)])
+        object["user"] = user.referenceJSON
         object["package"] = .string(package.id.rawValue)
         object["at"] = .string(at.formatted(in: package.zone))
         object["since"] = since.map { .string($0.formatted(in: package.zone)) } ?? .null
@@ -153,7 +153,7 @@ extension UnenrolOutcome {
     public var json: JSONValue {
         var object = JSONObject()
         object["result"] = .string(withdrawn == nil ? "not-enrolled" : "withdrawn")
-        object["user"] = .object(["id": .number(JSONNumber(user.id.rawValue)), "email": .string(user.email.normalized)])
+        object["user"] = user.referenceJSON
         object["package"] = .string(package.id.rawValue)
         object["enrolledAt"] = withdrawn.map { .string($0.enrolledAt.formatted(in: package.zone)) } ?? .null
         object["withdrawnAt"] = withdrawn?.withdrawnAt.map { .string($0.formatted(in: package.zone)) } ?? .null

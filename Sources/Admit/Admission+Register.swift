@@ -1,6 +1,7 @@
 import AdmitCSV
 import AdmitDomain
 import AdmitJSON
+import AdmitStore
 import Crypto
 import Foundation
 

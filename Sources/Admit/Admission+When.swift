@@ -22,7 +22,7 @@ extension Admission {
         let user = facts.user
         let lecture = try lecture(lectureID)
         guard range.start < range.end else {
-            throw .invalidInput("the range is empty: --until must be after --from")
+            throw .invalidInput("the range is empty: until must be after from")
         }
         let referenceInstant = instant ?? (range.start == .min ? clock.now() : range.start)
         let availability = policy.set.availability(
@@ -39,7 +39,7 @@ extension WhenOutcome {
             instant == .min || instant == .max ? .null : .string(instant.formatted(in: zone))
         }
         var object = JSONObject()
-        object["user"] = .object(["id": .number(JSONNumber(user.id.rawValue)), "email": .string(user.email.normalized)])
+        object["user"] = user.referenceJSON
         object["lecture"] = .string(lecture.id.rawValue)
         object["package"] = .string(lecture.package.rawValue)
         object["zone"] = .string(zone.identifier)

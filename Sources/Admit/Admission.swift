@@ -96,14 +96,14 @@ public final class Admission {
             return try LoadedPolicy(sources: policies, tests: tests, catalog: catalog)
         }
         // No policy folder here: use the version this database last used.
+        let files: [StoredPolicyFile]?
         do {
-            if let hash = try store.latestPolicyHash(), let files = try store.policyFiles(hash: hash) {
-                return try LoadedPolicy(sources: files.map { PolicySource(path: $0.path, text: $0.text) }, catalog: catalog)
-            }
-        } catch let error as AdmitError {
-            throw error
+            files = try store.latestPolicyHash().map { hash throws(StoreError) in try store.policyFiles(hash: hash) } ?? nil
         } catch {
-            throw .database("\(error)")
+            throw AdmitError(error)
+        }
+        if let files {
+            return try LoadedPolicy(sources: files.map { PolicySource(path: $0.path, text: $0.text) }, catalog: catalog)
         }
         throw .policyMissing(
             "no policy: '\(configuration.policyPaths.joined(separator: ", "))' not found and the database has none yet; pass --policies PATH"
@@ -114,16 +114,12 @@ public final class Admission {
         try store.write {
             try store.insert(seeds.catalog)
             for seedUser in seeds.users {
-                let user = try store.insert(
-                    NewUser(
-                        email: seedUser.email, name: seedUser.name, profession: seedUser.profession, country: seedUser.country,
-                        account: seedUser.account, subscription: seedUser.subscription, registeredAt: seedUser.registeredAt),
-                    at: now)
+                let user = try store.insert(seedUser.user, at: now)
                 try store.append(
                     AuditRecord(recordedAt: now, actor: "seed", kind: .userCreated, user: user.id, detail: AuditDetail.user(user)))
                 for enrolment in seedUser.enrolments {
                     let record = Enrolment(user: user.id, package: enrolment.package, enrolledAt: enrolment.at, source: enrolment.source)
-                    if case .added = try store.enrol(record, accountState: seedUser.account) {
+                    if case .added = try store.enrol(record, accountState: seedUser.user.account) {
                         try store.append(
                             AuditRecord(
                                 recordedAt: now, actor: "seed", kind: .enrolmentAdded, user: user.id, package: enrolment.package,
@@ -230,14 +226,6 @@ public final class Admission {
         return package
     }
 
-    /// What the engine needs to know about `user`: attributes and every enrolment.
-    public func facts(for user: User) throws(AdmitError) -> Facts {
-        try refreshFacts()
-        if let cached = cache.entry(of: user.id), cached.facts.user == user { return cached.facts }
-        let facts = Facts(user: user, enrolments: try perform { () throws(StoreError) in try store.enrolments(of: user.id) })
-        cache.remember(FactCache.Entry(facts: facts, boundaries: policy.set.decisionBoundaries(for: facts)), reference: nil)
-        return facts
-    }
 }
 
 extension AdmitError {

@@ -158,6 +158,11 @@ extension Facts {
 }
 
 extension User {
+    /// `{"id": …, "email": …}`: the user as results name them.
+    var referenceJSON: JSONValue {
+        ["id": .number(JSONNumber(id.rawValue)), "email": .string(email.normalized)]
+    }
+
     var json: JSONObject {
         var object = JSONObject()
         object["id"] = .number(JSONNumber(id.rawValue))

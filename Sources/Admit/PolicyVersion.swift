@@ -1,4 +1,5 @@
 import AdmitRules
+import AdmitStore
 import Crypto
 import Foundation
 
@@ -24,24 +25,14 @@ public struct PolicyVersion: Sendable, Hashable, Codable, CustomStringConvertibl
     }
 
     /// The first 12 hex digits, for people.
-    public var short: String { String(hash.dropFirst("sha256:".count).prefix(12)) }
+    public var short: String { Self.short(hash) }
+
+    /// The first 12 hex digits of a version's hash (`sha256:…`), for people.
+    public static func short(_ hash: String) -> String { String(hash.dropFirst("sha256:".count).prefix(12)) }
 
     public var description: String { hash }
 
     private static func lengthPrefix(_ count: Int) -> [UInt8] {
         withUnsafeBytes(of: UInt64(count).bigEndian, Array.init)
-    }
-}
-
-extension Sequence<UInt8> {
-    /// Lowercase hexadecimal.
-    var hexString: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in self {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

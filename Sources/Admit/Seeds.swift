@@ -1,4 +1,5 @@
 import AdmitDomain
+import AdmitStore
 import Foundation
 
 /// The data a new database starts with: `Seeds/catalog.json` (packages and lectures) and
@@ -9,13 +10,7 @@ public struct Seeds: Sendable {
 
     /// A user to create, with the enrolments to record for them.
     public struct SeedUser: Sendable {
-        public var email: EmailAddress
-        public var name: String
-        public var profession: Profession
-        public var country: CountryCode?
-        public var account: AccountState
-        public var subscription: Subscription
-        public var registeredAt: Instant
+        public var user: NewUser
         public var enrolments: [(package: PackageID, at: Instant, source: EnrolmentSource)]
     }
 
@@ -71,8 +66,10 @@ public struct Seeds: Sendable {
             }
             users.append(
                 SeedUser(
-                    email: email, name: user.name, profession: profession, country: country, account: account,
-                    subscription: subscription, registeredAt: registeredAt, enrolments: enrolments))
+                    user: NewUser(
+                        email: email, name: user.name, profession: profession, country: country, account: account,
+                        subscription: subscription, registeredAt: registeredAt),
+                    enrolments: enrolments))
         }
         return Seeds(catalog: catalog, users: users)
     }

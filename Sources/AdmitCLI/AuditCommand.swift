@@ -111,15 +111,14 @@ struct AuditCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The decision's audit row number (the '#' that check prints).", valueName: "decision-id"))
         var seq: Int64
 
-        @Flag(help: "Print a JSON object instead of text.")
-        var json = false
+        @OptionGroup var output: OutputOptions
 
         @OptionGroup var store: StoreOptions
 
         func run() throws {
             try Terminal.run {
                 let outcome = try store.open().replay(seq)
-                if json { Terminal.printJSON(outcome.json) } else { Terminal.print(TextReport.replay(outcome)) }
+                output.print(outcome.json, text: TextReport.replay(outcome))
                 return outcome.reproduces ? .success : ExitCode(1)
             }
         }
@@ -130,21 +129,17 @@ struct AuditCommand: ParsableCommand {
             abstract: "Check the hash chain of the whole audit log and name the first broken row.",
             discussion: "Exit 0 when intact, 1 when a row was edited, inserted or deleted.")
 
-        @Flag(name: .long, help: "Print a JSON object instead of text.")
-        var json = false
+        @OptionGroup var output: OutputOptions
 
         @OptionGroup var store: StoreOptions
 
         func run() throws {
             try Terminal.run {
                 let result = try store.open().verifyAudit()
-                if json {
-                    Terminal.printJSON(result.json)
-                } else if let broken = result.firstBreak {
-                    Terminal.print("broken: \(broken) (\(result.rows) rows checked before it)")
-                } else {
-                    Terminal.print("intact: \(result.rows) rows, hash chain and head verified")
-                }
+                output.print(
+                    result.json,
+                    text: result.firstBreak.map { "broken: \($0) (\(result.rows) rows checked before it)" }
+                        ?? "intact: \(result.rows) rows, hash chain and head verified")
                 return result.isIntact ? .success : ExitCode(1)
             }
         }

@@ -19,8 +19,7 @@ struct CheckCommand: ParsableCommand {
         help: ArgumentHelp("RFC 3339 instant with an offset, e.g. 2020-11-20T23:59:59.999+01:00 (default: now).", valueName: "instant"))
     var at: String?
 
-    @Flag(name: .long, help: "Print a JSON object instead of text.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @OptionGroup var store: StoreOptions
 
@@ -28,7 +27,7 @@ struct CheckCommand: ParsableCommand {
         try Terminal.run {
             let at = try Terminal.instant(at, option: "--at")
             let outcome = try store.open().check(user: user, lecture: lecture, at: at)
-            if json { Terminal.printJSON(outcome.json) } else { Terminal.print(TextReport.check(outcome)) }
+            output.print(outcome.json, text: TextReport.check(outcome))
             return outcome.decision.isAllowed ? .success : ExitCode(1)
         }
     }

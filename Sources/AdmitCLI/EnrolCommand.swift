@@ -26,8 +26,7 @@ struct EnrolCommand: ParsableCommand {
     @Flag(name: .long, help: "Enrol even if the policy does not permit it (recorded in the audit log).")
     var force = false
 
-    @Flag(name: .long, help: "Print a JSON object instead of text.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @OptionGroup var store: StoreOptions
 
@@ -35,7 +34,7 @@ struct EnrolCommand: ParsableCommand {
         try Terminal.run {
             let at = try Terminal.instant(at, option: "--at")
             let outcome = try store.open().enrol(user: user, package: package, at: at, source: source, force: force)
-            if json { Terminal.printJSON(outcome.json) } else { Terminal.print(TextReport.enrol(outcome)) }
+            output.print(outcome.json, text: TextReport.enrol(outcome))
             return outcome.isEnrolled ? .success : ExitCode(1)
         }
     }
@@ -55,8 +54,7 @@ struct UnenrolCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("When the withdrawal takes effect (RFC 3339 with offset; default: now).", valueName: "instant"))
     var at: String?
 
-    @Flag(name: .long, help: "Print a JSON object instead of text.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @OptionGroup var store: StoreOptions
 
@@ -64,7 +62,7 @@ struct UnenrolCommand: ParsableCommand {
         try Terminal.run {
             let at = try Terminal.instant(at, option: "--at")
             let outcome = try store.open().unenrol(user: user, package: package, at: at)
-            if json { Terminal.printJSON(outcome.json) } else { Terminal.print(TextReport.unenrol(outcome)) }
+            output.print(outcome.json, text: TextReport.unenrol(outcome))
             return .success
         }
     }

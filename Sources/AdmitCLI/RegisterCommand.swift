@@ -44,8 +44,7 @@ struct RegisterCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Rows per transaction.", valueName: "rows", visibility: .hidden))
     var chunkSize = 10_000
 
-    @Flag(name: .long, help: "Print a JSON summary instead of text.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @OptionGroup var store: StoreOptions
 
@@ -59,17 +58,13 @@ struct RegisterCommand: ParsableCommand {
         try Terminal.run {
             let options = RegistrationOptions(
                 atomic: atomic, dryRun: dryRun, package: package, at: try Terminal.instant(at, option: "--at"), force: force,
-                chunkSize: chunkSize, keptRejects: json ? 100 : 10)
+                chunkSize: chunkSize, keptRejects: output.json ? 100 : 10)
             let admission = try store.open()
             let progress = Terminal.standardErrorIsTerminal ? ProgressLine() : nil
             let summary = try admission.register(
                 file: file, format: format, options: options, rejectsFile: rejects, progress: progress.map { line in { line.update($0) } })
             progress?.clear()
-            if json {
-                Terminal.printJSON(summary.json)
-            } else {
-                Terminal.print(TextReport.register(summary))
-            }
+            output.print(summary.json, text: TextReport.register(summary))
             return summary.isComplete ? .success : ExitCode(1)
         }
     }

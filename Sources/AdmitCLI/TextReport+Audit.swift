@@ -55,7 +55,7 @@ extension TextReport {
             ]
             lines += decision.reasons.map { "  \($0.message) [\($0.code.rawValue)]" }
             lines.append(
-                "  by \(decision.actor) at \(decision.recordedAt.formatted(in: decision.zone)), policy \(decision.policyHash.dropFirst(7).prefix(12))"
+                "  by \(decision.actor) at \(decision.recordedAt.formatted(in: decision.zone)), policy \(PolicyVersion.short(decision.policyHash))"
             )
             return lines.joined(separator: "\n")
         }.joined(separator: "\n")
@@ -81,7 +81,7 @@ extension TextReport {
         let what = logged.lecture.map { "open \($0)" } ?? "enrol in \(logged.package)"
         var lines = [
             "decision #\(logged.seq): \(logged.effect.rawValue) for user \(logged.user) to \(what) at \(logged.at.formatted(in: logged.zone))",
-            "  under policy \(logged.policyHash.dropFirst(7).prefix(12)) with the facts it logged:",
+            "  under policy \(PolicyVersion.short(logged.policyHash)) with the facts it logged:",
         ]
         lines.append(
             outcome.reproduces

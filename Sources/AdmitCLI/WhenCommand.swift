@@ -23,18 +23,16 @@ struct WhenCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Instant to measure the next change from (default: --from, else now).", valueName: "instant"))
     var at: String?
 
-    @Flag(name: .long, help: "Print a JSON object instead of text.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @OptionGroup var store: StoreOptions
 
     func run() throws {
         try Terminal.run {
-            let range = Span(
-                start: try Terminal.instant(from, option: "--from") ?? .min, end: try Terminal.instant(until, option: "--until") ?? .max)
+            let range = try Terminal.range(from: from, until: until)
             let reference = try Terminal.instant(at, option: "--at")
             let outcome = try store.open().when(user: user, lecture: lecture, range: range, reference: reference)
-            if json { Terminal.printJSON(outcome.json) } else { Terminal.print(TextReport.when(outcome)) }
+            output.print(outcome.json, text: TextReport.when(outcome))
             return .success
         }
     }

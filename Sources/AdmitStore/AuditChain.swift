@@ -62,7 +62,7 @@ enum AuditChain {
 
 extension SHA256.Digest {
     /// Lowercase hexadecimal, written straight into the string's storage.
-    var hexString: String {
+    public var hexString: String {
         withUnsafeBytes { digest in
             String(unsafeUninitializedCapacity: digest.count * 2) { out in
                 let digits: StaticString = "0123456789abcdef"

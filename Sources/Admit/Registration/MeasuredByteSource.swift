@@ -1,4 +1,5 @@
 import AdmitCSV
+import AdmitStore
 import Crypto
 
 /// A byte source that counts what passes through it and, unless told the digest already,

@@ -24,9 +24,4 @@ public enum RegistrationColumn: String, CaseIterable, Sendable, Hashable {
     /// The name of the column that a rejects file adds; an input column of this name is ignored,
     /// so that a fixed rejects file can be imported as it is.
     public static let errorColumn = "error"
-
-    /// The column a header cell names (trimmed, ASCII case ignored), or nil.
-    public init?(header: String) {
-        self.init(rawValue: header.trimmingWhitespace().lowercasedASCII())
-    }
 }

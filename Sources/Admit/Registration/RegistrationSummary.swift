@@ -50,8 +50,7 @@ public struct RegistrationSummary: Sendable {
 
     /// Rows per second over the whole run.
     public var rowsPerSecond: Double {
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return seconds > 0 ? Double(rows) / seconds : 0
+        elapsed.seconds > 0 ? Double(rows) / elapsed.seconds : 0
     }
 
     mutating func count(_ reject: RegistrationReject, keep limit: Int) {
@@ -102,8 +101,7 @@ public struct RegistrationSummary: Sendable {
         object["enrolments"] = enrolments?.json ?? .null
         object["rejects"] = .array(firstRejects.map(\.json))
         object["rejectsFile"] = rejectsFile.map { .string($0) } ?? .null
-        object["elapsedMs"] = .number(
-            JSONNumber(Int64(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)))
+        object["elapsedMs"] = .number(JSONNumber(elapsed.milliseconds))
         object["rowsPerSecond"] = .number(JSONNumber(Int64(rowsPerSecond.rounded())))
         return .object(object)
     }
@@ -159,4 +157,12 @@ extension RegistrationRowResult {
         object["reject"] = reject?.json ?? .null
         return .object(object)
     }
+}
+
+extension Duration {
+    /// The duration in seconds, as a floating-point number.
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+
+    /// The duration in whole milliseconds.
+    public var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }
