@@ -21,18 +21,7 @@ extension PolicySet {
     /// Time enters a decision only through windows and enrolment instants, so the decision is
     /// constant between consecutive such instants; each stretch is decided once, exactly.
     public func availability(of request: AccessRequest, facts: Facts, in range: Span, reference: Instant) -> Availability {
-        var cuts = Set<Instant>()
-        for span in spans {
-            cuts.insert(span.start)
-            cuts.insert(span.end)
-        }
-        for enrolment in facts.enrolments {
-            cuts.insert(enrolment.enrolledAt)
-            if let withdrawn = enrolment.withdrawnAt { cuts.insert(withdrawn) }
-        }
-        cuts.remove(.min)
-        cuts.remove(.max)
-        let boundaries = [Instant.min] + cuts.sorted()
+        let boundaries = [Instant.min] + decisionBoundaries(for: facts).filter { $0 != .min && $0 != .max }
 
         func effect(at instant: Instant) -> Effect {
             var probe = request
