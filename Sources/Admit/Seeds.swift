@@ -1,5 +1,4 @@
 import AdmitDomain
-import AdmitStore
 import Foundation
 
 /// The data a new database starts with: `Seeds/catalog.json` (packages and lectures) and

@@ -28,6 +28,16 @@ public struct UserPatch: Sendable, Hashable {
         self.externalID = externalID
     }
 
+    /// The user to create from the patch: nil unless `name` and `profession` are given. A new
+    /// user is `active`, has no subscription and is registered at `registeredAt` unless the patch
+    /// says otherwise.
+    public func newUser(registeredAt defaultInstant: Instant) -> NewUser? {
+        guard let name, let profession else { return nil }
+        return NewUser(
+            email: email, name: name, profession: profession, country: country, account: account ?? .active,
+            subscription: subscription ?? .none, registeredAt: registeredAt ?? defaultInstant, externalID: externalID)
+    }
+
     /// Whether a new user can be created from the patch: `name` and `profession` are given.
     public var isCompleteForNewUser: Bool { name != nil && profession != nil }
 

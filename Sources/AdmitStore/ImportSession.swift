@@ -199,24 +199,19 @@ public final class ImportSession {
 
     /// Inserts the user unless the address or external id is taken; nil when it was.
     private func insert(_ patch: UserPatch, registeredAt: Instant, at now: Instant) throws -> User? {
-        guard let name = patch.name, let profession = patch.profession else { return nil }
-        let account = patch.account ?? .active
-        let subscription = patch.subscription ?? .none
-        let registeredAt = patch.registeredAt ?? registeredAt
-        try insertUser.bind(patch.email.normalized, at: 1)
-        try insertUser.bind(name, at: 2)
-        try insertUser.bind(profession.rawValue, at: 3)
-        try insertUser.bind(patch.country?.rawValue, at: 4)
-        try insertUser.bind(account.rawValue, at: 5)
-        try insertUser.bind(subscription.rawValue, at: 6)
-        try insertUser.bind(registeredAt.millisecondsSinceEpoch, at: 7)
-        try insertUser.bind(patch.externalID, at: 8)
+        guard let user = patch.newUser(registeredAt: registeredAt) else { return nil }
+        try insertUser.bind(user.email.normalized, at: 1)
+        try insertUser.bind(user.name, at: 2)
+        try insertUser.bind(user.profession.rawValue, at: 3)
+        try insertUser.bind(user.country?.rawValue, at: 4)
+        try insertUser.bind(user.account.rawValue, at: 5)
+        try insertUser.bind(user.subscription.rawValue, at: 6)
+        try insertUser.bind(user.registeredAt.millisecondsSinceEpoch, at: 7)
+        try insertUser.bind(user.externalID, at: 8)
         try insertUser.bind(now.millisecondsSinceEpoch, at: 9)
         _ = try insertUser.step()
         guard connection.changes == 1 else { return nil }
-        return User(
-            id: UserID(connection.lastInsertRowID), email: patch.email, name: name, profession: profession, country: patch.country,
-            account: account, subscription: subscription, registeredAt: registeredAt, externalID: patch.externalID)
+        return user.withID(UserID(connection.lastInsertRowID))
     }
 
     private func user(_ email: EmailAddress) throws -> User? {

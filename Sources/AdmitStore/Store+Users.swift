@@ -1,32 +1,6 @@
 import AdmitDomain
 import SQLite
 
-/// A user to create: everything but the identifier, which the store assigns.
-public struct NewUser: Sendable, Hashable {
-    public var email: EmailAddress
-    public var name: String
-    public var profession: Profession
-    public var country: CountryCode?
-    public var account: AccountState
-    public var subscription: Subscription
-    public var registeredAt: Instant
-    public var externalID: String?
-
-    public init(
-        email: EmailAddress, name: String, profession: Profession, country: CountryCode?, account: AccountState,
-        subscription: Subscription, registeredAt: Instant, externalID: String? = nil
-    ) {
-        self.email = email
-        self.name = name
-        self.profession = profession
-        self.country = country
-        self.account = account
-        self.subscription = subscription
-        self.registeredAt = registeredAt
-        self.externalID = externalID
-    }
-}
-
 extension Store {
     static let userColumns = "id, email, name, profession, country, account, subscription, registered_at, external_id"
 
@@ -54,10 +28,7 @@ extension Store {
                 """,
                 user.email.normalized, user.name, user.profession.rawValue, user.country?.rawValue, user.account.rawValue,
                 user.subscription.rawValue, user.registeredAt.millisecondsSinceEpoch, user.externalID, now.millisecondsSinceEpoch)
-            return User(
-                id: UserID(connection.lastInsertRowID), email: user.email, name: user.name, profession: user.profession,
-                country: user.country, account: user.account, subscription: user.subscription, registeredAt: user.registeredAt,
-                externalID: user.externalID)
+            return user.withID(UserID(connection.lastInsertRowID))
         }
     }
 
