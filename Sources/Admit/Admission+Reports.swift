@@ -32,8 +32,8 @@ extension Admission {
                 EnrolmentReport.Anomaly(
                     kind: kind, count: listing.count,
                     rows: listing.rows.map { row in
-                        var detail = "source \(row.source)"
-                        if let state = row.accountState, state != "active" { detail += ", account \(state)" }
+                        var detail = "source \(row.source?.rawValue ?? "unknown")"
+                        if let state = row.accountState, state != .active { detail += ", account \(state.rawValue)" }
                         if row.forced { detail += ", forced" }
                         return EnrolmentReport.Row(
                             user: row.user, email: row.email, name: row.name, country: row.country, at: row.enrolledAt, detail: detail)

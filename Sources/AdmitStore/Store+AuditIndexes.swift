@@ -54,11 +54,7 @@ extension Store {
             ON CONFLICT (user_id, package_id) DO UPDATE SET
                 first_at = min(first_at, excluded.first_at), last_at = max(last_at, excluded.last_at), opens = opens + 1
             """)
-        let enrolled = try connection.cached(
-            """
-            SELECT 1 FROM enrolments INDEXED BY enrolments_by_user WHERE user_id = ? AND package_id = ? AND enrolled_at <= ?
-                AND (withdrawn_at IS NULL OR withdrawn_at > ?) LIMIT 1
-            """)
+        let enrolled = try connection.cached("SELECT " + Store.enrolmentCounts(user: "?1", package: "?2", at: "?3"))
         let unenrolled = try connection.cached(
             "INSERT OR IGNORE INTO opens_without_enrolment(seq, user_id, package_id, lecture_id, at) VALUES (?, ?, ?, ?, ?)")
         while try rows.step() {
@@ -74,8 +70,8 @@ extension Store {
             let at = rows.int64(4)
             try opened.bindAll(user, package, at, at)
             _ = try opened.step()
-            try enrolled.bindAll(user, package, at, at)
-            let hasEnrolment = try enrolled.step()
+            try enrolled.bindAll(user, package, at)
+            let hasEnrolment = try enrolled.step() && enrolled.int64(0) != 0
             enrolled.reset()
             if !hasEnrolment {
                 try unenrolled.bindAll(seq, user, package, lecture, at)

@@ -63,9 +63,8 @@ public struct EnrolmentScan {
     /// The enrolment and its person as a report row (copies the strings).
     public var row: EnrolmentReportRow {
         EnrolmentReportRow(
-            user: user, email: statement.string(9) ?? "", name: statement.string(8) ?? "", profession: statement.string(6) ?? "",
-            country: statement.string(7), source: statement.string(2) ?? "", enrolledAt: enrolledAt, forced: forced,
-            accountState: statement.string(4), withdrawnAt: isWithdrawn ? Instant(millisecondsSinceEpoch: statement.int64(5)) : nil)
+            user: user, email: statement.string(9) ?? "", name: statement.string(8) ?? "", country: statement.string(7), source: source,
+            enrolledAt: enrolledAt, forced: forced, accountState: accountState)
     }
 }
 

@@ -19,14 +19,12 @@ public struct EnrolmentReportRow: Sendable, Hashable {
     public var user: UserID
     public var email: String
     public var name: String
-    public var profession: String
     public var country: String?
-    public var source: String
+    public var source: EnrolmentSource?
     public var enrolledAt: Instant
     public var forced: Bool
     /// The account state when the enrolment was recorded (nil when unknown).
-    public var accountState: String?
-    public var withdrawnAt: Instant?
+    public var accountState: AccountState?
 }
 
 /// A lecture opened (an allowed decision) when the user had no enrolment in its package counting.
@@ -71,9 +69,15 @@ extension Store {
 }
 
 extension Store {
-    /// For a row `o` of `opens_without_enrolment`: no enrolment of the user in the package counts at `o.at` now.
-    static let stillUnenrolled = """
-        NOT EXISTS (SELECT 1 FROM enrolments e INDEXED BY enrolments_by_user WHERE e.user_id = o.user_id AND e.package_id = o.package_id
-            AND e.enrolled_at <= o.at AND (e.withdrawn_at IS NULL OR e.withdrawn_at > o.at))
+    /// SQL that is true when an enrolment of `user` in `package` counts at `at` (three SQL
+    /// expressions): `Enrolment.counts(at:)` in SQL.
+    static func enrolmentCounts(user: String, package: String, at: String) -> String {
         """
+        EXISTS (SELECT 1 FROM enrolments e INDEXED BY enrolments_by_user WHERE e.user_id = \(user) AND e.package_id = \(package)
+            AND e.enrolled_at <= \(at) AND (e.withdrawn_at IS NULL OR e.withdrawn_at > \(at)))
+        """
+    }
+
+    /// For a row `o` of `opens_without_enrolment`: no enrolment of the user in the package counts at `o.at` now.
+    static let stillUnenrolled = "NOT " + enrolmentCounts(user: "o.user_id", package: "o.package_id", at: "o.at")
 }
