@@ -121,7 +121,10 @@ import Testing
         #expect(verify["intact"] == true)
         let version = try #require(try conversation.call(request("version")).result)
         #expect(version["methods"]?.arrayValue?.contains("check") == true)
-        #expect(version["methods"]?.arrayValue?.count == RPCMethod.allCases.count)
+        #expect(
+            version["methods"]?.arrayValue == [
+                "check", "when", "enrol", "register", "audit.enrolments", "audit.verify", "policy.reload", "ping", "version",
+            ])
         // Ben is enrolled now: the cached facts were dropped after the change.
         #expect(try conversation.call(checkRequest(id: 9, user: "ben@example.org"))["result"]?["decision"] == "allow")
     }

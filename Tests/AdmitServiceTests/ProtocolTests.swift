@@ -156,8 +156,15 @@ import Testing
             if case .policyInvalid = error { continue }
             #expect(RPCError(error).message == error.description)
         }
-        #expect(Set(RPCErrorCode.allCases.map(\.rawValue)).count == RPCErrorCode.allCases.count)
-        #expect(RPCErrorCode.allCases.filter { $0.rawValue >= -32099 && $0.rawValue <= -32000 }.count == 15)
+        // The codes as Docs/service.md documents them: they never change meaning.
+        let documented: [RPCErrorCode: Int] = [
+            .parseError: -32700, .invalidRequest: -32600, .methodNotFound: -32601, .invalidParams: -32602, .internalError: -32603,
+            .unknownUser: -32000, .unknownLecture: -32001, .unknownPackage: -32002, .invalidInput: -32003, .databaseBusy: -32004,
+            .unauthorised: -32005, .policyInvalid: -32006, .policyMissing: -32007, .fileUnreadable: -32008, .databaseError: -32009,
+            .auditNotFound: -32010, .reportIndexesBehind: -32011, .lineTooLong: -32030, .batchTooLarge: -32031,
+            .tooManyConnections: -32032,
+        ]
+        #expect(Dictionary(uniqueKeysWithValues: RPCErrorCode.allCases.map { ($0, $0.rawValue) }) == documented)
     }
 
     @Test func anInvalidPolicyOnReloadKeepsTheOldOne() throws {

@@ -33,9 +33,9 @@ import Testing
     @Test func everyMigrationRunsOnceInOrder() throws {
         let dir = TemporaryDirectory()
         let store = try Store(path: dir.file("a.sqlite"))
-        #expect(Store.schemaVersion == Migrations.all.count)
+        #expect(try store.version() == 3, "migrations 1 (schema), 2 (report tables), 3 (CHECK without IN lists)")
         store.close()
         let again = try Store(path: dir.file("a.sqlite"))
-        #expect(try again.version() == Migrations.all.count)
+        #expect(try again.version() == 3, "opening again runs none of them a second time")
     }
 }
