@@ -32,8 +32,10 @@ struct CLI {
     }
 
     /// Runs `admit ARGS` in the repository root with this test's database.
-    func run(_ arguments: [String], database: String? = nil, environment: [String: String] = [:], stdin: String? = nil) throws -> Result {
-        let process = start(arguments, database: database, environment: environment)
+    func run(
+        _ arguments: [String], database: String? = nil, environment: [String: String] = [:], stdin: String? = nil, in folder: URL? = nil
+    ) throws -> Result {
+        let process = start(arguments, database: database, environment: environment, in: folder)
         let out = Pipe()
         let err = Pipe()
         let input = Pipe()
@@ -51,12 +53,19 @@ struct CLI {
             stderr: String(decoding: stderr, as: UTF8.self))
     }
 
-    /// A configured but not started process.
-    func start(_ arguments: [String], database: String? = nil, environment: [String: String] = [:]) -> Process {
+    /// Runs `admit ARGS` without `--db`, in this test's directory, with the repository's seeds and
+    /// policies: the database is then `$ADMIT_DB`, else `./admit.sqlite`.
+    func runOnTheDefaultDatabase(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let seeds = ["--seeds", root.appendingPathComponent("Seeds").path, "--policies", root.appendingPathComponent("Policies").path]
+        return try run(arguments + seeds, database: "", environment: environment, in: URL(fileURLWithPath: directory))
+    }
+
+    /// A configured but not started process; `database` "" gives no `--db` at all.
+    func start(_ arguments: [String], database: String? = nil, environment: [String: String] = [:], in folder: URL? = nil) -> Process {
         let process = Process()
         process.executableURL = CLI.binary
-        process.arguments = arguments + ["--db", database ?? self.database]
-        process.currentDirectoryURL = root
+        process.arguments = arguments + (database == "" ? [] : ["--db", database ?? self.database])
+        process.currentDirectoryURL = folder ?? root
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "ADMIT_DB")
         for (key, value) in environment { env[key] = value }

@@ -108,6 +108,7 @@ import Testing
         let result = try cli.run(arguments, database: "file:\(cli.database)?mode=ro")
         #expect(result.status == 2)
         #expect(result.stderr.contains("readonly"), "\(result.stderr)")
+        #expect(result.stderr.contains(cli.database), "the error names the database: \(result.stderr)")
         #expect(result.stderr.filter { $0 == "\n" }.count == 1)
         // What only reads still works.
         let when = try cli.run(
@@ -217,6 +218,56 @@ import Testing
                   note: the enrolment counts from 2020-12-01T10:00:00+01:00, not from 2020-11-15T10:00:00+01:00
 
                 """)
+    }
+
+    @Test func withoutDbTheDatabaseIsAdmitDBElseAdmitSqliteInTheWorkingDirectory() throws {
+        let cli = CLI()
+        let check = ["check", "--user", "ada@example.org", "--lecture", "idor-2020-07", "--at", "2020-11-15T10:00:00+01:00"]
+        let fromEnvironment = cli.directory + "/from-env.sqlite"
+        #expect(try cli.runOnTheDefaultDatabase(check, environment: ["ADMIT_DB": fromEnvironment]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: fromEnvironment))
+        #expect(!FileManager.default.fileExists(atPath: cli.directory + "/admit.sqlite"))
+        let local = try cli.runOnTheDefaultDatabase(check)
+        #expect(local.status == 0, "\(local.stderr)")
+        #expect(local.stdout.contains("logged as #9"), "a new database, seeded: \(local.stdout)")
+        #expect(FileManager.default.fileExists(atPath: cli.directory + "/admit.sqlite"))
+    }
+
+    @Test func policyTestFailsOnAWrongExpectationAndOnABrokenTestsFile() throws {
+        let cli = CLI()
+        let folder = cli.directory + "/policies"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: cli.root.path + "/Policies/idor-2020.policy", toPath: folder + "/idor-2020.policy")
+        let wrong =
+            "user ada enrolled in \"idor-2020\" at 2020-11-09T10:00:00+01:00\nexpect deny ada open \"idor-2020-07\" at 2020-11-15T10:00:00+01:00\n"
+        try wrong.write(toFile: folder + "/idor-2020.tests", atomically: true, encoding: .utf8)
+        let failed = try cli.run(["policy", "test", folder])
+        #expect(failed.status == 1)
+        #expect(failed.stdout.contains("idor-2020.tests:2:"), "\(failed.stdout)")
+        #expect(failed.stdout.hasSuffix("0 passed, 1 failed\n"))
+        try "expect allow nobody open \"idor-2020-07\" at 2020-11-15T10:00:00+01:00\n".write(
+            toFile: folder + "/idor-2020.tests", atomically: true, encoding: .utf8)
+        let broken = try cli.run(["policy", "test", folder])
+        #expect(broken.status == 2)
+        #expect(broken.stderr.contains("idor-2020.tests:1:"), "\(broken.stderr)")
+    }
+
+    @Test func registerFromTheCommandLine() throws {
+        let cli = CLI()
+        try "email,name,profession\nzoe@example.org,Zoë,radiologist\n".write(
+            toFile: cli.directory + "/ok.csv", atomically: true, encoding: .utf8)
+        let ok = try cli.run(["register", cli.directory + "/ok.csv", "--json"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.json?["created"] == 1)
+        let again = try cli.run(["register", "-", "--json"], stdin: "email,name,profession\nzoe@example.org,Zoë,radiologist\n")
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.json?["unchanged"] == 1, "standard input, and the same row again")
+        try "email,nmae\nx@example.org,X\n".write(toFile: cli.directory + "/bad.csv", atomically: true, encoding: .utf8)
+        let bad = try cli.run(["register", cli.directory + "/bad.csv"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.hasPrefix("error: ") && bad.stderr.filter { $0 == "\n" }.count == 1, "\(bad.stderr)")
+        #expect(bad.stderr.contains("did you mean 'name'"))
+        #expect(try cli.shell("SELECT count(*) FROM users WHERE email = 'x@example.org';") == "0\n")
     }
 
     @Test func decisionsAsCSVUseThePackagesZoneLikeTheOtherFormats() throws {

@@ -172,4 +172,14 @@ import Testing
         #expect(try store.policyFiles(hash: "sha256:1") == files)
         #expect(try store.policyFiles(hash: "sha256:2") == nil)
     }
+
+    @Test func anEmailWithAQuoteIsStoredAndFoundVerbatim() throws {
+        let dir = TemporaryDirectory()
+        let store = try Store(path: dir.file("a.sqlite"))
+        let email = try EmailAddress("o'brien+'or'1'='1@example.org")
+        let user = try store.write { try store.insert(StoreFixtures.newUser(email.normalized, name: "O'Brien"), at: StoreFixtures.now) }
+        #expect(try store.user(email: email)?.id == user.id)
+        #expect(try store.user(id: user.id)?.email == email)
+        #expect(try store.userCount() == 1)
+    }
 }
