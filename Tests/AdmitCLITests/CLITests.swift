@@ -131,7 +131,11 @@ import Testing
         try holder.run()
         input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\nSELECT 'locked';\n".utf8))
         var seen = Data()
-        while !String(decoding: seen, as: UTF8.self).contains("locked") { seen += output.fileHandleForReading.availableData }
+        while !String(decoding: seen, as: UTF8.self).contains("locked") {
+            let more = output.fileHandleForReading.availableData  // empty only at the end of its output
+            try #require(!more.isEmpty, "sqlite3 ended before printing 'locked': \(String(decoding: seen, as: UTF8.self))")
+            seen += more
+        }
         let before = try #require(Int(try cli.shell("SELECT count(*) FROM audit_log;").trimmingCharacters(in: .whitespacesAndNewlines)))
         let result = try cli.run(arguments + ["--busy-timeout", "0.3"])
         try input.fileHandleForWriting.close()

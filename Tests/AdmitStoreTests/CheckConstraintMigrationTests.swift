@@ -31,6 +31,9 @@ struct CheckConstraintMigrationTests {
         let dir = TemporaryDirectory()
         let path = dir.file("v2.sqlite")
         try Self.versionTwo(path)
+        // A connection open from before the migration, its schema already read.
+        let earlier = try Connection(path: path)
+        _ = try earlier.query("SELECT count(*) FROM users") { $0.int64(0) }
         let store = try Store(path: path)
         #expect(try store.version() == 3)
         #expect(try store.integrityProblems().isEmpty)
@@ -55,7 +58,12 @@ struct CheckConstraintMigrationTests {
         try store.connection.execute(
             "INSERT INTO users(email, name, profession, account, registered_at, updated_at) VALUES ('c@x.org', 'C', 'other', 'closed', 1, 1)"
         )
-        // A second connection that opened before sees the new definitions too.
+        // The connection that opened before sees the new definitions: it re-reads the schema.
+        let seen = try earlier.query("SELECT sql FROM sqlite_schema WHERE name = 'enrolments'") { $0.string(0) ?? "" }
+        #expect(seen.first?.contains("account_state IS NULL OR account_state = 'active' OR") == true)
+        #expect(throws: SQLiteError.self) { try earlier.execute("UPDATE enrolments SET account_state = 'paused'") }
+        try earlier.execute("UPDATE enrolments SET account_state = 'closed'")
+        earlier.close()
         #expect(try Store(path: path).version() == 3)
         #expect(schema.joined().contains("account_state IS NULL OR account_state = 'active' OR"))
     }

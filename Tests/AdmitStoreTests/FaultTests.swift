@@ -26,7 +26,11 @@ import Testing
         input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\nSELECT 'locked';\n".utf8))
         // Wait until the shell holds the lock.
         var seen = Data()
-        while !String(decoding: seen, as: UTF8.self).contains("locked") { seen += output.fileHandleForReading.availableData }
+        while !String(decoding: seen, as: UTF8.self).contains("locked") {
+            let more = output.fileHandleForReading.availableData  // empty only at the end of its output
+            try #require(!more.isEmpty, "sqlite3 ended before printing 'locked': \(String(decoding: seen, as: UTF8.self))")
+            seen += more
+        }
 
         let store = try Store(path: path, busyTimeout: .milliseconds(300))
         let started = ContinuousClock.now
@@ -72,7 +76,11 @@ import Testing
 
                 """.utf8))
         var seen = Data()
-        while !String(decoding: seen, as: UTF8.self).contains("inserted") { seen += output.fileHandleForReading.availableData }
+        while !String(decoding: seen, as: UTF8.self).contains("inserted") {
+            let more = output.fileHandleForReading.availableData  // empty only at the end of its output
+            try #require(!more.isEmpty, "sqlite3 ended before printing 'inserted': \(String(decoding: seen, as: UTF8.self))")
+            seen += more
+        }
         kill(writer.processIdentifier, SIGKILL)
         writer.waitUntilExit()
         #expect(writer.terminationReason == .uncaughtSignal)
