@@ -36,7 +36,7 @@ public struct ReplayOutcome: Sendable {
 }
 
 extension Admission {
-    /// Logged decisions matching the filters, newest first (`limit` nil: all).
+    /// Logged decisions matching the filters, newest first (`limit` nil or 0: all).
     public func decisions(
         user: String? = nil, lecture: String? = nil, package: String? = nil, effect: Effect? = nil, range: Span = .always,
         limit: Int? = 100,
@@ -46,7 +46,7 @@ extension Admission {
             user: try user.map { reference throws(AdmitError) in try self.user(reference).id },
             lecture: try lecture.map { id throws(AdmitError) in try self.lecture(id).id },
             package: try package.map { id throws(AdmitError) in try self.package(id).id }, effect: effect,
-            from: range.start == .min ? nil : range.start, until: range.end == .max ? nil : range.end, limit: limit)
+            from: range.start == .min ? nil : range.start, until: range.end == .max ? nil : range.end, limit: limit == 0 ? nil : limit)
         let entries = try perform { () throws(StoreError) in
             _ = try store.refreshAuditIndexes(progress: progress)
             return try store.decisions(query)

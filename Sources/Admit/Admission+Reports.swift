@@ -6,7 +6,7 @@ import Foundation
 extension Admission {
     /// The enrolment audit of `package` (default: the only package) for enrolments in `range`.
     ///
-    /// `limit` caps the rows listed behind each anomaly (nil: all); counts are always complete.
+    /// `limit` caps the rows listed behind each anomaly (nil or 0: all); counts are always complete.
     /// Brings the report indexes up to date first (`progress` gets rows read and rows to read);
     /// with `maxCatchUp`, throws `reportIndexesBehind` instead when more rows than that wait.
     public func enrolmentReport(
@@ -16,6 +16,7 @@ extension Admission {
         throws(AdmitError) -> EnrolmentReport
     {
         let package = try reportPackage(packageID)
+        let limit = limit == 0 ? nil : limit
         if let maxCatchUp {
             let behind = try perform { () throws(StoreError) in try store.auditIndexBacklog() }
             if behind > maxCatchUp { throw .reportIndexesBehind(behind: behind, limit: maxCatchUp) }

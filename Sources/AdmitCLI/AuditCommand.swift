@@ -46,7 +46,7 @@ struct AuditCommand: ParsableCommand {
             try Terminal.run {
                 let range = try Terminal.range(from: from, until: until)
                 let report = try store.open().enrolmentReport(
-                    package: package, range: range, limit: limit == 0 ? nil : limit, progress: Terminal.progress("indexing the audit log"))
+                    package: package, range: range, limit: limit, progress: Terminal.progress("indexing the audit log"))
                 switch format {
                 case .json: Terminal.printJSON(report.json)
                 case .csv: FileHandle.standardOutput.write(Data(report.csv))
@@ -90,7 +90,7 @@ struct AuditCommand: ParsableCommand {
             try Terminal.run {
                 let range = try Terminal.range(from: from, until: until)
                 let decisions = try store.open().decisions(
-                    user: user, lecture: lecture, package: package, effect: effect, range: range, limit: limit == 0 ? nil : limit,
+                    user: user, lecture: lecture, package: package, effect: effect, range: range, limit: limit,
                     progress: Terminal.progress("indexing the audit log"))
                 switch format {
                 case .json: Terminal.printJSON(.array(decisions.map(\.json)))

@@ -91,7 +91,7 @@ extension Dispatcher {
         try params.finish()
         return try admit { () throws(AdmitError) in
             try admission.enrolmentReport(
-                package: package, range: range, limit: limit == 0 ? nil : limit, maxCatchUp: limits.maxReportCatchUp)
+                package: package, range: range, limit: limit, maxCatchUp: limits.maxReportCatchUp)
         }.json
     }
 
