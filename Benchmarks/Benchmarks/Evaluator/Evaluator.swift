@@ -19,22 +19,27 @@ let benchmarks: @Sendable () -> Void = {
 
     let perIteration = BenchmarkScalingFactor.kilo.rawValue
 
-    // The engine alone, on a population small enough to stay in the CPU caches.
-    Benchmark("decide, 1k users, ids interned to indices (cache-resident)") { benchmark, fixture in
-        let policy = fixture.policy
-        let lectures = fixture.lectures
-        let population = fixture.population.dense
-        let queries = fixture.queries
-        let mask = fixture.mask
-        benchmark.startMeasurement()
-        for i in fixture.next(perIteration) {
-            let query = queries[i & mask]
-            let lecture = lectures[Int(query.lectureIndex)]
-            blackHole(policy.decide(.open(lecture, at: query.at), facts: population[Int(query.userIndex)]).effect)
+    /// The engine with users and lectures interned to dense indices: no dictionary lookup.
+    func decideInterned(_ name: String, users: Int) {
+        Benchmark(name) { benchmark, fixture in
+            let policy = fixture.policy
+            let lectures = fixture.lectures
+            let population = fixture.population.dense
+            let queries = fixture.queries
+            let mask = fixture.mask
+            benchmark.startMeasurement()
+            for i in fixture.next(perIteration) {
+                let query = queries[i & mask]
+                let lecture = lectures[Int(query.lectureIndex)]
+                blackHole(policy.decide(.open(lecture, at: query.at), facts: population[Int(query.userIndex)]).effect)
+            }
+        } setup: {
+            DecisionFixture(users: users)
         }
-    } setup: {
-        DecisionFixture(users: 1_000)
     }
+
+    // The engine alone, on a population small enough to stay in the CPU caches.
+    decideInterned("decide, 1k users, ids interned to indices (cache-resident)", users: 1_000)
 
     for users in [100_000, 1_000_000] {
         let label = users == 100_000 ? "100k" : "1M"
@@ -58,21 +63,7 @@ let benchmarks: @Sendable () -> Void = {
         // The rest only on 100k users: the population size matters only to the lookups.
         guard users == 100_000 else { continue }
 
-        Benchmark("decide, \(label) users, ids interned to indices") { benchmark, fixture in
-            let policy = fixture.policy
-            let lectures = fixture.lectures
-            let population = fixture.population.dense
-            let queries = fixture.queries
-            let mask = fixture.mask
-            benchmark.startMeasurement()
-            for i in fixture.next(perIteration) {
-                let query = queries[i & mask]
-                let lecture = lectures[Int(query.lectureIndex)]
-                blackHole(policy.decide(.open(lecture, at: query.at), facts: population[Int(query.userIndex)]).effect)
-            }
-        } setup: {
-            DecisionFixture(users: users)
-        }
+        decideInterned("decide, \(label) users, ids interned to indices", users: users)
 
         Benchmark("lookups only, \(label) users, no decision") { benchmark, fixture in
             let catalog = fixture.catalog
