@@ -33,14 +33,34 @@ public struct AccessRequest: Sendable, Hashable {
     }
 }
 
-/// What the rules engine knows about the user when it decides: attributes and enrolments.
+/// What the rules engine knows about a user when it decides: the attributes rules read and the
+/// enrolments, nothing else (no name, no address).
+///
+/// Two users with equal facts get equal answers to every request, which is what lets a service
+/// hold every user's facts in memory and lets a policy change be compared across a population.
 public struct Facts: Sendable, Hashable {
-    public var user: User
+    public var account: AccountState
+    public var profession: Profession
+    /// Unknown for some imported users; a rule that reads it then fails (and so never grants).
+    public var country: CountryCode?
+    public var subscription: Subscription
     /// All of the user's enrolments, withdrawn ones included (they count until withdrawn).
     public var enrolments: [Enrolment]
 
-    public init(user: User, enrolments: [Enrolment]) {
-        self.user = user
+    public init(
+        account: AccountState, profession: Profession, country: CountryCode?, subscription: Subscription, enrolments: [Enrolment]
+    ) {
+        self.account = account
+        self.profession = profession
+        self.country = country
+        self.subscription = subscription
         self.enrolments = enrolments
+    }
+
+    /// The facts of `user` with `enrolments`.
+    public init(user: User, enrolments: [Enrolment]) {
+        self.init(
+            account: user.account, profession: user.profession, country: user.country, subscription: user.subscription,
+            enrolments: enrolments)
     }
 }

@@ -18,10 +18,15 @@ public struct Enrolment: Sendable, Hashable, Codable {
     public var forced: Bool
     /// When the enrolment was withdrawn; it no longer counts from that instant on.
     public var withdrawnAt: Instant?
+    /// The user's account state when the enrolment was recorded (nil when not known), for audits
+    /// ("enrolled while the account was suspended"). Rules do not read it.
+    public var accountState: AccountState?
+    /// The bulk import that recorded the enrolment, if any. Rules do not read it.
+    public var batch: Int64?
 
     public init(
         user: UserID, package: PackageID, enrolledAt: Instant, source: EnrolmentSource, forced: Bool = false,
-        withdrawnAt: Instant? = nil
+        withdrawnAt: Instant? = nil, accountState: AccountState? = nil, batch: Int64? = nil
     ) {
         self.user = user
         self.package = package
@@ -29,6 +34,8 @@ public struct Enrolment: Sendable, Hashable, Codable {
         self.source = source
         self.forced = forced
         self.withdrawnAt = withdrawnAt
+        self.accountState = accountState
+        self.batch = batch
     }
 
     /// Whether the enrolment counts at `instant`: at or after `enrolledAt` and before any withdrawal.

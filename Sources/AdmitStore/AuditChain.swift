@@ -1,33 +1,162 @@
 import AdmitDomain
 import Crypto
 
-/// How an audit row's hash is computed: SHA-256 over the previous hash and every column of the row.
-///
-/// Each field is written as a one-byte tag, a 4-byte big-endian length and its UTF-8 bytes (an
-/// absent value has its own tag), so no two different rows encode to the same bytes.
-enum AuditChain {
-    static let genesis = String(repeating: "0", count: 64)
+/// The last row of the hash chain: its sequence number and hash.
+struct ChainHead {
+    var seq: Int64
+    /// 32 bytes (all zero before the first row).
+    var hash: [UInt8]
 
-    static func hash(seq: Int64, record: AuditRecord, previous: String) -> String {
-        var bytes: [UInt8] = []
-        return hash(seq: seq, record: record, previous: previous, scratch: &bytes)
+    static let genesis = ChainHead(seq: 0, hash: [UInt8](repeating: 0, count: 32))
+}
+
+/// How a row's hash is computed: SHA-256 over the previous row's hash, a byte naming the row's
+/// table, and every column of the row with texts that `audit_texts` holds written out as text.
+///
+/// Each field is a one-byte tag and its value: an integer as 8 bytes big-endian; a text or a
+/// blob as a 4-byte big-endian length and its bytes; an absent value as its tag alone. So no two
+/// different rows encode to the same bytes. Rows of the first format (`audit_log_v1`) are hashed
+/// as `LegacyAuditChain` says.
+struct RowHasher {
+    /// The table byte of each kind of row.
+    enum Table: UInt8 {
+        case decision = 0x44  // "D"
+        case change = 0x43  // "C"
+        case event = 0x45  // "E"
     }
 
-    /// The same, encoding the row into `bytes` (emptied first): a caller hashing many rows
-    /// passes the same buffer each time, so its storage is allocated once.
-    static func hash(seq: Int64, record: AuditRecord, previous: String, scratch bytes: inout [UInt8]) -> String {
+    private var bytes: [UInt8] = []
+
+    init() { bytes.reserveCapacity(512) }
+
+    /// Starts a row of `table` that follows a row with hash `previous`.
+    private mutating func start(_ table: Table, previous: [UInt8]) {
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: previous)
+        bytes.append(table.rawValue)
+    }
+
+    private mutating func add(_ value: Int64?) {
+        guard let value else { return bytes.append(0) }
+        bytes.append(2)
+        let bits = UInt64(bitPattern: value)
+        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
+    }
+
+    private mutating func add(_ value: String?) {
+        guard var value else { return bytes.append(0) }
+        bytes.append(1)
+        value.withUTF8 { addLength(and: UnsafeRawBufferPointer($0)) }
+    }
+
+    private mutating func add(blob value: [UInt8]?) {
+        guard let value else { return bytes.append(0) }
+        bytes.append(3)
+        value.withUnsafeBytes { addLength(and: $0) }
+    }
+
+    private mutating func addLength(and value: UnsafeRawBufferPointer) {
+        let count = UInt32(truncatingIfNeeded: value.count)
+        bytes.append(UInt8(count >> 24))
+        bytes.append(UInt8(count >> 16 & 0xFF))
+        bytes.append(UInt8(count >> 8 & 0xFF))
+        bytes.append(UInt8(count & 0xFF))
+        bytes.append(contentsOf: value)
+    }
+
+    /// The row's hash.
+    private func finish() -> [UInt8] {
+        SHA256.hash(data: bytes).withUnsafeBytes { Array($0) }
+    }
+
+    // The fields of each table, in the order they are hashed: written once, for appending
+    // and for `audit verify` alike.
+
+    /// The hash of an `audit_decisions` row.
+    mutating func decision(
+        previous: [UInt8], seq: Int64, recordedAt: Int64, actor: String, user: Int64, facts: Int64, lecture: String, at: Int64,
+        effect: Int64, policy: String, reasons: [UInt8]
+    ) -> [UInt8] {
+        start(.decision, previous: previous)
+        add(seq)
+        add(recordedAt)
+        add(actor)
+        add(user)
+        add(facts)
+        add(lecture)
+        add(at)
+        add(effect)
+        add(policy)
+        add(blob: reasons)
+        return finish()
+    }
+
+    /// The hash of an `audit_changes` row.
+    mutating func change(
+        previous: [UInt8], seq: Int64, recordedAt: Int64, actor: String, kind: Int64, user: Int64, version: Int64, batch: Int64?,
+        policy: String?, overrode: [UInt8]?, email: String, name: String, profession: String, country: String?, account: String,
+        subscription: String, registeredAt: Int64, externalID: String?, enrolments: [UInt8]
+    ) -> [UInt8] {
+        start(.change, previous: previous)
+        add(seq)
+        add(recordedAt)
+        add(actor)
+        add(kind)
+        add(user)
+        add(version)
+        add(batch)
+        add(policy)
+        add(blob: overrode)
+        add(email)
+        add(name)
+        add(profession)
+        add(country)
+        add(account)
+        add(subscription)
+        add(registeredAt)
+        add(externalID)
+        add(blob: enrolments)
+        return finish()
+    }
+
+    /// The hash of an `audit_events` row.
+    mutating func event(
+        previous: [UInt8], seq: Int64, recordedAt: Int64, actor: String, kind: String, package: String?, at: Int64?, policy: String?,
+        batch: Int64?, detail: String
+    ) -> [UInt8] {
+        start(.event, previous: previous)
+        add(seq)
+        add(recordedAt)
+        add(actor)
+        add(kind)
+        add(package)
+        add(at)
+        add(policy)
+        add(batch)
+        add(detail)
+        return finish()
+    }
+}
+
+/// How a row of the first format (`audit_log_v1`, before migration 4) was hashed: SHA-256 over
+/// the previous hash in hex and every column, each field a one-byte tag, a 4-byte big-endian
+/// length and its UTF-8 bytes (an integer as 8 bytes; an absent value as its tag alone).
+enum LegacyAuditChain {
+    static let genesis = String(repeating: "0", count: 64)
+
+    static func hash(seq: Int64, record: LegacyAuditRecord, previous: String, scratch bytes: inout [UInt8]) -> String {
         bytes.removeAll(keepingCapacity: true)
         bytes.reserveCapacity(256 + record.detail.utf8.count)
         field(&bytes, previous)
         field(&bytes, seq)
-        field(&bytes, record.recordedAt.millisecondsSinceEpoch)
+        field(&bytes, record.recordedAt)
         field(&bytes, record.actor)
-        field(&bytes, record.kind.rawValue)
-        field(&bytes, record.user?.rawValue)
-        field(&bytes, record.package?.rawValue)
-        field(&bytes, record.lecture?.rawValue)
-        field(&bytes, record.at?.millisecondsSinceEpoch)
-        field(&bytes, record.effect?.rawValue)
+        field(&bytes, record.kind)
+        field(&bytes, record.user)
+        field(&bytes, record.package)
+        field(&bytes, record.lecture)
+        field(&bytes, record.at)
+        field(&bytes, record.effect)
         field(&bytes, record.policyHash)
         field(&bytes, record.batch)
         field(&bytes, record.detail)
@@ -35,10 +164,7 @@ enum AuditChain {
     }
 
     private static func field(_ bytes: inout [UInt8], _ value: String?) {
-        guard let value else {
-            bytes.append(0)
-            return
-        }
+        guard let value else { return bytes.append(0) }
         bytes.append(1)
         let count = UInt32(truncatingIfNeeded: value.utf8.count)
         bytes.append(UInt8(count >> 24))
@@ -50,29 +176,65 @@ enum AuditChain {
     }
 
     private static func field(_ bytes: inout [UInt8], _ value: Int64?) {
-        guard let value else {
-            bytes.append(0)
-            return
-        }
+        guard let value else { return bytes.append(0) }
         bytes.append(2)
         let bits = UInt64(bitPattern: value)
         for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
     }
 }
 
+/// A row of `audit_log_v1`, every column as stored (texts as text).
+struct LegacyAuditRecord: Sendable, Hashable {
+    var recordedAt: Int64
+    var actor: String
+    var kind: String
+    var user: Int64?
+    var package: String?
+    var lecture: String?
+    var at: Int64?
+    var effect: String?
+    var policyHash: String?
+    var batch: Int64?
+    var detail: String
+}
+
 extension SHA256.Digest {
     /// Lowercase hexadecimal, written straight into the string's storage.
-    public var hexString: String {
-        withUnsafeBytes { digest in
-            String(unsafeUninitializedCapacity: digest.count * 2) { out in
-                let digits: StaticString = "0123456789abcdef"
-                let table = digits.utf8Start
-                for (index, byte) in digest.enumerated() {
-                    out[2 * index] = table[Int(byte >> 4)]
-                    out[2 * index + 1] = table[Int(byte & 0xF)]
-                }
-                return digest.count * 2
-            }
+    public var hexString: String { withUnsafeBytes { hex($0) } }
+}
+
+/// Lowercase hexadecimal of `bytes`, written straight into the string's storage.
+func hex<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+    String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+        let digits: StaticString = "0123456789abcdef"
+        let table = digits.utf8Start
+        for (index, byte) in bytes.enumerated() {
+            out[2 * index] = table[Int(byte >> 4)]
+            out[2 * index + 1] = table[Int(byte & 0xF)]
+        }
+        return bytes.count * 2
+    }
+}
+
+/// The bytes of lowercase or uppercase hexadecimal `text`; nil when it is not.
+func bytes(hex text: String) -> [UInt8]? {
+    let utf8 = Array(text.utf8)
+    guard utf8.count % 2 == 0 else { return nil }
+    func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+        default: return nil
         }
     }
+    var result: [UInt8] = []
+    result.reserveCapacity(utf8.count / 2)
+    var index = 0
+    while index < utf8.count {
+        guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else { return nil }
+        result.append(high << 4 | low)
+        index += 2
+    }
+    return result
 }

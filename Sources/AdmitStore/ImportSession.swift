@@ -3,11 +3,12 @@ import SQLite
 
 /// The writes of one bulk import, on prepared statements reused for every row.
 ///
-/// The caller opens a transaction with `begin()`, makes any number of `claim`, `upsert`,
-/// `enrol` and `append` calls, and ends it with `commit()` or `rollback()`; a chunked import
-/// commits every few thousand rows, an atomic one once at the end, a dry run never. Audit rows
-/// are chained in memory during a transaction and the head is written at `commit()`, so a
-/// transaction's changes and their audit rows are committed together or not at all.
+/// The caller opens a transaction with `begin()`, makes any number of `upsert` and `enrol`
+/// calls, and ends it with `commit()` or `rollback()`; a chunked import commits every few
+/// thousand rows, an atomic one once at the end, a dry run never. Each change writes its state
+/// row to the audit log in the same transaction (`Store.createUser` and the others), and the
+/// chain's head is written at `commit()`, so a transaction's changes and their audit rows are
+/// committed together or not at all.
 ///
 /// Each address may be applied once per import. A user the session created is recognised by
 /// its id (the session keeps the ranges of ids it created, which are consecutive within a
@@ -21,19 +22,15 @@ import SQLite
 public final class ImportSession {
     /// The import batch the audit rows and enrolments name; nil in a dry run.
     public let batch: Int64?
+    /// Who imports, recorded with every change.
+    public let actor: String
     let store: Store
     private let connection: Connection
-    private let insertUser: Statement
-    private let selectUser: Statement
-    private let updateUser: Statement
-    private let selectExternalID: Statement
     private let insertClaim: Statement
     private let selectClaim: Statement
     private let deleteClaim: Statement
     /// The connection's own settings, given back by `close()`.
     private let restore: String
-    /// The audit chain of the open transaction.
-    private var audit: AuditAppender?
     private var isOpen = false
     /// The ids of the users this session created, as ranges; `committedRanges` of them are committed.
     private var createdRanges: [ClosedRange<Int64>] = []
@@ -51,9 +48,10 @@ public final class ImportSession {
     /// fewer checkpoints, each one larger, over a file that is written sequentially anyway.
     static let checkpointPages = 16_384
 
-    init(store: Store, batch: Int64?) throws {
+    init(store: Store, batch: Int64?, actor: String) throws {
         self.store = store
         self.batch = batch
+        self.actor = actor
         let connection = store.connection
         self.connection = connection
         func pragma(_ name: String) throws -> Int64 { try connection.queryFirst("PRAGMA \(name)") { $0.int64(0) } ?? 0 }
@@ -71,22 +69,6 @@ public final class ImportSession {
             PRAGMA temp.cache_size = \(Self.claimsCacheKiB);
             PRAGMA wal_autocheckpoint = \(autocheckpoint == 0 ? 0 : Self.checkpointPages);
             """)
-        // OR IGNORE rather than ON CONFLICT DO NOTHING: the values are validated before they are
-        // bound, so only a taken address or external id can stop the row, and a statement that
-        // cannot abort needs no statement journal (a third of the cost of the insert).
-        insertUser = try connection.prepare(
-            """
-            INSERT OR IGNORE INTO users(email, name, profession, country, account, subscription, registered_at, external_id, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        selectUser = try connection.prepare("SELECT \(Store.userColumns) FROM users WHERE email = ?")
-        updateUser = try connection.prepare(
-            """
-            UPDATE users SET name = ?, profession = ?, country = ?, account = ?, subscription = ?, registered_at = ?,
-                external_id = ?, updated_at = ?
-            WHERE id = ?
-            """)
-        selectExternalID = try connection.prepare("SELECT email FROM users WHERE external_id = ?")
         insertClaim = try connection.prepare("INSERT OR IGNORE INTO temp.import_claims(user_id, line) VALUES (?, ?)")
         selectClaim = try connection.prepare("SELECT line FROM temp.import_claims WHERE user_id = ?")
         deleteClaim = try connection.prepare("DELETE FROM temp.import_claims WHERE user_id = ?")
@@ -101,24 +83,21 @@ public final class ImportSession {
 
     // MARK: Transactions
 
-    /// `BEGIN IMMEDIATE`, waiting up to the busy timeout for another writer; reads the audit head.
+    /// `BEGIN IMMEDIATE`, waiting up to the busy timeout for another writer.
     public func begin() throws(StoreError) {
         try store.run {
-            try connection.execute("BEGIN IMMEDIATE")
+            try store.beginWrite()
             isOpen = true
-            audit = try AuditAppender(store: store)
         }
     }
 
-    /// Writes the audit head and the batch's running counts (a JSON object), then `COMMIT`.
+    /// Writes the batch's running counts (a JSON object) and the audit head, then `COMMIT`.
     public func commit(counts: String?) throws(StoreError) {
         try store.run {
-            try audit?.finish()
-            audit = nil
             if let batch, let counts {
                 try connection.run("UPDATE import_batches SET counts = ? WHERE id = ?", counts, batch)
             }
-            try connection.execute("COMMIT")
+            try store.commitWrite()
             isOpen = false
             committedRanges = createdRanges.count
         }
@@ -126,9 +105,8 @@ public final class ImportSession {
 
     /// `ROLLBACK`: nothing since `begin()` is kept.
     public func rollback() {
-        if connection.isInTransaction { try? connection.execute("ROLLBACK") }
+        store.rollbackWrite()
         isOpen = false
-        audit = nil
         createdRanges.removeSubrange(committedRanges...)
     }
 
@@ -138,38 +116,43 @@ public final class ImportSession {
     ///
     /// A new user gets `registeredAt` unless the patch gives one, and `account` `active`,
     /// `subscription` `none` and no country unless given. An address an earlier row of this
-    /// session applied is a `duplicate`; `line` is what a later duplicate is told.
+    /// session applied is a `duplicate`; `line` is what a later duplicate is told. The user's
+    /// state is read from the audit log, and every change writes its state row there.
     public func upsert(_ patch: UserPatch, line: Int, registeredAt: Instant, at now: Instant) throws(StoreError) -> UserUpsert {
-        try store.run {
+        let context = ChangeContext(recordedAt: now, actor: actor, batch: batch)
+        return try store.run {
             let complete = patch.isCompleteForNewUser
-            var found: User?
-            if complete, expectExisting { found = try user(patch.email) }
-            if complete, found == nil {
-                if let created = try insert(patch, registeredAt: registeredAt, at: now) {
-                    noteCreated(created.id.rawValue)
+            var found: UserID?
+            if complete, expectExisting { found = try store.userID(email: patch.email) }
+            if complete, found == nil, let new = patch.newUser(registeredAt: registeredAt) {
+                if let created = try store.createUser(new, context) {
+                    noteCreated(created.user.id.rawValue)
                     expectExisting = false
                     return .created(created)
                 }
                 expectExisting = true
             }
-            guard let existing = try found ?? user(patch.email) else {
+            guard let id = try found ?? store.userID(email: patch.email) else {
                 if !complete { return .incomplete(missing: patch.missingForNewUser) }
                 guard let owner = try owner(ofExternalID: patch.externalID) else {
                     throw StoreError(kind: .other, path: store.path, message: "the users table refused the row for \(patch.email)")
                 }
                 return .externalIDTaken(by: owner)
             }
-            if createdRanges.contains(where: { $0.contains(existing.id.rawValue) }) { return .duplicate(firstLine: nil) }
-            if let first = try claim(existing.id, line: line) { return .duplicate(firstLine: first) }
-            let changed = patch.applied(to: existing)
-            if changed == existing { return .unchanged(existing) }
-            do {
-                try update(changed, at: now)
-            } catch let error as SQLiteError where error.isUniqueConstraint {
-                try unclaim(existing.id)
-                return .externalIDTaken(by: try owner(ofExternalID: patch.externalID))
+            if createdRanges.contains(where: { $0.contains(id.rawValue) }) { return .duplicate(firstLine: nil) }
+            if let first = try claim(id, line: line) { return .duplicate(firstLine: first) }
+            guard let existing = try store.userState(id) else {
+                throw StoreError(kind: .other, path: store.path, message: "user \(id) (\(patch.email)) has no state in the audit log")
             }
-            return .updated(before: existing, after: changed)
+            let changed = patch.applied(to: existing.user)
+            if changed == existing.user { return .unchanged(existing) }
+            if let externalID = changed.externalID, externalID != existing.user.externalID,
+                let owner = try owner(ofExternalID: externalID)
+            {
+                try unclaim(id)
+                return .externalIDTaken(by: owner)
+            }
+            return .updated(before: existing, after: try store.updateUser(changed, from: existing, context))
         }
     }
 
@@ -197,72 +180,29 @@ public final class ImportSession {
         _ = try deleteClaim.step()
     }
 
-    /// Inserts the user unless the address or external id is taken; nil when it was.
-    private func insert(_ patch: UserPatch, registeredAt: Instant, at now: Instant) throws -> User? {
-        guard let user = patch.newUser(registeredAt: registeredAt) else { return nil }
-        try insertUser.bind(user.email.normalized, at: 1)
-        try insertUser.bind(user.name, at: 2)
-        try insertUser.bind(user.profession.rawValue, at: 3)
-        try insertUser.bind(user.country?.rawValue, at: 4)
-        try insertUser.bind(user.account.rawValue, at: 5)
-        try insertUser.bind(user.subscription.rawValue, at: 6)
-        try insertUser.bind(user.registeredAt.millisecondsSinceEpoch, at: 7)
-        try insertUser.bind(user.externalID, at: 8)
-        try insertUser.bind(now.millisecondsSinceEpoch, at: 9)
-        _ = try insertUser.step()
-        guard connection.changes == 1 else { return nil }
-        return user.withID(UserID(connection.lastInsertRowID))
-    }
-
-    private func user(_ email: EmailAddress) throws -> User? {
-        try selectUser.bind(email.normalized, at: 1)
-        defer { selectUser.reset() }
-        return try selectUser.step() ? try Store.user(from: selectUser) : nil
-    }
-
-    private func update(_ user: User, at now: Instant) throws {
-        try updateUser.bind(user.name, at: 1)
-        try updateUser.bind(user.profession.rawValue, at: 2)
-        try updateUser.bind(user.country?.rawValue, at: 3)
-        try updateUser.bind(user.account.rawValue, at: 4)
-        try updateUser.bind(user.subscription.rawValue, at: 5)
-        try updateUser.bind(user.registeredAt.millisecondsSinceEpoch, at: 6)
-        try updateUser.bind(user.externalID, at: 7)
-        try updateUser.bind(now.millisecondsSinceEpoch, at: 8)
-        try updateUser.bind(user.id.rawValue, at: 9)
-        _ = try updateUser.step()
-    }
-
     private func owner(ofExternalID externalID: String?) throws -> EmailAddress? {
         guard let externalID else { return nil }
-        try selectExternalID.bind(externalID, at: 1)
-        defer { selectExternalID.reset() }
-        guard try selectExternalID.step(), let email = selectExternalID.string(0) else { return nil }
+        let select = try connection.cached("SELECT email FROM users WHERE external_id = ?")
+        try select.bind(externalID, at: 1)
+        defer { select.reset() }
+        guard try select.step(), let email = select.string(0) else { return nil }
         return try? EmailAddress(email)
     }
 
-    /// All of a user's enrolments, withdrawn ones included.
-    public func enrolments(of user: UserID) throws(StoreError) -> [Enrolment] {
-        try store.enrolments(of: user)
+    /// Records an enrolment under this session's batch unless the user already has a current
+    /// one (see `Store.enrol`); `enrolment.accountState` is the user's account state then.
+    public func enrol(_ enrolment: Enrolment, at now: Instant, policyHash: String?, overrode: [UInt8]?) throws(StoreError)
+        -> EnrolmentInsert
+    {
+        try store.enrol(
+            enrolment, ChangeContext(recordedAt: now, actor: actor, batch: batch, policyHash: policyHash, overrode: overrode))
     }
 
-    /// Records an enrolment under this session's batch unless the user already has a current one;
-    /// `accountState` is the user's account state then (see `Store.enrol`).
-    public func enrol(_ enrolment: Enrolment, accountState: AccountState?) throws(StoreError) -> EnrolmentInsert {
-        try store.enrol(enrolment, accountState: accountState, batch: batch)
-    }
-
-    // MARK: Audit
-
-    /// Appends `record` to the audit log in the open transaction; its `batch` is set to this session's.
+    /// Appends an event to the audit log in the open transaction; its `batch` is set to this session's.
     @discardableResult
-    public func append(_ record: AuditRecord) throws(StoreError) -> Int64 {
-        var record = record
-        record.batch = batch
-        return try store.run {
-            guard var chain = audit else { throw StoreError(kind: .other, path: store.path, message: "no import transaction is open") }
-            defer { audit = chain }
-            return try chain.append(record)
-        }
+    public func append(_ event: EventRecord) throws(StoreError) -> Int64 {
+        var event = event
+        event.batch = batch
+        return try store.append(event)
     }
 }

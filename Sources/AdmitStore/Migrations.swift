@@ -3,8 +3,20 @@
 /// Migration `n` (1-based) brings a database from `PRAGMA user_version = n - 1` to `n`. A database
 /// at a higher version than `Migrations.all.count` was written by a newer Admit and is refused.
 /// Never edit a migration that has shipped: add a new one.
+///
+/// Most are SQL only; one that must also compute (migration 4 hashes a first state row for every
+/// user) has a step in Swift, run in the same transaction after its SQL.
 enum Migrations {
-    static let all: [String] = [version1, version2, version3]
+    /// One migration: its SQL, and what it computes after the SQL, if anything.
+    struct Migration: Sendable {
+        var sql: String
+        var step: (@Sendable (Store) throws -> Void)? = nil
+    }
+
+    static let all: [Migration] = [
+        Migration(sql: version1), Migration(sql: version2), Migration(sql: version3),
+        Migration(sql: version4, step: { try $0.startStateRows() }),
+    ]
 
     /// Users, catalog, enrolments, policy versions, import batches and the hash-chained audit log.
     static let version1 = """
@@ -152,6 +164,10 @@ enum Migrations {
         CREATE INDEX opens_without_enrolment_by_package ON opens_without_enrolment(package_id, at);
         """
 
+    /// The `CHECK (column IN (…))` constraints rewritten as `column = … OR column = …` (through
+    /// `writable_schema`: the table definitions are edited as text, so the replaced strings
+    /// must match what migrations 1 and 2 wrote, character for character).
+    ///
     /// The `CHECK (column IN (…))` constraints rewritten as `column = … OR column = …`, with the
     /// same meaning.
     ///
@@ -186,5 +202,128 @@ enum Migrations {
         PRAGMA writable_schema = RESET;
         CREATE TABLE migration_3_schema_reload(x);
         DROP TABLE migration_3_schema_reload;
+        """
+
+    /// The compact audit log (Docs/database.md, "The audit log").
+    ///
+    /// The rows of migrations 1 to 3 stay as they were, in `audit_log_v1`, and still verify and
+    /// replay; new rows go to three tables that share one sequence and one hash chain, which runs
+    /// on from the last old row: `audit_decisions` (a decision in integers and a reason code),
+    /// `audit_changes` (every change of a user, carrying the user's whole state after it: the
+    /// facts a decision names by version) and `audit_events` (policy loads, imports, refusals).
+    /// Texts that repeat (actors, lecture ids, policy hashes) are stored once in `audit_texts`
+    /// and hashed as text, so an edit there breaks the rows that use it. Hashes are 32-byte
+    /// blobs; a row does not repeat the previous row's hash. The view `audit_log` shows every row
+    /// of both formats in the old columns, for the `sqlite3` shell.
+    ///
+    /// The Swift step (`Store.startStateRows`) moves the head to a blob and appends one
+    /// `user.state` row per existing user with the state the tables hold, so that every user has
+    /// a state in the log from here on.
+    static let version4 = """
+        ALTER TABLE audit_log RENAME TO audit_log_v1;
+        -- The head's hash becomes a blob; the Swift step copies it over and drops the old table.
+        ALTER TABLE audit_head RENAME TO audit_head_v1;
+        CREATE TABLE audit_head (
+            id   INTEGER PRIMARY KEY CHECK (id = 1),
+            seq  INTEGER NOT NULL,
+            hash BLOB NOT NULL
+        ) STRICT;
+
+        CREATE TABLE audit_texts (
+            id   INTEGER PRIMARY KEY,
+            text TEXT NOT NULL UNIQUE
+        ) STRICT;
+
+        CREATE TABLE audit_decisions (
+            seq         INTEGER PRIMARY KEY,
+            recorded_at INTEGER NOT NULL,
+            actor       INTEGER NOT NULL,
+            user_id     INTEGER NOT NULL,
+            facts       INTEGER NOT NULL,
+            lecture     INTEGER NOT NULL,
+            at          INTEGER NOT NULL,
+            effect      INTEGER NOT NULL,
+            policy      INTEGER NOT NULL,
+            reasons     BLOB NOT NULL,
+            hash        BLOB NOT NULL
+        ) STRICT;
+
+        CREATE TABLE audit_changes (
+            seq           INTEGER PRIMARY KEY,
+            recorded_at   INTEGER NOT NULL,
+            actor         INTEGER NOT NULL,
+            kind          INTEGER NOT NULL,
+            user_id       INTEGER NOT NULL,
+            version       INTEGER NOT NULL,
+            batch_id      INTEGER,
+            policy        INTEGER,
+            overrode      BLOB,
+            email         TEXT NOT NULL,
+            name          TEXT NOT NULL,
+            profession    TEXT NOT NULL,
+            country       TEXT,
+            account       TEXT NOT NULL,
+            subscription  TEXT NOT NULL,
+            registered_at INTEGER NOT NULL,
+            external_id   TEXT,
+            enrolments    BLOB NOT NULL,
+            hash          BLOB NOT NULL
+        ) STRICT;
+        -- A decision names the facts it used as (user_id, version).
+        CREATE UNIQUE INDEX audit_changes_by_user ON audit_changes(user_id, version);
+
+        CREATE TABLE audit_events (
+            seq         INTEGER PRIMARY KEY,
+            recorded_at INTEGER NOT NULL,
+            actor       INTEGER NOT NULL,
+            kind        TEXT NOT NULL,
+            package_id  TEXT,
+            at          INTEGER,
+            policy      INTEGER,
+            batch_id    INTEGER,
+            detail      TEXT NOT NULL,
+            hash        BLOB NOT NULL
+        ) STRICT;
+
+        CREATE TRIGGER audit_texts_no_update BEFORE UPDATE ON audit_texts
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_texts_no_delete BEFORE DELETE ON audit_texts
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_decisions_no_update BEFORE UPDATE ON audit_decisions
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_decisions_no_delete BEFORE DELETE ON audit_decisions
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_changes_no_update BEFORE UPDATE ON audit_changes
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_changes_no_delete BEFORE DELETE ON audit_changes
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+        -- Every row of the log in the columns of the first format, for people with the shell.
+        CREATE VIEW audit_log AS
+            SELECT seq, recorded_at, actor, kind, user_id, package_id, lecture_id, at, effect, policy_hash, batch_id, detail
+                FROM audit_log_v1
+            UNION ALL
+            SELECT d.seq, d.recorded_at, a.text, 'decision', d.user_id, l.package_id, t.text, d.at,
+                    CASE d.effect WHEN 0 THEN 'allow' ELSE 'deny' END, p.text, NULL,
+                    json_object('facts', d.facts, 'reasons', hex(d.reasons))
+                FROM audit_decisions d JOIN audit_texts a ON a.id = d.actor JOIN audit_texts t ON t.id = d.lecture
+                JOIN audit_texts p ON p.id = d.policy LEFT JOIN lectures l ON l.id = t.text
+            UNION ALL
+            SELECT c.seq, c.recorded_at, a.text,
+                    CASE c.kind WHEN 1 THEN 'user.created' WHEN 2 THEN 'user.updated' WHEN 3 THEN 'enrolment.added'
+                        WHEN 4 THEN 'enrolment.withdrawn' WHEN 5 THEN 'user.state' ELSE 'change.' || c.kind END,
+                    c.user_id, NULL, NULL, NULL, NULL, p.text, c.batch_id,
+                    json_object('version', c.version, 'email', c.email, 'name', c.name, 'profession', c.profession,
+                        'country', c.country, 'account', c.account, 'subscription', c.subscription,
+                        'registeredAt', c.registered_at, 'externalId', c.external_id, 'enrolments', hex(c.enrolments),
+                        'overrode', hex(c.overrode))
+                FROM audit_changes c JOIN audit_texts a ON a.id = c.actor LEFT JOIN audit_texts p ON p.id = c.policy
+            UNION ALL
+            SELECT e.seq, e.recorded_at, a.text, e.kind, NULL, e.package_id, NULL, e.at, NULL, p.text, e.batch_id, e.detail
+                FROM audit_events e JOIN audit_texts a ON a.id = e.actor LEFT JOIN audit_texts p ON p.id = e.policy;
         """
 }

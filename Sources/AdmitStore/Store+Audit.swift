@@ -1,197 +1,220 @@
 import AdmitDomain
 import SQLite
 
-/// The result of checking the audit log's hash chain.
-public struct AuditVerification: Sendable, Hashable {
-    /// How many rows were checked.
-    public var rows: Int64
-    /// The first row that breaks the chain, and how; nil when the whole log is intact.
-    public var firstBreak: AuditBreak?
-
-    public init(rows: Int64, firstBreak: AuditBreak?) {
-        self.rows = rows
-        self.firstBreak = firstBreak
-    }
-
-    public var isIntact: Bool { firstBreak == nil }
-}
-
-/// Where and how the audit chain is broken.
-public struct AuditBreak: Sendable, Hashable, CustomStringConvertible {
-    /// The sequence number of the first row that does not fit (for a truncated log: the first missing one).
-    public var seq: Int64
-    public var reason: String
-
-    public var description: String { "row \(seq): \(reason)" }
-}
-
 extension Store {
-    static let auditColumns = """
-        seq, recorded_at, actor, kind, user_id, package_id, lecture_id, at, effect, policy_hash, batch_id, detail, prev_hash, hash
-        """
+    // MARK: Appending
 
-    /// Appends records to the hash-chained log, in order, and returns their sequence numbers.
-    /// Call inside `write` (in the same transaction as the change they record).
+    /// Appends decisions to the hash-chained log, in order, and returns their sequence numbers.
+    /// Call inside `write`.
     @discardableResult
-    public func append(_ records: [AuditRecord]) throws(StoreError) -> [Int64] {
-        guard !records.isEmpty else { return [] }
+    public func append(_ decisions: [DecisionRecord]) throws(StoreError) -> [Int64] {
+        guard !decisions.isEmpty else { return [] }
         return try run {
-            var appender = try AuditAppender(store: self)
-            let sequence = try records.map { try appender.append($0) }
-            try appender.finish()
+            let insert = try connection.cached(
+                """
+                INSERT INTO audit_decisions(seq, recorded_at, actor, user_id, facts, lecture, at, effect, policy, reasons, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            var sequence: [Int64] = []
+            sequence.reserveCapacity(decisions.count)
+            var head = try chainHead()
+            var lastActor = ("", Int64(0))
+            var lastPolicy = ("", Int64(0))
+            for decision in decisions {
+                let seq = head.seq + 1
+                if lastActor.0 != decision.actor || lastActor.1 == 0 { lastActor = (decision.actor, try textID(decision.actor)) }
+                if lastPolicy.0 != decision.policyHash || lastPolicy.1 == 0 {
+                    lastPolicy = (decision.policyHash, try textID(decision.policyHash))
+                }
+                let lecture = try textID(decision.lecture.rawValue)
+                let effect: Int64 = decision.effect == .allow ? 0 : 1
+                let hash = hasher.decision(
+                    previous: head.hash, seq: seq, recordedAt: decision.recordedAt.millisecondsSinceEpoch, actor: decision.actor,
+                    user: decision.user.rawValue, facts: decision.factsVersion, lecture: decision.lecture.rawValue,
+                    at: decision.at.millisecondsSinceEpoch, effect: effect, policy: decision.policyHash, reasons: decision.code)
+                try insert.bind(seq, at: 1)
+                try insert.bind(decision.recordedAt.millisecondsSinceEpoch, at: 2)
+                try insert.bind(lastActor.1, at: 3)
+                try insert.bind(decision.user.rawValue, at: 4)
+                try insert.bind(decision.factsVersion, at: 5)
+                try insert.bind(lecture, at: 6)
+                try insert.bind(decision.at.millisecondsSinceEpoch, at: 7)
+                try insert.bind(effect, at: 8)
+                try insert.bind(lastPolicy.1, at: 9)
+                try insert.bind(decision.code, at: 10)
+                try insert.bind(hash, at: 11)
+                _ = try insert.step()
+                advanceChain(to: hash)
+                head = ChainHead(seq: seq, hash: hash)
+                sequence.append(seq)
+            }
             return sequence
         }
     }
 
-    /// The last row's sequence number and hash as `audit_head` records them (nil if the row is gone).
-    func auditHead() throws -> (seq: Int64, hash: String)? {
-        try connection.queryFirst("SELECT seq, hash FROM audit_head WHERE id = 1", row: { ($0.int64(0), $0.string(1) ?? "") })
-    }
-
-    /// Appends one record; see `append(_:)`.
+    /// Appends one decision; see `append(_:)`.
     @discardableResult
-    public func append(_ record: AuditRecord) throws(StoreError) -> Int64 {
-        try append([record])[0]
+    public func append(_ decision: DecisionRecord) throws(StoreError) -> Int64 {
+        try append([decision])[0]
     }
 
-    /// The entry with sequence number `seq`.
-    public func auditEntry(_ seq: Int64) throws(StoreError) -> AuditEntry? {
+    /// Appends an event (policy loaded, import started or finished, request refused) and returns
+    /// its sequence number. Call inside `write`.
+    @discardableResult
+    public func append(_ event: EventRecord) throws(StoreError) -> Int64 {
         try run {
-            try connection.queryFirst("SELECT \(Store.auditColumns) FROM audit_log WHERE seq = ?", seq, row: Store.auditEntry(from:))
+            let head = try chainHead()
+            let seq = head.seq + 1
+            let actor = try textID(event.actor)
+            let policy = try event.policyHash.map { try textID($0) }
+            let hash = hasher.event(
+                previous: head.hash, seq: seq, recordedAt: event.recordedAt.millisecondsSinceEpoch, actor: event.actor,
+                kind: event.kind.rawValue, package: event.package?.rawValue, at: event.at?.millisecondsSinceEpoch, policy: event.policyHash,
+                batch: event.batch, detail: event.detail)
+            try connection.run(
+                """
+                INSERT INTO audit_events(seq, recorded_at, actor, kind, package_id, at, policy, batch_id, detail, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, seq, event.recordedAt.millisecondsSinceEpoch, actor, event.kind.rawValue, event.package?.rawValue,
+                event.at?.millisecondsSinceEpoch, policy, event.batch, event.detail, hash)
+            advanceChain(to: hash)
+            return seq
         }
     }
 
-    /// How many rows the log holds.
+    // MARK: Reading
+
+    /// How many rows the log holds (the head's sequence number).
     public func auditCount() throws(StoreError) -> Int64 {
         try run { try connection.queryFirst("SELECT seq FROM audit_head WHERE id = 1") { $0.int64(0) } ?? 0 }
     }
 
-    /// Recomputes the whole chain and names the first row that breaks it.
-    ///
-    /// Detects a row whose content was edited (its hash no longer matches), a row deleted or
-    /// inserted in the middle (a gap in the sequence, or a previous-hash that does not link), and
-    /// rows removed from the end (the log stops before the recorded head).
-    public func verifyAudit(progress: (Int64) -> Void = { _ in }) throws(StoreError) -> AuditVerification {
-        try read {
-            var expectedSeq: Int64 = 1
-            var previous = AuditChain.genesis
-            var found: AuditBreak?
-            var scratch: [UInt8] = []
-            let statement = try connection.prepare("SELECT \(Store.auditColumns) FROM audit_log ORDER BY seq")
-            while try statement.step() {
-                let entry: AuditEntry
-                do { entry = try Store.auditEntry(from: statement) } catch {
-                    found = AuditBreak(seq: statement.int64(0), reason: "it holds a value no Admit writes (the row was edited): \(error)")
-                    break
-                }
-                if entry.seq != expectedSeq {
-                    found = AuditBreak(
-                        seq: Swift.min(entry.seq, expectedSeq),
-                        reason: entry.seq > expectedSeq
-                            ? "rows \(expectedSeq)…\(entry.seq - 1) are missing (deleted, or row \(entry.seq) was inserted out of sequence)"
-                            : "sequence number repeats or goes back")
-                    break
-                }
-                if entry.previousHash != previous {
-                    found = AuditBreak(
-                        seq: entry.seq,
-                        reason: "its previous-hash does not match the row before it (a row was inserted, deleted or edited before it)")
-                    break
-                }
-                let recomputed = AuditChain.hash(seq: entry.seq, record: entry.record, previous: previous, scratch: &scratch)
-                if recomputed != entry.hash {
-                    found = AuditBreak(seq: entry.seq, reason: "its content does not match its hash (the row was edited)")
-                    break
-                }
-                previous = entry.hash
-                expectedSeq += 1
-                if expectedSeq % 100_000 == 0 { progress(expectedSeq - 1) }
+    /// The row with sequence number `seq`, of whichever table and format holds it.
+    public func auditEntry(_ seq: Int64) throws(StoreError) -> AuditEntry? {
+        try run {
+            if let entry = try connection.queryFirst(
+                "SELECT \(Store.decisionColumns) FROM audit_decisions WHERE seq = ?", seq, row: decisionEntry(from:))
+            {
+                return entry
             }
-            let checked = expectedSeq - 1
-            if found == nil {
-                guard let head = try auditHead() else {
-                    return AuditVerification(
-                        rows: checked, firstBreak: AuditBreak(seq: checked + 1, reason: "the audit head row is missing (it was deleted)"))
-                }
-                if head.0 > checked {
-                    found = AuditBreak(
-                        seq: checked + 1,
-                        reason: "the log ends at row \(checked) but its head records row \(head.0): rows were deleted from the end")
-                } else if head.0 < checked || head.1 != previous {
-                    found = AuditBreak(
-                        seq: head.0, reason: "the recorded head does not match the last row (the head or the log was edited)")
-                }
+            if let entry = try connection.queryFirst(
+                "SELECT \(Store.changeColumns) FROM audit_changes WHERE seq = ?", seq, row: changeEntry(from:))
+            {
+                return entry
             }
-            return AuditVerification(rows: checked, firstBreak: found)
+            if let entry = try connection.queryFirst(
+                "SELECT \(Store.eventColumns) FROM audit_events WHERE seq = ?", seq, row: eventEntry(from:))
+            {
+                return entry
+            }
+            return try connection.queryFirst(
+                "SELECT \(Store.legacyColumns) FROM audit_log_v1 WHERE seq = ?", seq, row: Store.legacyEntry(from:))
         }
     }
 
-    static func auditEntry(from row: Statement) throws -> AuditEntry {
-        guard let kind = AuditKind(rawValue: row.string(3) ?? "") else { throw StoreError.corrupt("audit_log", "kind", row.string(3)) }
-        func instant(_ column: Int32) -> Instant? { row.isNull(column) ? nil : Instant(millisecondsSinceEpoch: row.int64(column)) }
+    /// Every row from `first` on, in order, at most `limit` (for tests and tools; the log can be large).
+    public func auditEntries(from first: Int64 = 1, limit: Int = 10_000) throws(StoreError) -> [AuditEntry] {
+        var entries: [AuditEntry] = []
+        var seq = first
+        let last = try auditCount()
+        while seq <= last, entries.count < limit {
+            if let entry = try auditEntry(seq) { entries.append(entry) }
+            seq += 1
+        }
+        return entries
+    }
+
+    static let decisionColumns = "seq, recorded_at, actor, user_id, facts, lecture, at, effect, policy, reasons, hash"
+    static let changeColumns =
+        "seq, recorded_at, actor, kind, batch_id, policy, overrode, \(stateColumns), hash"
+    static let eventColumns = "seq, recorded_at, actor, kind, package_id, at, policy, batch_id, detail, hash"
+    static let legacyColumns =
+        "seq, recorded_at, actor, kind, user_id, package_id, lecture_id, at, effect, policy_hash, batch_id, detail, prev_hash, hash"
+
+    /// A text a row names by number; the row is damaged when `audit_texts` lacks it.
+    func requiredText(_ id: Int64, _ table: String, _ column: String) throws -> String {
+        guard let text = try text(id) else { throw StoreError.corrupt(table, column, "text #\(id), which audit_texts does not hold") }
+        return text
+    }
+
+    func decisionEntry(from row: Statement) throws -> AuditEntry {
+        var entry = AuditEntry(
+            seq: row.int64(0), recordedAt: Instant(millisecondsSinceEpoch: row.int64(1)),
+            actor: try requiredText(row.int64(2), "audit_decisions", "actor"), kind: .decision)
+        entry.user = UserID(row.int64(3))
+        entry.factsVersion = row.int64(4)
+        let lecture = try requiredText(row.int64(5), "audit_decisions", "lecture")
+        entry.lecture = LectureID(lecture)
+        entry.package = try lecturePackage(lecture)
+        entry.at = Instant(millisecondsSinceEpoch: row.int64(6))
+        entry.effect = row.int64(7) == 0 ? .allow : .deny
+        entry.policyHash = try requiredText(row.int64(8), "audit_decisions", "policy")
+        entry.code = row.blob(9) ?? []
+        return entry
+    }
+
+    func changeEntry(from row: Statement) throws -> AuditEntry {
+        guard let kind = AuditKind(changeNumber: row.int64(3)) else {
+            throw StoreError.corrupt("audit_changes", "kind", String(row.int64(3)))
+        }
+        var entry = AuditEntry(
+            seq: row.int64(0), recordedAt: Instant(millisecondsSinceEpoch: row.int64(1)),
+            actor: try requiredText(row.int64(2), "audit_changes", "actor"), kind: kind)
+        entry.batch = row.isNull(4) ? nil : row.int64(4)
+        entry.policyHash = row.isNull(5) ? nil : try requiredText(row.int64(5), "audit_changes", "policy")
+        entry.overrode = row.blob(6)
+        let state = try Store.userState(from: row, at: 7)
+        entry.state = state
+        entry.user = state.user.id
+        return entry
+    }
+
+    func eventEntry(from row: Statement) throws -> AuditEntry {
+        guard let kind = AuditKind(rawValue: row.string(3) ?? "") else { throw StoreError.corrupt("audit_events", "kind", row.string(3)) }
+        var entry = AuditEntry(
+            seq: row.int64(0), recordedAt: Instant(millisecondsSinceEpoch: row.int64(1)),
+            actor: try requiredText(row.int64(2), "audit_events", "actor"), kind: kind)
+        entry.package = row.string(4).map { PackageID($0) }
+        entry.at = row.isNull(5) ? nil : Instant(millisecondsSinceEpoch: row.int64(5))
+        entry.policyHash = row.isNull(6) ? nil : try requiredText(row.int64(6), "audit_events", "policy")
+        entry.batch = row.isNull(7) ? nil : row.int64(7)
+        entry.detail = row.string(8) ?? ""
+        return entry
+    }
+
+    static func legacyRecord(from row: Statement) -> LegacyAuditRecord {
         func integer(_ column: Int32) -> Int64? { row.isNull(column) ? nil : row.int64(column) }
-        let user: UserID? = integer(4).map { UserID($0) }
-        let package: PackageID? = row.string(5).map { PackageID($0) }
-        let lecture: LectureID? = row.string(6).map { LectureID($0) }
-        var effect: Effect?
-        if let text = row.string(8) {
-            guard let known = Effect(rawValue: text) else { throw StoreError.corrupt("audit_log", "effect", text) }
-            effect = known
-        }
-        let record = AuditRecord(
-            recordedAt: Instant(millisecondsSinceEpoch: row.int64(1)), actor: row.string(2) ?? "", kind: kind, user: user,
-            package: package, lecture: lecture, at: instant(7), effect: effect, policyHash: row.string(9), batch: integer(10),
+        return LegacyAuditRecord(
+            recordedAt: row.int64(1), actor: row.string(2) ?? "", kind: row.string(3) ?? "", user: integer(4), package: row.string(5),
+            lecture: row.string(6), at: integer(7), effect: row.string(8), policyHash: row.string(9), batch: integer(10),
             detail: row.string(11) ?? "")
-        return AuditEntry(seq: row.int64(0), record: record, previousHash: row.string(12) ?? "", hash: row.string(13) ?? "")
     }
-}
 
-/// Appends rows to the hash-chained log inside an open write transaction: reads the head once,
-/// inserts each row with its hash, and writes the head back in `finish()`. The one append path,
-/// for `Store.append` and for an import session's transactions.
-struct AuditAppender {
-    private let store: Store
-    private let insert: Statement
-    private var seq: Int64
-    private var previous: String
-    private var scratch: [UInt8] = []
-
-    init(store: Store) throws {
-        guard let head = try store.auditHead() else {
-            throw StoreError(kind: .other, path: store.path, message: "the audit head row is missing")
+    static func legacyEntry(from row: Statement) throws -> AuditEntry {
+        let record = legacyRecord(from: row)
+        guard let kind = AuditKind(rawValue: record.kind) else { throw StoreError.corrupt("audit_log_v1", "kind", record.kind) }
+        var entry = AuditEntry(
+            seq: row.int64(0), recordedAt: Instant(millisecondsSinceEpoch: record.recordedAt), actor: record.actor, kind: kind,
+            isLegacy: true)
+        entry.user = record.user.map { UserID($0) }
+        entry.package = record.package.map { PackageID($0) }
+        entry.lecture = record.lecture.map { LectureID($0) }
+        entry.at = record.at.map { Instant(millisecondsSinceEpoch: $0) }
+        if let text = record.effect {
+            guard let effect = Effect(rawValue: text) else { throw StoreError.corrupt("audit_log_v1", "effect", text) }
+            entry.effect = effect
         }
-        (seq, previous) = head
-        self.store = store
-        insert = try store.connection.cached(
-            "INSERT INTO audit_log(\(Store.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        entry.policyHash = record.policyHash
+        entry.batch = record.batch
+        entry.detail = record.detail
+        return entry
     }
 
-    /// Inserts `record` as the next row; returns its sequence number.
-    mutating func append(_ record: AuditRecord) throws -> Int64 {
-        let next = seq + 1
-        let hash = AuditChain.hash(seq: next, record: record, previous: previous, scratch: &scratch)
-        try insert.bind(next, at: 1)
-        try insert.bind(record.recordedAt.millisecondsSinceEpoch, at: 2)
-        try insert.bind(record.actor, at: 3)
-        try insert.bind(record.kind.rawValue, at: 4)
-        try insert.bind(record.user?.rawValue, at: 5)
-        try insert.bind(record.package?.rawValue, at: 6)
-        try insert.bind(record.lecture?.rawValue, at: 7)
-        try insert.bind(record.at?.millisecondsSinceEpoch, at: 8)
-        try insert.bind(record.effect?.rawValue, at: 9)
-        try insert.bind(record.policyHash, at: 10)
-        try insert.bind(record.batch, at: 11)
-        try insert.bind(record.detail, at: 12)
-        try insert.bind(previous, at: 13)
-        try insert.bind(hash, at: 14)
-        _ = try insert.step()
-        seq = next
-        previous = hash
-        return next
-    }
-
-    /// Records the last row in `audit_head`.
-    func finish() throws {
-        try store.connection.run("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", seq, previous)
+    /// The package of a lecture, from the catalog tables.
+    func lecturePackage(_ lecture: String) throws -> PackageID? {
+        let select = try connection.cached("SELECT package_id FROM lectures WHERE id = ?")
+        try select.bindAll(lecture)
+        defer { select.reset() }
+        return try select.step() ? select.string(0).map { PackageID($0) } : nil
     }
 }

@@ -43,9 +43,6 @@ extension Store {
         // Re-read inside the lock: another process may have caught up meanwhile.
         let from = try indexedSeq()
         guard from < upper else { return }
-        let rows = try connection.prepare(
-            "SELECT seq, user_id, package_id, lecture_id, at, effect FROM audit_log WHERE seq > ? AND seq <= ? AND kind = 'decision'")
-        try rows.bindAll(Swift.max(from, lower), upper)
         let byUser = try connection.cached("INSERT OR IGNORE INTO decisions_by_user(user_id, seq) VALUES (?, ?)")
         let byLecture = try connection.cached("INSERT OR IGNORE INTO decisions_by_lecture(lecture_id, seq) VALUES (?, ?)")
         let opened = try connection.cached(
@@ -57,17 +54,13 @@ extension Store {
         let enrolled = try connection.cached("SELECT " + Store.enrolmentCounts(user: "?1", package: "?2", at: "?3"))
         let unenrolled = try connection.cached(
             "INSERT OR IGNORE INTO opens_without_enrolment(seq, user_id, package_id, lecture_id, at) VALUES (?, ?, ?, ?, ?)")
-        while try rows.step() {
-            let seq = rows.int64(0)
-            guard !rows.isNull(1) else { continue }
-            let user = rows.int64(1)
+        func index(seq: Int64, user: Int64, lecture: String, package: String?, at: Int64, allowed: Bool) throws {
             try byUser.bindAll(user, seq)
             _ = try byUser.step()
-            guard let lecture = rows.string(3), let package = rows.string(2) else { continue }
+            guard let package else { return }
             try byLecture.bindAll(lecture, seq)
             _ = try byLecture.step()
-            guard rows.string(5) == Effect.allow.rawValue, !rows.isNull(4) else { continue }
-            let at = rows.int64(4)
+            guard allowed else { return }
             try opened.bindAll(user, package, at, at)
             _ = try opened.step()
             try enrolled.bindAll(user, package, at)
@@ -77,6 +70,31 @@ extension Store {
                 try unenrolled.bindAll(seq, user, package, lecture, at)
                 _ = try unenrolled.step()
             }
+        }
+        let lower = Swift.max(from, lower)
+        let legacy = try connection.prepare(
+            "SELECT seq, user_id, package_id, lecture_id, at, effect FROM audit_log_v1 WHERE seq > ? AND seq <= ? AND kind = 'decision'")
+        try legacy.bindAll(lower, upper)
+        while try legacy.step() {
+            guard !legacy.isNull(1) else { continue }
+            try index(
+                seq: legacy.int64(0), user: legacy.int64(1), lecture: legacy.string(3) ?? "",
+                package: legacy.isNull(3) ? nil : legacy.string(2), at: legacy.int64(4),
+                allowed: legacy.string(5) == Effect.allow.rawValue && !legacy.isNull(4))
+        }
+        let compact = try connection.prepare("SELECT seq, user_id, lecture, at, effect FROM audit_decisions WHERE seq > ? AND seq <= ?")
+        try compact.bindAll(lower, upper)
+        var packages: [Int64: (String, String?)] = [:]
+        while try compact.step() {
+            let id = compact.int64(2)
+            if packages[id] == nil {
+                let lecture = try text(id) ?? ""
+                packages[id] = (lecture, try lecturePackage(lecture)?.rawValue)
+            }
+            let (lecture, package) = packages[id] ?? ("", nil)
+            try index(
+                seq: compact.int64(0), user: compact.int64(1), lecture: lecture, package: package, at: compact.int64(3),
+                allowed: compact.int64(4) == 0)
         }
         try connection.run("UPDATE audit_index_state SET last_seq = ? WHERE id = 1", upper)
     }

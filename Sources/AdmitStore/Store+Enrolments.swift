@@ -1,18 +1,11 @@
 import AdmitDomain
 import SQLite
 
-/// What happened when an enrolment was asked for.
-public enum EnrolmentInsert: Sendable, Hashable {
-    /// A new enrolment row was written.
-    case added(Enrolment)
-    /// The user already had a current enrolment in the package; nothing changed.
-    case alreadyEnrolled(Enrolment)
-}
-
 extension Store {
-    static let enrolmentColumns = "user_id, package_id, enrolled_at, source, forced, withdrawn_at"
+    static let enrolmentColumns = "user_id, package_id, enrolled_at, source, forced, withdrawn_at, account_state, batch_id"
 
-    /// All of a user's enrolments, withdrawn ones included, oldest first.
+    /// All of a user's enrolments as the `enrolments` table holds them, withdrawn ones included,
+    /// oldest first (for reports; decisions read `userState`).
     public func enrolments(of user: UserID) throws(StoreError) -> [Enrolment] {
         try run {
             try connection.query(
@@ -21,61 +14,153 @@ extension Store {
         }
     }
 
-    /// The user's current (not withdrawn) enrolment in `package`.
-    public func currentEnrolment(of user: UserID, in package: PackageID) throws(StoreError) -> Enrolment? {
-        try run {
-            try connection.queryFirst(
-                "SELECT \(Store.enrolmentColumns) FROM enrolments WHERE user_id = ? AND package_id = ? AND withdrawn_at IS NULL",
-                user.rawValue, package.rawValue, row: Store.enrolment(from:))
-        }
-    }
-
-    /// Records an enrolment unless the user already has a current one in the package. Call inside `write`.
-    ///
-    /// Enrolling twice is not an error: the second call changes nothing and says so. A unique
-    /// partial index makes this hold between processes too.
-    ///
-    /// `accountState` is the user's account state as the enrolment is recorded, kept for audits
-    /// ("enrolled while the account was not active").
-    public func enrol(_ enrolment: Enrolment, accountState: AccountState?, batch: Int64? = nil) throws(StoreError) -> EnrolmentInsert {
-        try run {
-            try connection.run(
-                """
-                INSERT INTO enrolments(user_id, package_id, enrolled_at, source, forced, batch_id, account_state)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (user_id, package_id) WHERE withdrawn_at IS NULL DO NOTHING
-                """,
-                enrolment.user.rawValue, enrolment.package.rawValue, enrolment.enrolledAt.millisecondsSinceEpoch,
-                enrolment.source.rawValue, enrolment.forced, batch, accountState?.rawValue)
-            if connection.changes == 1 { return .added(enrolment) }
-            guard let existing = try currentEnrolment(of: enrolment.user, in: enrolment.package) else {
-                throw StoreError(kind: .other, path: path, message: "an enrolment was neither added nor found")
-            }
-            return .alreadyEnrolled(existing)
-        }
-    }
-
-    /// Marks the user's current enrolment in `package` withdrawn at `at`, keeping it as history.
-    /// Returns the withdrawn enrolment, or nil when there was none. Call inside `write`.
-    public func withdraw(user: UserID, from package: PackageID, at: Instant) throws(StoreError) -> Enrolment? {
-        // Admit refuses an instant before the start; the table's CHECK refuses it here too.
-        guard var current = try currentEnrolment(of: user, in: package) else { return nil }
-        try run {
-            try connection.run(
-                "UPDATE enrolments SET withdrawn_at = ? WHERE user_id = ? AND package_id = ? AND withdrawn_at IS NULL",
-                at.millisecondsSinceEpoch, user.rawValue, package.rawValue)
-        }
-        current.withdrawnAt = at
-        return current
-    }
-
+    /// Reads `enrolmentColumns`.
     static func enrolment(from row: Statement) throws -> Enrolment {
         guard let source = EnrolmentSource(rawValue: row.string(3) ?? "") else {
             throw StoreError.corrupt("enrolments", "source", row.string(3))
         }
+        var accountState: AccountState?
+        if let text = row.string(6) {
+            guard let state = AccountState(rawValue: text) else { throw StoreError.corrupt("enrolments", "account_state", text) }
+            accountState = state
+        }
         return Enrolment(
             user: UserID(row.int64(0)), package: PackageID(row.string(1) ?? ""),
             enrolledAt: Instant(millisecondsSinceEpoch: row.int64(2)), source: source, forced: row.bool(4),
-            withdrawnAt: row.isNull(5) ? nil : Instant(millisecondsSinceEpoch: row.int64(5)))
+            withdrawnAt: row.isNull(5) ? nil : Instant(millisecondsSinceEpoch: row.int64(5)), accountState: accountState,
+            batch: row.isNull(7) ? nil : row.int64(7))
+    }
+}
+
+/// A user's enrolments as a state row's `enrolments` blob holds them.
+///
+/// A *number* is an unsigned LEB128 varint; an instant is its milliseconds, zigzag-encoded. The
+/// blob is the number of enrolments, then for each: the package id's length and UTF-8 bytes, the
+/// enrolment instant, the withdrawal instant + 1 (0: not withdrawn), the source (0 self, 1 bulk,
+/// 2 admin), a byte of flags (bit 0: forced; bits 1–2: the account state recorded with it, 0
+/// none, 1 active, 2 suspended, 3 closed), and the import batch (0: none). One enrolment in
+/// `idor-2020` made by a bulk import is 22 bytes.
+enum EnrolmentList {
+    static func encode(_ enrolments: [Enrolment]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1 + 24 * enrolments.count)
+        number(UInt64(enrolments.count), into: &bytes)
+        for enrolment in enrolments {
+            var package = enrolment.package.rawValue
+            package.withUTF8 { utf8 in
+                number(UInt64(utf8.count), into: &bytes)
+                bytes.append(contentsOf: utf8)
+            }
+            number(zigzag(enrolment.enrolledAt.millisecondsSinceEpoch), into: &bytes)
+            number(enrolment.withdrawnAt.map { zigzag($0.millisecondsSinceEpoch) &+ 1 } ?? 0, into: &bytes)
+            bytes.append(sourceNumber(enrolment.source))
+            bytes.append((enrolment.forced ? 1 : 0) | accountNumber(enrolment.accountState) << 1)
+            number(enrolment.batch.map { UInt64(bitPattern: $0) } ?? 0, into: &bytes)
+        }
+        return bytes
+    }
+
+    /// The enrolments of `user` in `bytes`; nil when the bytes are not such a list.
+    static func decode(_ bytes: [UInt8], user: UserID) -> [Enrolment]? {
+        bytes.withUnsafeBufferPointer { decode(UnsafeRawBufferPointer($0), user: user) }
+    }
+
+    static func decode(_ bytes: UnsafeRawBufferPointer, user: UserID) -> [Enrolment]? {
+        var reader = Reader(bytes: bytes)
+        guard let count = reader.number(), count <= UInt64(bytes.count) else { return nil }
+        var list: [Enrolment] = []
+        list.reserveCapacity(Int(count))
+        for _ in 0..<count {
+            guard let package = reader.text(), let enrolled = reader.number(), let withdrawn = reader.number(),
+                let sourceByte = reader.byte(), let source = source(sourceByte), let flags = reader.byte(), flags < 8,
+                let batch = reader.number()
+            else { return nil }
+            list.append(
+                Enrolment(
+                    user: user, package: PackageID(package), enrolledAt: Instant(millisecondsSinceEpoch: unzigzag(enrolled)),
+                    source: source, forced: flags & 1 == 1,
+                    withdrawnAt: withdrawn == 0 ? nil : Instant(millisecondsSinceEpoch: unzigzag(withdrawn &- 1)),
+                    accountState: account(flags >> 1), batch: batch == 0 ? nil : Int64(bitPattern: batch)))
+        }
+        return reader.isAtEnd ? list : nil
+    }
+
+    struct Reader {
+        let bytes: UnsafeRawBufferPointer
+        var position = 0
+
+        var isAtEnd: Bool { position == bytes.count }
+
+        mutating func byte() -> UInt8? {
+            guard position < bytes.count else { return nil }
+            defer { position += 1 }
+            return bytes[position]
+        }
+
+        mutating func number() -> UInt64? {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while let byte = byte() {
+                value |= UInt64(byte & 0x7F) << shift
+                if byte < 0x80 { return value }
+                shift += 7
+                if shift > 63 { return nil }
+            }
+            return nil
+        }
+
+        mutating func text() -> String? {
+            guard let count = number(), count <= UInt64(bytes.count - position) else { return nil }
+            let start = position
+            position += Int(count)
+            return String(validating: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        }
+    }
+
+    static func number(_ value: UInt64, into bytes: inout [UInt8]) {
+        var value = value
+        while value >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        bytes.append(UInt8(value))
+    }
+
+    static func zigzag(_ value: Int64) -> UInt64 { UInt64(bitPattern: (value << 1) ^ (value >> 63)) }
+    static func unzigzag(_ value: UInt64) -> Int64 { Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1) }
+
+    static func sourceNumber(_ source: EnrolmentSource) -> UInt8 {
+        switch source {
+        case .self: return 0
+        case .bulk: return 1
+        case .admin: return 2
+        }
+    }
+
+    static func source(_ number: UInt8) -> EnrolmentSource? {
+        switch number {
+        case 0: return .self
+        case 1: return .bulk
+        case 2: return .admin
+        default: return nil
+        }
+    }
+
+    static func accountNumber(_ state: AccountState?) -> UInt8 {
+        switch state {
+        case nil: return 0
+        case .active: return 1
+        case .suspended: return 2
+        case .closed: return 3
+        }
+    }
+
+    static func account(_ number: UInt8) -> AccountState? {
+        switch number {
+        case 1: return .active
+        case 2: return .suspended
+        case 3: return .closed
+        default: return nil
+        }
     }
 }

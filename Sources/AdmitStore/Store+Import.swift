@@ -38,9 +38,9 @@ extension Store {
         }
     }
 
-    /// Starts the writes of a bulk import: see `ImportSession`. `batch` is nil for a dry run.
-    public func importSession(batch: Int64?) throws(StoreError) -> ImportSession {
-        try run { try ImportSession(store: self, batch: batch) }
+    /// Starts the writes of a bulk import by `actor`: see `ImportSession`. `batch` is nil for a dry run.
+    public func importSession(batch: Int64?, actor: String) throws(StoreError) -> ImportSession {
+        try run { try ImportSession(store: self, batch: batch, actor: actor) }
     }
 
     static func importBatch(from row: Statement) throws -> ImportBatch {

@@ -39,12 +39,25 @@ extension Store {
         }
     }
 
-    /// The policy version the log last names (the last decision or policy load), if any.
+    /// The policy version the log last names (the last decision, policy load or other row that
+    /// names one), if any.
     public func latestPolicyHash() throws(StoreError) -> String? {
         try run {
-            try connection.queryFirst("SELECT policy_hash FROM audit_log WHERE policy_hash IS NOT NULL ORDER BY seq DESC LIMIT 1") {
-                $0.string(0)
-            } ?? nil
+            let latest = try connection.queryFirst(
+                """
+                SELECT policy FROM (
+                    SELECT seq, policy FROM (SELECT seq, policy FROM audit_decisions ORDER BY seq DESC LIMIT 1)
+                    UNION ALL
+                    SELECT seq, policy FROM (SELECT seq, policy FROM audit_events WHERE policy IS NOT NULL ORDER BY seq DESC LIMIT 1)
+                    UNION ALL
+                    SELECT seq, policy FROM (SELECT seq, policy FROM audit_changes WHERE policy IS NOT NULL ORDER BY seq DESC LIMIT 1)
+                ) ORDER BY seq DESC LIMIT 1
+                """
+            ) { $0.int64(0) }
+            if let latest { return try text(latest) }
+            return try connection.queryFirst(
+                "SELECT policy_hash FROM audit_log_v1 WHERE policy_hash IS NOT NULL ORDER BY seq DESC LIMIT 1"
+            ) { $0.string(0) } ?? nil
         }
     }
 }

@@ -4,31 +4,15 @@ import SQLite
 extension Store {
     static let userColumns = "id, email, name, profession, country, account, subscription, registered_at, external_id"
 
-    /// The user with this identifier.
+    /// The user with this identifier, as the `users` table holds it (for reports; decisions read `userState`).
     public func user(id: UserID) throws(StoreError) -> User? {
         try run { try connection.queryFirst("SELECT \(Store.userColumns) FROM users WHERE id = ?", id.rawValue, row: Store.user(from:)) }
     }
 
-    /// The user with this (normalised) email address.
+    /// The user with this (normalised) email address, as the `users` table holds it.
     public func user(email: EmailAddress) throws(StoreError) -> User? {
         try run {
             try connection.queryFirst("SELECT \(Store.userColumns) FROM users WHERE email = ?", email.normalized, row: Store.user(from:))
-        }
-    }
-
-    /// Creates a user and returns it with its new identifier. Call inside `write`.
-    ///
-    /// Fails with a `.duplicate` error when the email address (or external id) is already taken.
-    public func insert(_ user: NewUser, at now: Instant) throws(StoreError) -> User {
-        try run {
-            try connection.run(
-                """
-                INSERT INTO users(email, name, profession, country, account, subscription, registered_at, external_id, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                user.email.normalized, user.name, user.profession.rawValue, user.country?.rawValue, user.account.rawValue,
-                user.subscription.rawValue, user.registeredAt.millisecondsSinceEpoch, user.externalID, now.millisecondsSinceEpoch)
-            return user.withID(UserID(connection.lastInsertRowID))
         }
     }
 

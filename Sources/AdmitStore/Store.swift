@@ -13,6 +13,13 @@ public final class Store {
     /// The database file (or `:memory:`).
     public let path: String
     let connection: Connection
+    /// The hash chain's head during a write transaction: read at its first append, written
+    /// back to `audit_head` when the transaction commits.
+    var chain: ChainHead?
+    /// `audit_texts` as far as this connection has seen it.
+    var texts = TextTable()
+    /// One buffer for hashing every row this connection appends or verifies.
+    var hasher = RowHasher()
 
     /// The newest schema version this build knows.
     public static var schemaVersion: Int { Migrations.all.count }
@@ -65,18 +72,58 @@ public final class Store {
         try write {
             // Re-read inside the write lock: another process may have migrated meanwhile.
             let locked = Int(try connection.userVersion())
-            for (index, script) in Migrations.all.enumerated() where index >= locked {
-                try connection.execute(script)
+            for (index, migration) in Migrations.all.enumerated() where index >= locked {
+                try connection.execute(migration.sql)
+                try migration.step?(self)
                 try connection.setUserVersion(Int32(index + 1))
             }
         }
     }
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction: all of it is written, or none of it.
+    /// Audit rows appended in it are chained in order and the head is written before `COMMIT`.
     ///
     /// Waits up to the busy timeout for another writer; then fails with a `.busy` error.
     public func write<T>(_ body: () throws -> T) throws(StoreError) -> T {
-        try run { try connection.transaction(.immediate, body) }
+        do {
+            let result = try run {
+                try connection.transaction(.immediate) {
+                    let result = try body()
+                    try closeChain()
+                    return result
+                }
+            }
+            texts.commit()
+            return result
+        } catch {
+            chain = nil
+            texts.rollback()
+            throw error
+        }
+    }
+
+    /// `BEGIN IMMEDIATE`, for a writer that commits in steps of its own (`ImportSession`).
+    func beginWrite() throws {
+        try connection.execute("BEGIN IMMEDIATE")
+    }
+
+    /// Writes the chain's head, then `COMMIT`.
+    func commitWrite() throws {
+        do {
+            try closeChain()
+            try connection.execute("COMMIT")
+            texts.commit()
+        } catch {
+            rollbackWrite()
+            throw error
+        }
+    }
+
+    /// `ROLLBACK`: nothing since `beginWrite()` is kept.
+    func rollbackWrite() {
+        if connection.isInTransaction { try? connection.execute("ROLLBACK") }
+        chain = nil
+        texts.rollback()
     }
 
     /// Runs `body` in one read transaction, so that it sees one consistent snapshot.

@@ -47,7 +47,7 @@ import Testing
         // The user has no country: reading it fails, so the permit does not apply.
         let policy = try Fixtures.compile("permit by-country: open any lecture when user.country == \"AT\"\n")
         var stateless = Fixtures.ada
-        stateless.user.country = nil
+        stateless.country = nil
         let request = AccessRequest.open(Fixtures.lecture, at: noon)
         #expect(policy.decide(request, facts: stateless).effect == .deny)
         let decision = policy.explain(request, facts: stateless)
@@ -64,7 +64,7 @@ import Testing
         let policy = try Fixtures.compile(
             "permit everyone: open any lecture\nforbid embargo: open any lecture when user.country in [\"KP\", \"IR\"]\n")
         var stateless = Fixtures.ada
-        stateless.user.country = nil
+        stateless.country = nil
         let request = AccessRequest.open(Fixtures.lecture, at: noon)
         #expect(policy.decide(request, facts: stateless) == Verdict(effect: .deny, code: .forbidFailed, ruleIndex: 1))
         let decision = policy.explain(request, facts: stateless)
@@ -79,7 +79,7 @@ import Testing
             "permit p: open any lecture when user.account == \"active\" or user.country == \"AT\"\n"
                 + "forbid f: open any lecture when user.profession == \"other\" and user.country == \"AT\"\n")
         var stateless = Fixtures.ada
-        stateless.user.country = nil
+        stateless.country = nil
         #expect(policy.decide(.open(Fixtures.lecture, at: noon), facts: stateless).effect == .allow)
     }
 
@@ -111,7 +111,7 @@ import Testing
         #expect(policy.decide(request, facts: Fixtures.ben).effect == .allow)
         #expect(policy.decide(request, facts: Fixtures.dan).effect == .deny)
         var trial = Fixtures.ada
-        trial.user.subscription = Subscription("trial")!
+        trial.subscription = Subscription("trial")!
         #expect(policy.decide(request, facts: trial).effect == .deny)
     }
 
@@ -122,7 +122,7 @@ import Testing
             "2020-11-12T17:30:00Z", "2020-11-20T22:59:59.999Z", "2020-11-20T23:00:00Z", "2024-01-01T00:00:00Z",
         ].map(Fixtures.instant)
         var stateless = Fixtures.ada
-        stateless.user.country = nil
+        stateless.country = nil
         for facts in [Fixtures.ada, Fixtures.ben, Fixtures.cleo, Fixtures.dan, stateless] {
             for at in instants {
                 for request in [

@@ -48,14 +48,14 @@ extension Condition {
             case .failed: return .failed
             }
         case .account(let states):
-            return states & Condition.bit(facts.user.account) != 0 ? .yes : .no
+            return states & Condition.bit(facts.account) != 0 ? .yes : .no
         case .profession(let professions):
-            return professions & Condition.bit(facts.user.profession) != 0 ? .yes : .no
+            return professions & Condition.bit(facts.profession) != 0 ? .yes : .no
         case .country(let countries):
-            guard let country = facts.user.country else { return .failed }
+            guard let country = facts.country else { return .failed }
             return countries.contains(country) ? .yes : .no
         case .subscription(let plans):
-            return plans.contains(facts.user.subscription) ? .yes : .no
+            return plans.contains(facts.subscription) ? .yes : .no
         case .enrolled(let package):
             for enrolment in facts.enrolments where enrolment.package == package && enrolment.counts(at: instant) {
                 return .yes

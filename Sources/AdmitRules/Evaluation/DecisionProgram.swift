@@ -137,7 +137,7 @@ extension DecisionProgram {
     }
 
     /// `Target.covers` without the action, which `forbids` and `permits` have already matched.
-    private func covers(_ scope: Scope, _ request: AccessRequest) -> Bool {
+    func covers(_ scope: Scope, _ request: AccessRequest) -> Bool {
         switch scope {
         case .any: return true
         case .package(let index): return packages[index] == request.package
@@ -172,15 +172,15 @@ extension DecisionProgram {
             case .failed: return .failed
             }
         case .account(let states):
-            return states & Condition.bit(facts.user.account) != 0 ? .yes : .no
+            return states & Condition.bit(facts.account) != 0 ? .yes : .no
         case .profession(let professions):
-            return professions & Condition.bit(facts.user.profession) != 0 ? .yes : .no
+            return professions & Condition.bit(facts.profession) != 0 ? .yes : .no
         case .country(let range):
-            guard let country = facts.user.country else { return .failed }
+            guard let country = facts.country else { return .failed }
             for index in range where countries[index] == country { return .yes }
             return .no
         case .subscription(let range):
-            for index in range where subscriptions[index] == facts.user.subscription { return .yes }
+            for index in range where subscriptions[index] == facts.subscription { return .yes }
             return .no
         case .enrolled(let package):
             for index in facts.enrolments.indices

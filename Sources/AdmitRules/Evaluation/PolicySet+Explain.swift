@@ -1,130 +1,154 @@
 import AdmitDomain
 
+/// What the words of a decision take from the user's facts, one per clause a `DecisionCode`
+/// names (`PolicySet.values(of:_:facts:)`).
+///
+/// `PolicySet.render(_:_:values:)` reads nothing else about the user, so two decisions with equal
+/// codes, requests (but for the instant) and values have the same words: a cache may key the
+/// rendered text by them.
+public enum ReasonValue: Sendable, Hashable {
+    /// The words need nothing from the facts.
+    case none
+    /// `enrolled-later`: the earliest enrolment after the instant; `enrolment-withdrawn`: the
+    /// latest withdrawal at or before it.
+    case instant(Instant?)
+    case account(AccountState)
+    case profession(Profession)
+    case country(CountryCode?)
+    case subscription(Subscription)
+}
+
 extension PolicySet {
     /// Decides `request` and says why: the deciding rules, reason codes and messages, and for a
     /// deny the permit that came closest to granting with the clauses of it that failed.
     ///
-    /// The effect is always the one `decide(_:facts:)` gives.
+    /// The effect is always the one `decide(_:facts:)` gives. It is `explanation` put into words.
     public func explain(_ request: AccessRequest, facts: Facts) -> Decision {
-        var forbidding: [(Int, Truth)] = []
-        var granting: [Int] = []
-        var failedPermits: [Int] = []
-        var coveringPermits: [Int] = []
-        for (index, rule) in rules.enumerated() where rule.target.covers(request) {
-            let truth = rule.evaluate(facts, at: request.at, windows: spans)
-            switch (rule.effect, truth) {
-            case (.forbid, .yes), (.forbid, .failed): forbidding.append((index, truth))
-            case (.permit, .yes): granting.append(index)
-            case (.permit, .failed): failedPermits.append(index)
-            case (.forbid, .no): break
-            case (.permit, .no): break
+        render(explanation(request, facts: facts), request, facts: facts)
+    }
+
+    /// Why `request` is decided as it is, in numbers: what the audit log stores of a decision.
+    public func explanation(_ request: AccessRequest, facts: Facts) -> DecisionCode {
+        program.explain(request, facts: facts, windows: spans)
+    }
+
+    /// `code` (made by this policy set for `request` and `facts`) in words.
+    public func render(_ code: DecisionCode, _ request: AccessRequest, facts: Facts) -> Decision {
+        render(code, request, values: values(of: code, request, facts: facts))
+    }
+
+    /// What the words of `code` take from `facts`, one value per clause the code names, in order.
+    public func values(of code: DecisionCode, _ request: AccessRequest, facts: Facts) -> [ReasonValue] {
+        code.clauses.map { rule, clause in
+            guard rules.indices.contains(rule), rules[rule].clauses.indices.contains(clause.index) else { return .none }
+            let condition = rules[rule].clauses[clause.index].condition
+            switch (clause.code, condition) {
+            case (.enrolledLater, .enrolled(let package)):
+                return .instant(facts.enrolments.filter { $0.package == package && $0.enrolledAt > request.at }.map(\.enrolledAt).min())
+            case (.enrolmentWithdrawn, .enrolled(let package)):
+                return .instant(
+                    facts.enrolments.filter { $0.package == package }.compactMap(\.withdrawnAt).filter { $0 <= request.at }.max())
+            case (.attributeMismatch, .account), (.attributeMismatch, .not(.account)): return .account(facts.account)
+            case (.attributeMismatch, .profession), (.attributeMismatch, .not(.profession)): return .profession(facts.profession)
+            case (.attributeMismatch, .country), (.attributeMismatch, .not(.country)): return .country(facts.country)
+            case (.attributeMismatch, .subscription), (.attributeMismatch, .not(.subscription)):
+                return .subscription(facts.subscription)
+            default: return .none
             }
-            if rule.effect == .permit { coveringPermits.append(index) }
         }
-        if forbidding.isEmpty, !granting.isEmpty {
-            let ids = granting.map { rules[$0].id }
-            let reasons = granting.map {
-                Reason(code: .permitted, rule: rules[$0].id, message: "permit '\(rules[$0].id)' applies")
-            }
-            return Decision(effect: .allow, reasons: reasons, determiningRules: ids, nearestMiss: nil)
+    }
+
+    /// `code` in words, given what they take from the user's facts (`values(of:_:facts:)`).
+    ///
+    /// Reads neither the facts nor `request.at`: only the policy, the request's action and
+    /// resource, and `values`. A code that names rules or clauses this policy set does not have
+    /// (a damaged row) is rendered as such rather than trapping.
+    public func render(_ code: DecisionCode, _ request: AccessRequest, values: [ReasonValue]) -> Decision {
+        var remaining = values[...]
+        func nextValue() -> ReasonValue { remaining.popFirst() ?? .none }
+        func id(_ rule: Int?) -> RuleID? {
+            guard let rule else { return nil }
+            return rules.indices.contains(rule) ? rules[rule].id : RuleID("#\(rule + 1)")
         }
+        func failure(_ clause: DecisionCode.Clause, of rule: Int) -> String {
+            clauseMessage(clause, rule: rule, value: nextValue())
+        }
+
         var reasons: [Reason] = []
-        for (index, truth) in forbidding {
-            let id = rules[index].id
-            if truth == .yes {
-                reasons.append(Reason(code: .forbidden, rule: id, message: "forbid '\(id)' applies"))
-            } else {
-                let cause = firstFailure(in: rules[index], request, facts).map { ": \($0.message)" } ?? ""
-                reasons.append(Reason(code: .forbidFailed, rule: id, message: "forbid '\(id)' could not be evaluated\(cause)"))
+        for reason in code.reasons {
+            let rule = id(reason.rule)
+            let name = rule?.rawValue ?? "?"
+            let message: String
+            switch reason.code {
+            case .permitted: message = "permit '\(name)' applies"
+            case .forbidden: message = "forbid '\(name)' applies"
+            case .forbidFailed, .permitFailed:
+                let kind = reason.code == .forbidFailed ? "forbid" : "permit"
+                let cause = reason.clause.map { ": " + failure($0, of: reason.rule ?? -1) } ?? ""
+                message = "\(kind) '\(name)' could not be evaluated\(cause)"
+            case .noApplicableRule: message = "no permit covers \(describe(request))"
+            case .noPermit: message = "no permit applies to \(describe(request))"
+            default: message = "\(reason.code.rawValue)"
             }
+            reasons.append(Reason(code: reason.code, rule: rule, message: message))
         }
-        if forbidding.isEmpty {
-            if coveringPermits.isEmpty {
-                reasons.append(Reason(code: .noApplicableRule, rule: nil, message: "no permit covers \(describe(request))"))
-            } else {
-                reasons.append(Reason(code: .noPermit, rule: nil, message: "no permit applies to \(describe(request))"))
-            }
+        let effect = code.effect
+        let determining = reasons.filter { reason in
+            effect == .allow ? reason.code == .permitted : reason.code == .forbidden || reason.code == .forbidFailed
+        }.compactMap(\.rule)
+        let miss = code.nearestMiss.map { miss in
+            let rule = id(miss.rule) ?? "?"
+            return NearestMiss(
+                rule: rule, failedClauses: miss.clauses.map { Reason(code: $0.code, rule: rule, message: failure($0, of: miss.rule)) })
         }
-        for index in failedPermits {
-            let id = rules[index].id
-            let cause = firstFailure(in: rules[index], request, facts).map { ": \($0.message)" } ?? ""
-            reasons.append(Reason(code: .permitFailed, rule: id, message: "permit '\(id)' could not be evaluated\(cause)"))
-        }
-        return Decision(
-            effect: .deny, reasons: reasons, determiningRules: forbidding.map { rules[$0.0].id },
-            nearestMiss: nearestMiss(among: coveringPermits, request, facts))
+        return Decision(effect: effect, reasons: reasons, determiningRules: determining, nearestMiss: miss)
     }
 
-    /// The covering permit with the fewest failed clauses (the first in source order on a tie).
-    private func nearestMiss(among permits: [Int], _ request: AccessRequest, _ facts: Facts) -> NearestMiss? {
-        var best: NearestMiss?
-        for index in permits {
-            let rule = rules[index]
-            let failed = rule.clauses.compactMap { clause -> Reason? in
-                let truth = clause.condition.evaluate(facts, at: request.at, windows: spans)
-                return truth == .yes ? nil : explainFailure(of: clause, truth, rule: rule.id, request, facts)
-            }
-            if failed.isEmpty { continue }  // the permit applies; a forbid decided
-            if best == nil || failed.count < best?.failedClauses.count ?? .max {
-                best = NearestMiss(rule: rule.id, failedClauses: failed)
-            }
+    /// The sentence for one clause of `rule` that was false (or failed) with `code`.
+    private func clauseMessage(_ clause: DecisionCode.Clause, rule: Int, value: ReasonValue) -> String {
+        guard rules.indices.contains(rule), rules[rule].clauses.indices.contains(clause.index) else {
+            return "clause \(clause.index + 1) of rule #\(rule + 1) (not in this policy): \(clause.code.rawValue)"
         }
-        return best
-    }
-
-    private func firstFailure(in rule: Rule, _ request: AccessRequest, _ facts: Facts) -> Reason? {
-        for clause in rule.clauses {
-            let truth = clause.condition.evaluate(facts, at: request.at, windows: spans)
-            if truth != .yes { return explainFailure(of: clause, truth, rule: rule.id, request, facts) }
-        }
-        return nil
-    }
-
-    /// A reason for one clause that was false (or failed) for this request.
-    private func explainFailure(of clause: Clause, _ truth: Truth, rule: RuleID, _ request: AccessRequest, _ facts: Facts)
-        -> Reason
-    {
-        let at = request.at
-        func reason(_ code: ReasonCode, _ message: String) -> Reason { Reason(code: code, rule: rule, message: message) }
-        switch clause.condition {
-        case .inWindow(let index):
+        let text = rules[rule].clauses[clause.index].text
+        let condition = rules[rule].clauses[clause.index].condition
+        switch (clause.code, condition) {
+        case (.windowNotYetOpen, .inWindow(let index)):
             let window = windows[index]
-            if at < window.span.start {
-                return reason(.windowNotYetOpen, "window '\(window.name)' opens at \(window.span.start.formatted(in: window.zone))")
-            }
-            return reason(.windowClosed, "window '\(window.name)' closed at \(window.span.end.formatted(in: window.zone))")
-        case .not(.inWindow(let index)):
+            return "window '\(window.name)' opens at \(window.span.start.formatted(in: window.zone))"
+        case (.windowClosed, .inWindow(let index)):
             let window = windows[index]
-            return reason(.windowOpen, "window '\(window.name)' is open until \(window.span.end.formatted(in: window.zone))")
-        case .enrolled(let package):
-            let zone = catalog.package(package)?.zone ?? .utc
-            let mine = facts.enrolments.filter { $0.package == package }
-            if let later = mine.filter({ $0.enrolledAt > at }).map(\.enrolledAt).min() {
-                return reason(.enrolledLater, "user enrolled in '\(package)' only at \(later.formatted(in: zone))")
+            return "window '\(window.name)' closed at \(window.span.end.formatted(in: window.zone))"
+        case (.windowOpen, .not(.inWindow(let index))):
+            let window = windows[index]
+            return "window '\(window.name)' is open until \(window.span.end.formatted(in: window.zone))"
+        case (.enrolledLater, .enrolled(let package)):
+            guard case .instant(let later?) = value else { return "user enrolled in '\(package)' only later" }
+            return "user enrolled in '\(package)' only at \(later.formatted(in: zone(of: package)))"
+        case (.enrolmentWithdrawn, .enrolled(let package)):
+            guard case .instant(let withdrawn?) = value else { return "user's enrolment in '\(package)' was withdrawn" }
+            return "user's enrolment in '\(package)' was withdrawn at \(withdrawn.formatted(in: zone(of: package)))"
+        case (.notEnrolled, .enrolled(let package)):
+            return "user is not enrolled in '\(package)'"
+        case (.enrolled, .not(.enrolled(let package))):
+            return "user is enrolled in '\(package)'"
+        case (.attributeMissing, .country), (.attributeMissing, .not(.country)):
+            return "user has no country (`\(text)` cannot be evaluated)"
+        case (.attributeMismatch, _):
+            switch value {
+            case .account(let account): return "user.account is '\(account.rawValue)' (needs `\(text)`)"
+            case .profession(let profession): return "user.profession is '\(profession.rawValue)' (needs `\(text)`)"
+            case .country(let country): return "user.country is '\(country?.rawValue ?? "")' (needs `\(text)`)"
+            case .subscription(let subscription): return "user.subscription is '\(subscription)' (needs `\(text)`)"
+            case .none, .instant: return "`\(text)` is false"
             }
-            if let withdrawn = mine.compactMap(\.withdrawnAt).filter({ $0 <= at }).max() {
-                return reason(.enrolmentWithdrawn, "user's enrolment in '\(package)' was withdrawn at \(withdrawn.formatted(in: zone))")
-            }
-            return reason(.notEnrolled, "user is not enrolled in '\(package)'")
-        case .not(.enrolled(let package)):
-            return reason(.enrolled, "user is enrolled in '\(package)'")
-        case .country where truth == .failed, .not(.country) where truth == .failed:
-            return reason(.attributeMissing, "user has no country (`\(clause.text)` cannot be evaluated)")
-        case .account, .not(.account):
-            return reason(.attributeMismatch, "user.account is '\(facts.user.account.rawValue)' (needs `\(clause.text)`)")
-        case .profession, .not(.profession):
-            return reason(.attributeMismatch, "user.profession is '\(facts.user.profession.rawValue)' (needs `\(clause.text)`)")
-        case .country, .not(.country):
-            return reason(.attributeMismatch, "user.country is '\(facts.user.country?.rawValue ?? "")' (needs `\(clause.text)`)")
-        case .subscription, .not(.subscription):
-            return reason(.attributeMismatch, "user.subscription is '\(facts.user.subscription)' (needs `\(clause.text)`)")
+        case (.attributeMissing, _):
+            return "`\(text)` cannot be evaluated: the user lacks an attribute it reads"
         default:
-            if truth == .failed {
-                return reason(.attributeMissing, "`\(clause.text)` cannot be evaluated: the user lacks an attribute it reads")
-            }
-            return reason(.conditionFalse, "`\(clause.text)` is false")
+            return "`\(text)` is false"
         }
     }
+
+    private func zone(of package: PackageID) -> Zone { catalog.package(package)?.zone ?? .utc }
 
     private func describe(_ request: AccessRequest) -> String {
         switch request.action {

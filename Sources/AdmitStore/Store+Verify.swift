@@ -1,0 +1,341 @@
+import AdmitDomain
+import SQLite
+
+/// The result of checking the audit log's hash chain, and the tables against the log.
+public struct AuditVerification: Sendable, Hashable {
+    /// How many rows of the log were checked.
+    public var rows: Int64
+    /// The first row that breaks the chain, and how; nil when the chain is intact.
+    public var firstBreak: AuditBreak?
+    /// Where the `users` and `enrolments` tables differ from the state the log's change rows
+    /// give (at most `StateCheck.listed`, in user order); empty when they agree.
+    public var stateProblems: [StateProblem]
+    /// How many differences there are in all.
+    public var stateProblemCount: Int
+    /// How many users' states were compared with the tables.
+    public var users: Int64
+
+    public init(rows: Int64, firstBreak: AuditBreak?, stateProblems: [StateProblem] = [], stateProblemCount: Int = 0, users: Int64 = 0) {
+        self.rows = rows
+        self.firstBreak = firstBreak
+        self.stateProblems = stateProblems
+        self.stateProblemCount = stateProblemCount
+        self.users = users
+    }
+
+    /// Whether the chain is intact and the tables are the log's state.
+    public var isIntact: Bool { firstBreak == nil && stateProblemCount == 0 }
+}
+
+/// Where and how the audit chain is broken.
+public struct AuditBreak: Sendable, Hashable, CustomStringConvertible {
+    /// The sequence number of the first row that does not fit (for a truncated log: the first missing one).
+    public var seq: Int64
+    public var reason: String
+
+    public var description: String { "row \(seq): \(reason)" }
+}
+
+/// A difference between a table and the state the audit log gives: a row edited, added or
+/// removed outside Admit.
+public struct StateProblem: Sendable, Hashable, CustomStringConvertible {
+    /// `users` or `enrolments`.
+    public var table: String
+    /// The row, e.g. `id 17` or `user 17, idor-2020 enrolled at 1604912400000`.
+    public var row: String
+    /// The column that differs; nil when the whole row is missing from one side.
+    public var field: String?
+    /// The value in the table (nil: no such row, or NULL).
+    public var tableValue: String?
+    /// The value the log gives (nil: no such row, or none).
+    public var logValue: String?
+    /// The log row that holds the user's latest state.
+    public var logSeq: Int64?
+
+    public var description: String {
+        let source = logSeq.map { " (audit row \($0))" } ?? ""
+        guard let field else {
+            return tableValue == nil
+                ? "\(table) \(row): missing from the table; the audit log has it\(source)"
+                : "\(table) \(row): in the table, but not in the audit log's state\(source)"
+        }
+        return "\(table) \(row): \(field) is \(Self.shown(tableValue)) in the table, \(Self.shown(logValue)) in the audit log\(source)"
+    }
+
+    private static func shown(_ value: String?) -> String { value.map { "'\($0)'" } ?? "NULL" }
+}
+
+extension Store {
+    /// Recomputes the whole chain, names the first row that breaks it, and compares the `users`
+    /// and `enrolments` tables with the latest state of every user in the log.
+    ///
+    /// The chain detects a row edited (its content no longer matches its hash; a row that was
+    /// re-hashed breaks the next one), a row deleted or inserted (a gap or a repeat in the
+    /// sequence), rows removed from the end (the log stops before the recorded head), and an
+    /// edit of `audit_texts` (every row that names the text). `progress` gets rows checked.
+    public func verifyAudit(progress: (Int64) -> Void = { _ in }) throws(StoreError) -> AuditVerification {
+        try read {
+            var verification = try verifyChain(progress: progress)
+            let state = try verifyState()
+            verification.stateProblems = state.problems
+            verification.stateProblemCount = state.count
+            verification.users = state.users
+            return verification
+        }
+    }
+
+    private func verifyChain(progress: (Int64) -> Void) throws -> AuditVerification {
+        var expected: Int64 = 1
+        func broken(_ seq: Int64, _ reason: String) -> AuditVerification {
+            AuditVerification(rows: expected - 1, firstBreak: AuditBreak(seq: seq, reason: reason))
+        }
+        func sequence(_ seq: Int64) -> String? {
+            if seq > expected {
+                return "rows \(expected)…\(seq - 1) are missing (deleted, or row \(seq) was inserted out of sequence)"
+            }
+            return seq < expected ? "sequence number repeats or goes back" : nil
+        }
+
+        // The rows of the first format.
+        var previousHex = LegacyAuditChain.genesis
+        var scratch: [UInt8] = []
+        let legacy = try connection.prepare("SELECT \(Store.legacyColumns) FROM audit_log_v1 ORDER BY seq")
+        while try legacy.step() {
+            let seq = legacy.int64(0)
+            if let problem = sequence(seq) { return broken(Swift.min(seq, expected), problem) }
+            let record = Store.legacyRecord(from: legacy)
+            guard AuditKind(rawValue: record.kind) != nil, record.effect.map({ Effect(rawValue: $0) != nil }) ?? true else {
+                return broken(seq, "it holds a value no Admit writes (the row was edited)")
+            }
+            if legacy.string(12) != previousHex {
+                return broken(
+                    seq, "its previous-hash does not match the row before it (a row was inserted, deleted or edited before it)")
+            }
+            let hash = LegacyAuditChain.hash(seq: seq, record: record, previous: previousHex, scratch: &scratch)
+            guard hash == legacy.string(13) else { return broken(seq, "its content does not match its hash (the row was edited)") }
+            previousHex = hash
+            expected += 1
+            if expected % 100_000 == 0 { progress(expected - 1) }
+        }
+        guard var previous = bytes(hex: previousHex), previous.count == 32 else {
+            return broken(expected - 1, "its hash is not 64 hex digits (the row was edited)")
+        }
+
+        // The compact rows: three tables, one sequence, merged in order.
+        let tables = [
+            try connection.prepare("SELECT \(Store.decisionColumns) FROM audit_decisions ORDER BY seq"),
+            try connection.prepare("SELECT \(Store.changeColumns) FROM audit_changes ORDER BY seq"),
+            try connection.prepare("SELECT \(Store.eventColumns) FROM audit_events ORDER BY seq"),
+        ]
+        var live = try tables.map { try $0.step() }
+        func text(_ id: Int64) throws -> String? { try self.text(id) }
+        while true {
+            var next: Int?
+            for index in tables.indices where live[index] {
+                if next == nil || tables[index].int64(0) < tables[next!].int64(0) { next = index }
+            }
+            guard let index = next else { break }
+            let row = tables[index]
+            let seq = row.int64(0)
+            if let problem = sequence(seq) { return broken(Swift.min(seq, expected), problem) }
+            let computed: [UInt8]
+            let stored: [UInt8]?
+            switch index {
+            case 0:
+                guard let actor = try text(row.int64(2)), let lecture = try text(row.int64(5)), let policy = try text(row.int64(8)) else {
+                    return broken(seq, "it names a text that audit_texts does not hold (a text was deleted)")
+                }
+                computed = hasher.decision(
+                    previous: previous, seq: seq, recordedAt: row.int64(1), actor: actor, user: row.int64(3), facts: row.int64(4),
+                    lecture: lecture, at: row.int64(6), effect: row.int64(7), policy: policy, reasons: row.blob(9) ?? [])
+                stored = row.blob(10)
+            case 1:
+                let policy = row.isNull(5) ? nil : try text(row.int64(5))
+                guard let actor = try text(row.int64(2)), row.isNull(5) || policy != nil else {
+                    return broken(seq, "it names a text that audit_texts does not hold (a text was deleted)")
+                }
+                computed = hasher.change(
+                    previous: previous, seq: seq, recordedAt: row.int64(1), actor: actor, kind: row.int64(3), user: row.int64(7),
+                    version: row.int64(8), batch: row.isNull(4) ? nil : row.int64(4), policy: policy, overrode: row.blob(6),
+                    email: row.string(9) ?? "", name: row.string(10) ?? "", profession: row.string(11) ?? "", country: row.string(12),
+                    account: row.string(13) ?? "", subscription: row.string(14) ?? "", registeredAt: row.int64(15),
+                    externalID: row.string(16), enrolments: row.blob(17) ?? [])
+                stored = row.blob(18)
+            default:
+                let policy = row.isNull(6) ? nil : try text(row.int64(6))
+                guard let actor = try text(row.int64(2)), row.isNull(6) || policy != nil else {
+                    return broken(seq, "it names a text that audit_texts does not hold (a text was deleted)")
+                }
+                computed = hasher.event(
+                    previous: previous, seq: seq, recordedAt: row.int64(1), actor: actor, kind: row.string(3) ?? "",
+                    package: row.string(4), at: row.isNull(5) ? nil : row.int64(5), policy: policy,
+                    batch: row.isNull(7) ? nil : row.int64(7), detail: row.string(8) ?? "")
+                stored = row.blob(9)
+            }
+            guard computed == stored else {
+                return broken(
+                    seq, "its content does not match its hash (the row, or a text it names, was edited; or the row before it was replaced)")
+            }
+            previous = computed
+            expected += 1
+            if expected % 100_000 == 0 { progress(expected - 1) }
+            live[index] = try row.step()
+        }
+
+        let checked = expected - 1
+        let head = try connection.queryFirst("SELECT seq, hash FROM audit_head WHERE id = 1") { ($0.int64(0), $0.blob(1)) }
+        guard let (headSeq, headHash) = head else {
+            return AuditVerification(
+                rows: checked, firstBreak: AuditBreak(seq: checked + 1, reason: "the audit head row is missing (it was deleted)"))
+        }
+        if headSeq > checked {
+            return AuditVerification(
+                rows: checked,
+                firstBreak: AuditBreak(
+                    seq: checked + 1,
+                    reason: "the log ends at row \(checked) but its head records row \(headSeq): rows were deleted from the end"))
+        }
+        if headSeq < checked || headHash != previous {
+            return AuditVerification(
+                rows: checked,
+                firstBreak: AuditBreak(seq: headSeq, reason: "the recorded head does not match the last row (the head or the log was edited)"))
+        }
+        return AuditVerification(rows: checked, firstBreak: nil)
+    }
+}
+
+extension Store {
+    /// At most this many state differences are listed; all are counted.
+    static let listedStateProblems = 100
+
+    /// Compares, user by user in id order, the `users` row and the `enrolments` rows with the
+    /// user's latest state row in the log. Three ordered scans merged; memory holds one user.
+    func verifyState() throws -> (problems: [StateProblem], count: Int, users: Int64) {
+        var problems: [StateProblem] = []
+        var count = 0
+        func report(_ problem: StateProblem) {
+            count += 1
+            if problems.count < Store.listedStateProblems { problems.append(problem) }
+        }
+        // SQLite takes the bare columns of a max() aggregate from the row with the maximum.
+        let states = try connection.prepare(
+            "SELECT max(version), seq, recorded_at, \(Store.stateColumns) FROM audit_changes GROUP BY user_id ORDER BY user_id")
+        let users = try connection.prepare(
+            """
+            SELECT id, email, name, profession, country, account, subscription, registered_at, external_id, updated_at
+            FROM users ORDER BY id
+            """)
+        let enrolments = try connection.prepare("SELECT \(Store.enrolmentColumns) FROM enrolments ORDER BY user_id")
+        var hasState = try states.step()
+        var hasUser = try users.step()
+        var hasEnrolment = try enrolments.step()
+        var compared: Int64 = 0
+
+        /// The table's enrolments of `user` (the cursor is on or past them).
+        func tableEnrolments(of user: Int64) throws -> [Enrolment] {
+            while hasEnrolment, enrolments.int64(0) < user {
+                report(StateProblem(table: "enrolments", row: Self.describe(try Store.enrolment(from: enrolments)), tableValue: "row"))
+                hasEnrolment = try enrolments.step()
+            }
+            var list: [Enrolment] = []
+            while hasEnrolment, enrolments.int64(0) == user {
+                list.append(try Store.enrolment(from: enrolments))
+                hasEnrolment = try enrolments.step()
+            }
+            return list
+        }
+
+        while hasState || hasUser {
+            let stateUser = hasState ? states.int64(3) : Int64.max
+            let tableUser = hasUser ? users.int64(0) : Int64.max
+            if stateUser < tableUser {
+                let seq = states.int64(1)
+                report(StateProblem(table: "users", row: "id \(stateUser)", logValue: "row", logSeq: seq))
+                for enrolment in try Store.userState(from: states, at: 3).enrolments {
+                    report(StateProblem(table: "enrolments", row: Self.describe(enrolment), logValue: "row", logSeq: seq))
+                }
+                _ = try tableEnrolments(of: stateUser)
+                hasState = try states.step()
+                continue
+            }
+            if tableUser < stateUser {
+                report(StateProblem(table: "users", row: "id \(tableUser)", tableValue: "row"))
+                for enrolment in try tableEnrolments(of: tableUser) {
+                    report(StateProblem(table: "enrolments", row: Self.describe(enrolment), tableValue: "row"))
+                }
+                hasUser = try users.step()
+                continue
+            }
+            compared += 1
+            let seq = states.int64(1)
+            let row = "id \(tableUser)"
+            func compare(_ field: String, _ table: String?, _ log: String?) {
+                if table != log {
+                    report(StateProblem(table: "users", row: row, field: field, tableValue: table, logValue: log, logSeq: seq))
+                }
+            }
+            compare("email", users.string(1), states.string(5))
+            compare("name", users.string(2), states.string(6))
+            compare("profession", users.string(3), states.string(7))
+            compare("country", users.string(4), states.string(8))
+            compare("account", users.string(5), states.string(9))
+            compare("subscription", users.string(6), states.string(10))
+            compare("registered_at", String(users.int64(7)), String(states.int64(11)))
+            compare("external_id", users.string(8), states.string(12))
+            compare("updated_at", String(users.int64(9)), String(states.int64(2)))
+            guard let logged = EnrolmentList.decode(states.blob(13) ?? [], user: UserID(tableUser)) else {
+                report(StateProblem(table: "enrolments", row: "user \(tableUser)", field: "(all)", logValue: "unreadable", logSeq: seq))
+                _ = try tableEnrolments(of: tableUser)
+                hasState = try states.step()
+                hasUser = try users.step()
+                continue
+            }
+            compareEnrolments(try tableEnrolments(of: tableUser), logged, seq: seq, report: report)
+            hasState = try states.step()
+            hasUser = try users.step()
+        }
+        while hasEnrolment {
+            report(StateProblem(table: "enrolments", row: Self.describe(try Store.enrolment(from: enrolments)), tableValue: "row"))
+            hasEnrolment = try enrolments.step()
+        }
+        return (problems, count, compared)
+    }
+
+    /// Pairs a user's enrolments in the table with those of the log's state by package and
+    /// instant, and reports every field that differs and every row on one side only.
+    private func compareEnrolments(_ table: [Enrolment], _ log: [Enrolment], seq: Int64, report: (StateProblem) -> Void) {
+        func key(_ e: Enrolment) -> (String, Int64) { (e.package.rawValue, e.enrolledAt.millisecondsSinceEpoch) }
+        let table = table.sorted { key($0) < key($1) }
+        let log = log.sorted { key($0) < key($1) }
+        var t = 0
+        var l = 0
+        while t < table.count || l < log.count {
+            if l == log.count || (t < table.count && key(table[t]) < key(log[l])) {
+                report(StateProblem(table: "enrolments", row: Self.describe(table[t]), tableValue: "row", logSeq: seq))
+                t += 1
+                continue
+            }
+            if t == table.count || key(log[l]) < key(table[t]) {
+                report(StateProblem(table: "enrolments", row: Self.describe(log[l]), logValue: "row", logSeq: seq))
+                l += 1
+                continue
+            }
+            let (a, b) = (table[t], log[l])
+            let row = Self.describe(a)
+            func compare(_ field: String, _ x: String?, _ y: String?) {
+                if x != y { report(StateProblem(table: "enrolments", row: row, field: field, tableValue: x, logValue: y, logSeq: seq)) }
+            }
+            compare("source", a.source.rawValue, b.source.rawValue)
+            compare("forced", a.forced ? "1" : "0", b.forced ? "1" : "0")
+            compare("withdrawn_at", a.withdrawnAt.map { String($0.millisecondsSinceEpoch) }, b.withdrawnAt.map { String($0.millisecondsSinceEpoch) })
+            compare("account_state", a.accountState?.rawValue, b.accountState?.rawValue)
+            compare("batch_id", a.batch.map(String.init), b.batch.map(String.init))
+            t += 1
+            l += 1
+        }
+    }
+
+    private static func describe(_ enrolment: Enrolment) -> String {
+        "user \(enrolment.user), \(enrolment.package) enrolled at \(enrolment.enrolledAt.millisecondsSinceEpoch)"
+    }
+}
