@@ -5,9 +5,9 @@ import AdmitStore
 
 /// The answer to `check`: the decision with its reasons, and where it was logged.
 public struct CheckOutcome: Sendable {
-    /// The user and their facts, shared with the cache.
-    let entry: FactCache.Entry
-    public var user: User { entry.facts.user }
+    public let user: UserReference
+    /// The version of the user's state in the audit log that the decision used.
+    public let factsVersion: Int64
     public let lecture: Lecture
     public let at: Instant
     /// The zone the lecture's package counts its days in, for showing instants.
@@ -56,29 +56,31 @@ extension Admission {
         let now = clock.now()
         var results: [Result<CheckOutcome, AdmitError>] = []
         results.reserveCapacity(requests.count)
-        var records: [AuditRecord] = []
+        var records: [DecisionRecord] = []
         records.reserveCapacity(requests.count)
         var decided: [Int] = []
         decided.reserveCapacity(requests.count)
         let actor = actor ?? configuration.actor
+        let version = policy.version
         for request in requests {
             do {
-                let entry = try resolve(request.user)
-                let userID = entry.facts.user.id
+                let user = try resolve(request.user)
                 let lecture = try lecture(request.lecture)
                 let at = request.at ?? now
-                let rendered = explained(lecture, at: at, for: entry)
+                let access = AccessRequest.open(lecture, at: at)
+                let code = policy.set.explanation(access, facts: user.facts)
+                let words = rendered.decision(code, access, facts: user.facts, policy: policy.set)
                 records.append(
-                    AuditRecord(
-                        recordedAt: now, actor: actor, kind: .decision, user: userID, package: lecture.package, lecture: lecture.id, at: at,
-                        effect: rendered.decision.effect, policyHash: policy.version.hash, detail: rendered.detail))
+                    DecisionRecord(
+                        recordedAt: now, actor: actor, user: user.reference.id, factsVersion: user.version, lecture: lecture.id, at: at,
+                        effect: code.effect, policyHash: version.hash, code: code.bytes))
                 decided.append(results.count)
                 let zone = zone(of: lecture.package)
                 results.append(
                     .success(
                         CheckOutcome(
-                            entry: entry, lecture: lecture, at: at, zone: zone, rendered: rendered, policy: policy.version, auditSeq: 0,
-                            atText: cache.text(of: at, in: zone))))
+                            user: user.reference, factsVersion: user.version, lecture: lecture, at: at, zone: zone, rendered: words,
+                            policy: version, auditSeq: 0, atText: rendered.text(of: at, in: zone))))
             } catch {
                 results.append(.failure(error))
             }
@@ -98,17 +100,6 @@ extension Admission {
         return results
     }
 
-    /// The decision on opening `lecture` at `at` for the user of `entry`, explained and rendered
-    /// once per user, lecture and span between the user's decision boundaries.
-    func explained(_ lecture: Lecture, at: Instant, for entry: FactCache.Entry) -> RenderedDecision {
-        let key = FactCache.DecisionKey(user: entry.facts.user.id, lecture: lecture.id, span: entry.boundaries.span(containing: at))
-        if let known = cache.decision(key) { return known }
-        let decision = policy.set.explain(.open(lecture, at: at), facts: entry.facts)
-        let rendered = RenderedDecision(decision, action: .open, facts: entry.facts)
-        cache.remember(rendered, for: key)
-        return rendered
-    }
-
     /// The zone a package counts its days in (UTC for an unknown package).
     public func zone(of package: PackageID) -> Zone {
         catalog.package(package)?.zone ?? .utc
@@ -118,7 +109,9 @@ extension Admission {
 extension CheckOutcome {
     /// The same outcome with its audit row's sequence number.
     func logged(as seq: Int64) -> CheckOutcome {
-        CheckOutcome(entry: entry, lecture: lecture, at: at, zone: zone, rendered: rendered, policy: policy, auditSeq: seq, atText: atText)
+        CheckOutcome(
+            user: user, factsVersion: factsVersion, lecture: lecture, at: at, zone: zone, rendered: rendered, policy: policy, auditSeq: seq,
+            atText: atText)
     }
 
     /// The fields of `admit check --json` and of the service's `check` result.

@@ -8,8 +8,12 @@ public struct ReplayOutcome: Sendable {
     public let logged: LoggedDecision
     /// The decision re-made with the policy version and the facts it used.
     public let replayed: Decision
-    /// Whether the replay gives the logged effect and reason codes.
-    public var reproduces: Bool { replayed.effect == logged.effect && replayed.reasons.map(\.code) == logged.reasons.map(\.code) }
+    /// Whether the replay gives the logged decision: effect, reason codes and deciding rules, and
+    /// the nearest miss's rule and clause codes.
+    public var reproduces: Bool {
+        replayed.effect == logged.effect && replayed.allCodes == logged.decision.allCodes
+            && replayed.determiningRules == logged.decision.determiningRules && replayed.nearestMiss?.rule == logged.decision.nearestMiss?.rule
+    }
     /// The decision today: the current policy and the user's current facts, at the same instant.
     public let today: Decision
     public let todayPolicy: PolicyVersion
@@ -51,25 +55,57 @@ extension Admission {
             _ = try store.refreshAuditIndexes(progress: progress)
             return try store.decisions(query)
         }
-        return entries.compactMap { LoggedDecision($0, zone: zone(of: $0.record.package ?? "")) }
+        var decisions: [LoggedDecision] = []
+        for entry in entries {
+            if let decision = try loggedDecision(entry) { decisions.append(decision) }
+        }
+        return decisions
+    }
+
+    /// A decision row as `check` answered it; nil when the row is not a decision in a shape this
+    /// Admit reads. A compact row's words are rendered from its code with the policy version and
+    /// the user's state it names.
+    func loggedDecision(_ entry: AuditEntry) throws(AdmitError) -> LoggedDecision? {
+        let zone = zone(of: entry.package ?? "")
+        if entry.isLegacy { return LoggedDecision(legacy: entry, zone: zone) }
+        guard entry.kind == .decision, let user = entry.user, let version = entry.factsVersion, let lectureID = entry.lecture,
+            let at = entry.at, let effect = entry.effect, let policyHash = entry.policyHash,
+            let code = entry.code.flatMap(DecisionCode.init(bytes:))
+        else { return nil }
+        guard let state = try perform({ () throws(StoreError) in try store.userState(user, version: version) }) else { return nil }
+        let then = try storedPolicy(policyHash, for: entry.seq)
+        let lecture = catalog.lecture(lectureID) ?? Lecture(id: lectureID, package: entry.package ?? "", position: 1, title: "")
+        let decision = then.set.render(code, .open(lecture, at: at), facts: state.facts)
+        return LoggedDecision(
+            entry: entry, user: user, package: lecture.package, action: .open, at: at, effect: effect, policyHash: policyHash,
+            decision: decision, facts: state.facts, factsVersion: version, zone: zone)
+    }
+
+    /// A policy version the database keeps, compiled (once per version).
+    func storedPolicy(_ hash: String, for seq: Int64) throws(AdmitError) -> LoadedPolicy {
+        if hash == policy.version.hash { return policy }
+        if let known = storedPolicies[hash] { return known }
+        guard let files = try perform({ () throws(StoreError) in try store.policyFiles(hash: hash) }) else {
+            throw .invalidInput("policy version \(hash) of decision #\(seq) is not in the database")
+        }
+        let loaded = try LoadedPolicy(sources: files.map { PolicySource(path: $0.path, text: $0.text) }, catalog: catalog)
+        storedPolicies[hash] = loaded
+        return loaded
     }
 
     /// Re-evaluates logged decision `seq` with the policy version and the facts it used, and again
     /// with today's policy and facts.
     public func replay(_ seq: Int64) throws(AdmitError) -> ReplayOutcome {
         guard let entry = try perform({ () throws(StoreError) in try store.auditEntry(seq) }) else { throw .auditNotFound(seq) }
-        guard let logged = LoggedDecision(entry, zone: zone(of: entry.record.package ?? "")) else {
-            throw .invalidInput("audit row #\(seq) is a '\(entry.record.kind.rawValue)' row, not a decision")
+        guard entry.kind == .decision else {
+            throw .invalidInput("audit row #\(seq) is a '\(entry.kind.rawValue)' row, not a decision")
         }
-        guard let files = try perform({ () throws(StoreError) in try store.policyFiles(hash: logged.policyHash) }) else {
-            throw .invalidInput("policy version \(logged.policyHash) of decision #\(seq) is not in the database")
-        }
-        let then = try LoadedPolicy(sources: files.map { PolicySource(path: $0.path, text: $0.text) }, catalog: catalog)
-        try refreshFacts()
-        let current = try resolve(String(logged.user.rawValue)).facts
-        guard let facts = Facts(json: logged.facts, user: current.user) else {
+        guard let logged = try loggedDecision(entry) else {
             throw .invalidInput("decision #\(seq) does not hold the facts it used in a form this Admit reads")
         }
+        let then = try storedPolicy(logged.policyHash, for: seq)
+        try refreshFacts()
+        let current = try resolve(String(logged.user.rawValue)).facts
         let request: AccessRequest
         switch logged.action {
         case .open:
@@ -78,7 +114,7 @@ extension Admission {
         case .enrol:
             request = .enrol(in: logged.package, at: logged.at)
         }
-        let replayed = then.set.explain(request, facts: facts)
+        let replayed = then.set.explain(request, facts: logged.facts)
         let today = policy.set.explain(request, facts: current)
         return ReplayOutcome(logged: logged, replayed: replayed, today: today, todayPolicy: policy.version)
     }

@@ -16,7 +16,7 @@ public struct EnrolOutcome: Sendable {
     }
 
     public let result: Result
-    public let user: User
+    public let user: UserReference
     public let package: Package
     public let at: Instant
     /// The policy's decision on the `enrol` action (an enrolment made against it was forced).
@@ -34,7 +34,7 @@ public struct EnrolOutcome: Sendable {
 
 /// The answer to `unenrol`.
 public struct UnenrolOutcome: Sendable {
-    public let user: User
+    public let user: UserReference
     public let package: Package
     /// The withdrawn enrolment, or nil when there was no current one (nothing changed).
     public let withdrawn: Enrolment?
@@ -51,80 +51,61 @@ extension Admission {
         actor: String? = nil
     ) throws(AdmitError) -> EnrolOutcome {
         try refreshFacts()
-        let facts = try resolve(reference).facts
-        let user = facts.user
+        let resolved = try resolve(reference)
         let package = try package(packageID)
         let at = at ?? clock.now()
-        let decision = enrolmentDecision(facts: facts, package: package, at: at)
+        let (code, decision) = enrolmentDecision(facts: resolved.facts, package: package, at: at)
         let forced = !decision.isAllowed
         func outcome(_ result: EnrolOutcome.Result, forced: Bool, since: Instant?) -> EnrolOutcome {
             EnrolOutcome(
-                result: result, user: user, package: package, at: at, decision: decision, forced: forced, policy: policy.version,
-                since: since)
+                result: result, user: resolved.reference, package: package, at: at, decision: decision, forced: forced,
+                policy: policy.version, since: since)
         }
-        func current() throws(AdmitError) -> Enrolment? {
-            try perform { () throws(StoreError) in try store.currentEnrolment(of: user.id, in: package.id) }
-        }
-        if let existing = try current() {
+        if let existing = resolved.facts.enrolments.last(where: { $0.package == package.id && $0.withdrawnAt == nil }) {
             return outcome(.alreadyEnrolled, forced: false, since: existing.enrolledAt)
         }
         if forced, !force {
             return outcome(.refused, forced: false, since: nil)
         }
-        let enrolment = Enrolment(user: user.id, package: package.id, enrolledAt: at, source: source, forced: forced)
-        let now = clock.now()
-        let actor = actor ?? configuration.actor
-        let inserted = try perform { () throws(StoreError) in
-            try store.write {
-                let result = try store.enrol(enrolment, accountState: user.account)
-                if case .added = result {
-                    try store.append(enrolmentRecord(enrolment, decision: decision, recordedAt: now, actor: actor))
-                }
-                return result
-            }
-        }
+        let enrolment = Enrolment(
+            user: resolved.reference.id, package: package.id, enrolledAt: at, source: source, forced: forced,
+            accountState: resolved.facts.account)
+        let context = ChangeContext(
+            recordedAt: clock.now(), actor: actor ?? configuration.actor, policyHash: policy.version.hash,
+            overrode: forced ? code.bytes : nil)
+        let inserted = try perform { () throws(StoreError) in try store.write { try store.enrol(enrolment, context) } }
         switch inserted {
         case .added: return outcome(.enrolled, forced: forced, since: at)
         case .alreadyEnrolled(let existing): return outcome(.alreadyEnrolled, forced: false, since: existing.enrolledAt)
         }
     }
 
-    /// The policy's decision on enrolling the user `facts` describe in `package` at `at`.
-    func enrolmentDecision(facts: Facts, package: Package, at: Instant) -> Decision {
-        policy.set.explain(.enrol(in: package.id, at: at), facts: facts)
-    }
-
-    /// The audit row for an added enrolment; a forced one keeps the refusal it overrode.
-    func enrolmentRecord(_ enrolment: Enrolment, decision: Decision, recordedAt: Instant, actor: String) -> AuditRecord {
-        AuditRecord(
-            recordedAt: recordedAt, actor: actor, kind: .enrolmentAdded, user: enrolment.user, package: enrolment.package,
-            at: enrolment.enrolledAt, policyHash: policy.version.hash,
-            detail: AuditDetail.enrolment(enrolment, refusedBy: enrolment.forced ? decision : nil))
+    /// The policy's decision on enrolling the user `facts` describe in `package` at `at`, as a
+    /// code (what a forced enrolment's row keeps of the refusal it overrode) and in words.
+    func enrolmentDecision(facts: Facts, package: Package, at: Instant) -> (code: DecisionCode, decision: Decision) {
+        let request = AccessRequest.enrol(in: package.id, at: at)
+        let code = policy.set.explanation(request, facts: facts)
+        return (code, policy.set.render(code, request, facts: facts))
     }
 
     /// Withdraws `user`'s current enrolment in `package` at `at` (default now); the enrolment stays
     /// in the history with its withdrawal instant. Withdrawing when not enrolled changes nothing.
     public func unenrol(user reference: String, package packageID: String, at: Instant? = nil) throws(AdmitError) -> UnenrolOutcome {
-        let user = try user(reference)
+        try refreshFacts()
+        let resolved = try resolve(reference)
+        let user = resolved.reference
         let package = try package(packageID)
         let at = at ?? clock.now()
-        let now = clock.now()
-        let actor = configuration.actor
-        let current = try perform { () throws(StoreError) in try store.currentEnrolment(of: user.id, in: package.id) }
-        if let current, at < current.enrolledAt {
+        let context = ChangeContext(recordedAt: clock.now(), actor: configuration.actor)
+        if let current = resolved.facts.enrolments.last(where: { $0.package == package.id && $0.withdrawnAt == nil }),
+            at < current.enrolledAt
+        {
             throw .invalidInput(
                 "cannot withdraw \(user.email.normalized) from \(package.id) at \(at.formatted(in: package.zone)): "
                     + "the enrolment began at \(current.enrolledAt.formatted(in: package.zone))")
         }
         let withdrawn = try perform { () throws(StoreError) in
-            try store.write {
-                guard let withdrawn = try store.withdraw(user: user.id, from: package.id, at: at) else { return Enrolment?.none }
-                try store.append(
-                    AuditRecord(
-                        recordedAt: now, actor: actor, kind: .enrolmentWithdrawn, user: user.id, package: package.id, at: at,
-                        detail: AuditDetail.withdrawal(withdrawn)))
-                return withdrawn
-            }
+            try store.write { try store.withdraw(user: user.id, from: package.id, at: at, context)?.0 }
         }
         return UnenrolOutcome(user: user, package: package, withdrawn: withdrawn)
     }

@@ -4,7 +4,7 @@ import AdmitRules
 
 /// The answer to `when`: the exact spans in which a user may open a lecture.
 public struct WhenOutcome: Sendable {
-    public let user: User
+    public let user: UserReference
     public let lecture: Lecture
     public let zone: Zone
     public let availability: Availability
@@ -18,8 +18,9 @@ extension Admission {
         throws(AdmitError) -> WhenOutcome
     {
         try refreshFacts()
-        let facts = try resolve(reference).facts
-        let user = facts.user
+        let resolved = try resolve(reference)
+        let facts = resolved.facts
+        let user = resolved.reference
         let lecture = try lecture(lectureID)
         guard range.start < range.end else {
             throw .invalidInput("the range is empty: until must be after from")

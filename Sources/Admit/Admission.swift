@@ -17,12 +17,17 @@ public final class Admission {
     public private(set) var policy: LoadedPolicy
     public let clock: any InstantClock
     public let logger: Logger
-    /// Users and enrolments as last read; see `refreshFacts()`.
-    let cache = FactCache()
+    /// Every user's facts, once `holdFactsInMemory()` was called (the service); otherwise each
+    /// use case reads the users it needs from the store.
+    var resident: ResidentFacts?
+    /// Decisions' words and reply JSON, rendered once per code and values.
+    let rendered = RenderCache()
+    /// Policy versions of logged decisions, compiled, by hash.
+    var storedPolicies: [String: LoadedPolicy] = [:]
     /// Checkpoints the WAL on its own thread once `checkpointInBackground()` was called.
     var checkpointer: Checkpointer?
-    /// The store's `dataVersion()` and `changeCount` when the cache was last known to be current.
-    var cacheToken: (dataVersion: Int64, changes: Int64)?
+    /// The store's `dataVersion()` and `changeCount` when `resident` was last known to be current.
+    var residentToken: (dataVersion: Int64, changes: Int64)?
 
     /// Opens (creating and seeding when new) the configured database and loads the policy.
     public init(configuration: AdmitConfiguration, clock: any InstantClock = SystemClock(), logger: Logger = Logger(label: "admit"))
@@ -62,7 +67,7 @@ public final class Admission {
     public func reloadPolicy(actor: String? = nil) throws(AdmitError) -> PolicyVersion {
         let loaded = try Admission.loadPolicy(configuration, store: store, catalog: catalog)
         policy = loaded
-        cache.clear()  // cached boundaries and decisions belong to the old policy
+        rendered.clear()  // the words belong to the old policy
         try recordPolicyVersion(actor: actor)
         return loaded.version
     }
@@ -80,7 +85,7 @@ public final class Admission {
                 if try store.recordPolicyVersion(hash: version.hash, files: files, at: now) {
                     let detail = AuditDetail.policyLoaded(files: files.map(\.path))
                     try store.append(
-                        AuditRecord(recordedAt: now, actor: actor, kind: .policyLoaded, policyHash: version.hash, detail: detail))
+                        EventRecord(recordedAt: now, actor: actor, kind: .policyLoaded, policyHash: version.hash, detail: detail))
                 }
             }
         }
@@ -111,20 +116,18 @@ public final class Admission {
     }
 
     private static func seed(_ store: Store, with seeds: Seeds, at now: Instant, logger: Logger) throws {
+        let context = ChangeContext(recordedAt: now, actor: "seed")
         try store.write {
             try store.insert(seeds.catalog)
             for seedUser in seeds.users {
-                let user = try store.insert(seedUser.user, at: now)
-                try store.append(
-                    AuditRecord(recordedAt: now, actor: "seed", kind: .userCreated, user: user.id, detail: AuditDetail.user(user)))
+                guard let state = try store.createUser(seedUser.user, context) else {
+                    throw AdmitError.seedsInvalid(path: "users.json", reason: "user '\(seedUser.user.email)' appears twice")
+                }
                 for enrolment in seedUser.enrolments {
-                    let record = Enrolment(user: user.id, package: enrolment.package, enrolledAt: enrolment.at, source: enrolment.source)
-                    if case .added = try store.enrol(record, accountState: seedUser.user.account) {
-                        try store.append(
-                            AuditRecord(
-                                recordedAt: now, actor: "seed", kind: .enrolmentAdded, user: user.id, package: enrolment.package,
-                                at: enrolment.at, detail: AuditDetail.enrolment(record)))
-                    }
+                    _ = try store.enrol(
+                        Enrolment(
+                            user: state.user.id, package: enrolment.package, enrolledAt: enrolment.at, source: enrolment.source,
+                            accountState: seedUser.user.account), context)
                 }
             }
         }
@@ -159,55 +162,66 @@ public final class Admission {
         do { return try body() } catch { throw AdmitError(error) }
     }
 
-    // MARK: Lookups
+    // MARK: Facts
 
-    /// Drops the cached users and enrolments if anything has been committed since they were
-    /// read: by another connection (`PRAGMA data_version`) or by this one (its change count).
-    /// Every use case calls it first; `check(_:)` once per batch.
+    /// Loads every user's facts from the audit log's state rows and keeps them in memory from
+    /// now on (`ResidentFacts`): a long-running process's checks then read no SQL. Returns how
+    /// many users were loaded.
+    @discardableResult
+    public func holdFactsInMemory() throws(AdmitError) -> Int {
+        let facts = ResidentFacts()
+        resident = facts
+        residentToken = nil
+        try refreshFacts()
+        return facts.count
+    }
+
+    /// Brings the facts in memory up to the audit log, if anything has been committed since
+    /// they were last brought up to it: by another connection (`PRAGMA data_version`) or by this
+    /// one (its change count). Every use case calls it first; `check(_:)` once per batch.
     func refreshFacts() throws(AdmitError) {
+        guard let resident else { return }
         let dataVersion = try perform { () throws(StoreError) in try store.dataVersion() }
         let changes = store.changeCount
-        if let token = cacheToken, token.dataVersion == dataVersion, token.changes == changes { return }
-        cache.clear()
-        cacheToken = (dataVersion, changes)
-    }
-
-    /// Notes that this connection's latest writes (decisions' audit rows only) changed no fact.
-    func factsUnchangedByOwnWrites() {
-        if let token = cacheToken { cacheToken = (token.dataVersion, store.changeCount) }
-    }
-
-    /// The user named by `reference` with their enrolments, from the cache or the store.
-    func resolve(_ reference: String) throws(AdmitError) -> FactCache.Entry {
-        if let cached = cache.entry(reference: reference) { return cached }
-        let user = try lookUp(reference)
-        if let known = cache.entry(of: user.id), known.facts.user == user {
-            cache.remember(known, reference: reference)
-            return known
+        if let token = residentToken, token.dataVersion == dataVersion, token.changes == changes { return }
+        _ = try perform { () throws(StoreError) in
+            try store.forEachState(after: resident.lastSeq) { seq, user, version, email, facts in
+                resident.apply(seq: seq, user: user, version: version, email: email, facts: facts)
+            }
         }
-        let enrolments = try perform { () throws(StoreError) in try store.enrolments(of: user.id) }
-        let facts = Facts(user: user, enrolments: enrolments)
-        let entry = FactCache.Entry(facts: facts, boundaries: policy.set.decisionBoundaries(for: facts))
-        cache.remember(entry, reference: reference)
-        return entry
+        residentToken = (dataVersion, changes)
+    }
+
+    /// Notes that this connection's latest writes (decisions only) changed no fact.
+    func factsUnchangedByOwnWrites() {
+        if let token = residentToken { residentToken = (token.dataVersion, store.changeCount) }
+    }
+
+    /// The user named by `reference` (a numeric id, or an email address, normalised before
+    /// lookup) with the facts of their latest state in the audit log.
+    func resolve(_ reference: String) throws(AdmitError) -> ResolvedUser {
+        if let resident {
+            guard let slot = resident.slot(reference: reference) else { throw .unknownUser(reference) }
+            return ResolvedUser(
+                reference: UserReference(id: resident.id(slot), email: resident.email(slot)), version: resident.version(slot),
+                facts: resident.facts(slot))
+        }
+        let state = try perform { () throws(StoreError) -> UserState? in
+            let trimmed = reference.trimmingWhitespace()
+            if !trimmed.isEmpty, trimmed.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), let id = Int64(trimmed) {
+                return try store.userState(UserID(id))
+            }
+            guard let email = try? EmailAddress(reference), let id = try store.userID(email: email) else { return nil }
+            return try store.userState(id)
+        }
+        guard let state else { throw .unknownUser(reference) }
+        return ResolvedUser(reference: state.user.reference, version: state.version, facts: state.facts)
     }
 
     /// The user named by `reference`: a numeric id, or an email address (normalised before lookup).
-    public func user(_ reference: String) throws(AdmitError) -> User {
+    public func user(_ reference: String) throws(AdmitError) -> UserReference {
         try refreshFacts()
-        return try resolve(reference).facts.user
-    }
-
-    /// The user named by `reference`, read from the store.
-    private func lookUp(_ reference: String) throws(AdmitError) -> User {
-        let trimmed = reference.trimmingWhitespace()
-        if !trimmed.isEmpty, trimmed.allSatisfy(\.isASCII), trimmed.allSatisfy(\.isNumber), let id = Int64(trimmed) {
-            guard let user = try perform({ () throws(StoreError) in try store.user(id: UserID(id)) }) else { throw .unknownUser(reference) }
-            return user
-        }
-        guard let email = try? EmailAddress(reference) else { throw .unknownUser(reference) }
-        guard let user = try perform({ () throws(StoreError) in try store.user(email: email) }) else { throw .unknownUser(reference) }
-        return user
+        return try resolve(reference).reference
     }
 
     /// The lecture with this identifier.
@@ -240,4 +254,12 @@ extension AdmitError {
             self = .database(error.description)
         }
     }
+}
+
+/// A user as a decision sees them: who, the version of their state in the audit log, and the
+/// facts of that state.
+struct ResolvedUser: Sendable {
+    let reference: UserReference
+    let version: Int64
+    let facts: Facts
 }

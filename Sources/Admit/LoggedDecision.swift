@@ -2,7 +2,11 @@ import AdmitDomain
 import AdmitJSON
 import AdmitStore
 
-/// A decision as the audit log holds it.
+/// A decision as the audit log holds it, with its words as `check` gave them.
+///
+/// A decision of the compact format keeps its reason codes, the policy version and the version
+/// of the user's state; its words are rendered again from those when it is read, and they are
+/// the words `check` answered with. One of the first format kept its words in its detail.
 public struct LoggedDecision: Sendable {
     public var seq: Int64
     public var recordedAt: Instant
@@ -14,34 +18,59 @@ public struct LoggedDecision: Sendable {
     public var at: Instant
     public var effect: Effect
     public var policyHash: String
-    public var reasons: [Reason]
-    /// The facts the decision used, as logged (a JSON object).
-    public var facts: JSONValue
+    /// The decision in words: reasons, deciding rules, nearest miss.
+    public var decision: Decision
+    /// The facts the decision used.
+    public var facts: Facts
+    /// The version of the user's state it used (nil for a decision of the first format).
+    public var factsVersion: Int64?
     /// The zone of the decision's package, for showing instants.
     public var zone: Zone
 
-    /// Reads a decision row; nil when the row is not a decision or its detail is not in the shape Admit writes.
-    init?(_ entry: AuditEntry, zone: Zone) {
-        let record = entry.record
-        guard record.kind == .decision, let user = record.user, let package = record.package, let at = record.at,
-            let effect = record.effect, let policyHash = record.policyHash,
-            let detail = try? JSONParser.parse(record.detail), let action = detail["action"]?.stringValue.flatMap(Action.init(rawValue:))
+    public var reasons: [Reason] { decision.reasons }
+
+    /// Reads a decision row of the first format; nil when the row is not a decision or its
+    /// detail is not in the shape Admit wrote.
+    init?(legacy entry: AuditEntry, zone: Zone) {
+        guard entry.kind == .decision, let user = entry.user, let package = entry.package, let at = entry.at,
+            let effect = entry.effect, let policyHash = entry.policyHash, let text = entry.detail,
+            let detail = try? JSONParser.parse(text), let action = detail["action"]?.stringValue.flatMap(Action.init(rawValue:)),
+            let facts = detail["facts"].flatMap({ Facts(legacyJSON: $0, user: user) })
         else { return nil }
+        func reason(_ value: JSONValue) -> Reason? {
+            guard let code = value["code"]?.stringValue.flatMap(ReasonCode.init(rawValue:)) else { return nil }
+            return Reason(code: code, rule: value["rule"]?.stringValue.map { RuleID($0) }, message: value["message"]?.stringValue ?? "")
+        }
+        let miss = detail["nearestMiss"].flatMap { value -> NearestMiss? in
+            guard let rule = value["rule"]?.stringValue else { return nil }
+            return NearestMiss(rule: RuleID(rule), failedClauses: (value["clauses"]?.arrayValue ?? []).compactMap(reason))
+        }
+        let decision = Decision(
+            effect: effect, reasons: (detail["reasons"]?.arrayValue ?? []).compactMap(reason),
+            determiningRules: (detail["determiningRules"]?.arrayValue ?? []).compactMap { $0.stringValue.map { RuleID($0) } },
+            nearestMiss: miss)
+        self.init(
+            entry: entry, user: user, package: package, action: action, at: at, effect: effect, policyHash: policyHash, decision: decision,
+            facts: facts, factsVersion: nil, zone: zone)
+    }
+
+    init(
+        entry: AuditEntry, user: UserID, package: PackageID, action: Action, at: Instant, effect: Effect, policyHash: String,
+        decision: Decision, facts: Facts, factsVersion: Int64?, zone: Zone
+    ) {
         seq = entry.seq
-        recordedAt = record.recordedAt
-        actor = record.actor
+        recordedAt = entry.recordedAt
+        actor = entry.actor
         self.user = user
         self.package = package
-        lecture = record.lecture
+        lecture = entry.lecture
         self.action = action
         self.at = at
         self.effect = effect
         self.policyHash = policyHash
-        reasons = (detail["reasons"]?.arrayValue ?? []).compactMap { value in
-            guard let code = value["code"]?.stringValue.flatMap(ReasonCode.init(rawValue:)) else { return nil }
-            return Reason(code: code, rule: value["rule"]?.stringValue.map { RuleID($0) }, message: value["message"]?.stringValue ?? "")
-        }
-        facts = detail["facts"] ?? .null
+        self.decision = decision
+        self.facts = facts
+        self.factsVersion = factsVersion
         self.zone = zone
     }
 

@@ -62,4 +62,11 @@ enum Terminal {
             FileHandle.standardError.write(Data("\r\(label): \(done) of \(total) rows\(end)".utf8))
         }
     }
+
+    /// A progress line on a terminal's standard error for work that counts rows without a total;
+    /// the caller ends the line (`finishProgress`) or the next output overwrites it.
+    static func rowProgress(_ label: String) -> (Int64) -> Void {
+        guard standardErrorIsTerminal else { return { _ in } }
+        return { done in FileHandle.standardError.write(Data("\r\(label): \(done) rows\u{1B}[K".utf8)) }
+    }
 }

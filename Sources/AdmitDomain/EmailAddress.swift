@@ -15,6 +15,12 @@ public struct EmailAddress: Sendable, Hashable, Comparable, Codable, CustomStrin
         normalized = normal
     }
 
+    /// An address that is already in normal form, as the store keeps it: not normalised or
+    /// checked again (reading a million users back would otherwise normalise each once more).
+    public init(storedNormalized normalized: String) {
+        self.normalized = normalized
+    }
+
     /// Trims white space, applies Unicode NFC and full case folding.
     ///
     /// ASCII text takes a fast path with the same result: ASCII is already in NFC, and folding

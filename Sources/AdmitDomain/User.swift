@@ -28,3 +28,19 @@ public struct User: Sendable, Hashable, Codable {
         self.externalID = externalID
     }
 }
+
+/// Who an answer is about: the user's identifier and address, without the rest of the user.
+public struct UserReference: Sendable, Hashable {
+    public var id: UserID
+    public var email: EmailAddress
+
+    public init(id: UserID, email: EmailAddress) {
+        self.id = id
+        self.email = email
+    }
+}
+
+extension User {
+    /// The user's identifier and address.
+    public var reference: UserReference { UserReference(id: id, email: email) }
+}

@@ -51,6 +51,54 @@ extension Store {
         }
     }
 
+    /// Calls `body` with every state row after `seq`, in order (each user's latest comes last):
+    /// the change feed a process that holds facts in memory reads, at start from 0 and then
+    /// after the last row it has seen. Returns the last row's sequence number (`seq` when none).
+    ///
+    /// Only what rules read and what finds the user is decoded: no name, no external id.
+    public func forEachState(
+        after seq: Int64, _ body: (_ seq: Int64, _ user: UserID, _ version: Int64, _ email: EmailAddress, _ facts: Facts) throws -> Void
+    ) throws(StoreError) -> Int64 {
+        try read {
+            let select = try connection.prepare(
+                """
+                SELECT seq, user_id, version, email, profession, country, account, subscription, enrolments
+                FROM audit_changes WHERE seq > ? ORDER BY seq
+                """)
+            try select.bindAll(seq)
+            var last = seq
+            var subscriptions: [String: Subscription] = [:]
+            var countries: [String: CountryCode] = [:]
+            while try select.step() {
+                last = select.int64(0)
+                let user = UserID(select.int64(1))
+                guard let profession = Profession(rawValue: select.string(4) ?? "") else {
+                    throw StoreError.corrupt("audit_changes", "profession", select.string(4))
+                }
+                guard let account = AccountState(rawValue: select.string(6) ?? "") else {
+                    throw StoreError.corrupt("audit_changes", "account", select.string(6))
+                }
+                let plan = select.string(7) ?? ""
+                guard let subscription = subscriptions[plan] ?? Subscription(plan) else {
+                    throw StoreError.corrupt("audit_changes", "subscription", plan)
+                }
+                subscriptions[plan] = subscription
+                var country: CountryCode?
+                if let code = select.string(5) {
+                    country = countries[code] ?? CountryCode(code)
+                    countries[code] = country
+                }
+                guard let enrolments = select.withBlob(8, { EnrolmentList.decode($0, user: user) }) else {
+                    throw StoreError.corrupt("audit_changes", "enrolments", "a list this build cannot read")
+                }
+                let facts = Facts(
+                    account: account, profession: profession, country: country, subscription: subscription, enrolments: enrolments)
+                try body(last, user, select.int64(2), EmailAddress(storedNormalized: select.string(3) ?? ""), facts)
+            }
+            return last
+        }
+    }
+
     /// Reads the state columns (`stateColumns`) starting at column `offset`.
     static func userState(from row: Statement, at offset: Int32) throws -> UserState {
         let id = UserID(row.int64(offset))
@@ -175,6 +223,7 @@ extension Store {
                     message: "the enrolments table holds a current enrolment of user \(enrolment.user) in \(enrolment.package) "
                         + "that the audit log does not; run `admit audit verify`")
             }
+            try touch(enrolment.user, at: context.recordedAt)
             var state = previous
             state.enrolments.append(enrolment)
             state.version += 1
@@ -197,11 +246,19 @@ extension Store {
             try connection.run(
                 "UPDATE enrolments SET withdrawn_at = ? WHERE user_id = ? AND package_id = ? AND withdrawn_at IS NULL",
                 at.millisecondsSinceEpoch, user.rawValue, package.rawValue)
+            try touch(user, at: context.recordedAt)
             state.enrolments[index].withdrawnAt = at
             state.version += 1
             try appendState(.enrolmentWithdrawn, state, context)
             return (state.enrolments[index], state)
         }
+    }
+
+    /// Sets the user's `updated_at`, the instant of their latest state row, unless it has it already.
+    private func touch(_ user: UserID, at instant: Instant) throws {
+        let update = try connection.cached("UPDATE users SET updated_at = ?1 WHERE id = ?2 AND updated_at <> ?1")
+        try update.bindAll(instant.millisecondsSinceEpoch, user.rawValue)
+        _ = try update.step()
     }
 
     /// Appends a state row of `kind` for `state` to the chain. Call inside a write.

@@ -219,7 +219,7 @@ extension Store {
         }
         // SQLite takes the bare columns of a max() aggregate from the row with the maximum.
         let states = try connection.prepare(
-            "SELECT max(version), seq, recorded_at, \(Store.stateColumns) FROM audit_changes GROUP BY user_id ORDER BY user_id")
+            "SELECT max(version), seq, recorded_at, \(Store.stateColumns), kind FROM audit_changes GROUP BY user_id ORDER BY user_id")
         let users = try connection.prepare(
             """
             SELECT id, email, name, profession, country, account, subscription, registered_at, external_id, updated_at
@@ -282,7 +282,10 @@ extension Store {
             compare("subscription", users.string(6), states.string(10))
             compare("registered_at", String(users.int64(7)), String(states.int64(11)))
             compare("external_id", users.string(8), states.string(12))
-            compare("updated_at", String(users.int64(9)), String(states.int64(2)))
+            // A `user.state` row (migration 4) took the state as it found it, `updated_at` included.
+            if states.int64(14) != AuditKind.userState.changeNumber {
+                compare("updated_at", String(users.int64(9)), String(states.int64(2)))
+            }
             guard let logged = EnrolmentList.decode(states.blob(13) ?? [], user: UserID(tableUser)) else {
                 report(StateProblem(table: "enrolments", row: "user \(tableUser)", field: "(all)", logValue: "unreadable", logSeq: seq))
                 _ = try tableEnrolments(of: tableUser)

@@ -23,7 +23,6 @@ final class RegistrationRun {
     private var now: Instant
     private var summary: RegistrationSummary
     private var session: ImportSession?
-    private var details = AuditDetail.Writer()
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
 
@@ -64,7 +63,7 @@ final class RegistrationRun {
                 try store.write {
                     let id = try store.beginImport(fileName: summary.source, sha256: known ?? "", actor: actor, at: startedAt)
                     try store.append(
-                        AuditRecord(
+                        EventRecord(
                             recordedAt: startedAt, actor: actor, kind: .importStarted, package: package?.id,
                             at: package == nil ? nil : enrolAt,
                             policyHash: admission.policy.version.hash, batch: id,
@@ -75,7 +74,7 @@ final class RegistrationRun {
             }
         summary.batch = batch
         do {
-            let session = try admission.perform { () throws(StoreError) in try store.importSession(batch: batch) }
+            let session = try admission.perform { () throws(StoreError) in try store.importSession(batch: batch, actor: actor) }
             self.session = session
             defer { session.close() }
             try admission.perform { () throws(StoreError) in try session.begin() }
@@ -137,23 +136,18 @@ final class RegistrationRun {
         let upsert = try admission.perform { () throws(StoreError) in
             try session.upsert(patch, line: row.line, registeredAt: startedAt, at: now)
         }
-        let user: User
-        let isNew: Bool
+        let state: UserState
         let outcome: RegistrationRowResult.Outcome
         switch upsert {
         case .created(let created):
             summary.created += 1
-            (user, isNew, outcome) = (created, true, .created)
-            try append(AuditRecord(recordedAt: now, actor: actor, kind: .userCreated, user: created.id, detail: details.user(created)))
-        case .updated(let before, let after):
+            (state, outcome) = (created, .created)
+        case .updated(_, let after):
             summary.updated += 1
-            (user, isNew, outcome) = (after, false, .updated)
-            try append(
-                AuditRecord(
-                    recordedAt: now, actor: actor, kind: .userUpdated, user: after.id, detail: AuditDetail.userChange(before, after)))
+            (state, outcome) = (after, .updated)
         case .unchanged(let existing):
             summary.unchanged += 1
-            (user, isNew, outcome) = (existing, false, .unchanged)
+            (state, outcome) = (existing, .unchanged)
         case .incomplete(let missing):
             return try rejected(
                 RegistrationReject(
@@ -175,11 +169,12 @@ final class RegistrationRun {
                     message: "external id '\(id)' already belongs to " + (owner.map { "\($0)" } ?? "another user")),
                 input)
         }
+        let user = state.user
         guard let package else {
             observe?(RegistrationRowResult(line: row.line, outcome: outcome, user: user, reject: nil, enrolment: nil, forced: false))
             return
         }
-        let (enrolment, forced, refusal) = try enrol(user, isNew: isNew, in: package, line: row.line)
+        let (enrolment, forced, refusal) = try enrol(state, in: package, line: row.line)
         if let refusal {
             summary.count(refusal, keep: options.keptRejects)
             try rejects?.write(refusal, original: input.original)
@@ -187,17 +182,17 @@ final class RegistrationRun {
         observe?(RegistrationRowResult(line: row.line, outcome: outcome, user: user, reject: refusal, enrolment: enrolment, forced: forced))
     }
 
-    /// Enrols `user` in `package` at the run's instant if the policy permits it (or `force`).
-    private func enrol(_ user: User, isNew: Bool, in package: Package, line: Int) throws(AdmitError) -> (
+    /// Enrols the user of `state` in `package` at the run's instant if the policy permits it (or `force`).
+    private func enrol(_ state: UserState, in package: Package, line: Int) throws(AdmitError) -> (
         RegistrationRowResult.Enrolment, Bool, RegistrationReject?
     ) {
         guard let session else { return (.refused, false, nil) }
-        let enrolments = isNew ? [] : try admission.perform { () throws(StoreError) in try session.enrolments(of: user.id) }
-        if enrolments.contains(where: { $0.package == package.id && $0.withdrawnAt == nil }) {
+        let user = state.user
+        if state.currentEnrolment(in: package.id) != nil {
             summary.enrolments?.alreadyEnrolled += 1
             return (.alreadyEnrolled, false, nil)
         }
-        let decision = admission.enrolmentDecision(facts: Facts(user: user, enrolments: enrolments), package: package, at: enrolAt)
+        let (code, decision) = admission.enrolmentDecision(facts: state.facts, package: package, at: enrolAt)
         let forced = !decision.isAllowed
         if forced, !options.force {
             summary.enrolments?.refused += 1
@@ -209,15 +204,17 @@ final class RegistrationRun {
                     + " (--force enrols anyway)")
             return (.refused, false, refusal)
         }
-        let enrolment = Enrolment(user: user.id, package: package.id, enrolledAt: enrolAt, source: .bulk, forced: forced)
-        let result = try admission.perform { () throws(StoreError) in try session.enrol(enrolment, accountState: user.account) }
+        let enrolment = Enrolment(
+            user: user.id, package: package.id, enrolledAt: enrolAt, source: .bulk, forced: forced, accountState: user.account)
+        let result = try admission.perform { () throws(StoreError) in
+            try session.enrol(enrolment, at: now, policyHash: admission.policy.version.hash, overrode: forced ? code.bytes : nil)
+        }
         guard case .added = result else {
             summary.enrolments?.alreadyEnrolled += 1
             return (.alreadyEnrolled, false, nil)
         }
         summary.enrolments?.enrolled += 1
         if forced { summary.enrolments?.forced += 1 }
-        try append(admission.enrolmentRecord(enrolment, decision: decision, recordedAt: now, actor: actor))
         return (.enrolled, forced, nil)
     }
 
@@ -226,11 +223,6 @@ final class RegistrationRun {
         summary.count(reject, keep: options.keptRejects)
         try rejects?.write(reject, original: input.original)
         observe?(RegistrationRowResult(line: reject.line, outcome: .rejected, user: nil, reject: reject, enrolment: nil, forced: false))
-    }
-
-    private func append(_ record: AuditRecord) throws(AdmitError) {
-        guard let session else { return }
-        try admission.perform { () throws(StoreError) in _ = try session.append(record) }
     }
 
     // MARK: Batch
@@ -248,7 +240,7 @@ final class RegistrationRun {
             try store.write {
                 try store.finishImport(batch, status: status, sha256: summary.sha256, counts: counts, at: end)
                 try store.append(
-                    AuditRecord(
+                    EventRecord(
                         recordedAt: end, actor: actor, kind: .importFinished, batch: batch,
                         detail: AuditDetail.importFinished(status: status.rawValue, sha256: summary.sha256, counts: counts, error: error)))
             }

@@ -63,44 +63,51 @@ public struct DecisionCode: Sendable, Hashable {
     /// The nearest miss, for a deny.
     public var nearestMiss: Miss? { decoded()?.miss ?? nil }
 
-    /// Every clause the code names (those of the reasons, then the nearest miss's), with its rule.
-    var clauses: [(rule: Int, clause: Clause)] {
-        guard let (reasons, miss) = decoded() else { return [] }
-        var all: [(Int, Clause)] = []
-        for reason in reasons { if let rule = reason.rule, let clause = reason.clause { all.append((rule, clause)) } }
-        if let miss { all += miss.clauses.map { (miss.rule, $0) } }
-        return all
+    /// Calls `body` with every clause the code names (those of the reasons, then the nearest
+    /// miss's) and its rule, in order, without allocating.
+    func forEachClause(_ body: (_ rule: Int, _ clause: Clause) -> Void) {
+        _ = walk(
+            reason: { reason in if let rule = reason.rule, let clause = reason.clause { body(rule, clause) } },
+            miss: { _, _ in }, missClause: body)
     }
 
     private func decoded() -> (reasons: [Reason], miss: Miss?)? {
-        var reader = Reader(bytes: bytes)
-        guard let count = reader.number() else { return nil }
         var reasons: [Reason] = []
+        var miss: Miss?
+        let valid = walk(
+            reason: { reasons.append($0) }, miss: { rule, count in miss = Miss(rule: rule, clauses: []) },
+            missClause: { _, clause in miss?.clauses.append(clause) })
+        return valid ? (reasons, miss) : nil
+    }
+
+    /// Reads the bytes in order, calling back for each part; false when they are not a well-formed code.
+    private func walk(reason: (Reason) -> Void, miss: (_ rule: Int, _ clauses: Int) -> Void, missClause: (Int, Clause) -> Void)
+        -> Bool
+    {
+        var reader = Reader(bytes: bytes)
+        guard let count = reader.number() else { return false }
         for _ in 0..<count {
-            guard let code = reader.code(), let rule = reader.number() else { return nil }
-            var reason = Reason(code: code, rule: rule == 0 ? nil : rule - 1, clause: nil)
+            guard let code = reader.code(), let rule = reader.number() else { return false }
+            var next = Reason(code: code, rule: rule == 0 ? nil : rule - 1, clause: nil)
             if code == .forbidFailed || code == .permitFailed {
-                guard let clause = reader.number(), let byte = reader.byte() else { return nil }
+                guard let clause = reader.number(), let byte = reader.byte() else { return false }
                 if clause > 0 {
-                    guard let clauseCode = DecisionCode.code(number: byte) else { return nil }
-                    reason.clause = Clause(index: clause - 1, code: clauseCode)
+                    guard let clauseCode = DecisionCode.code(number: byte) else { return false }
+                    next.clause = Clause(index: clause - 1, code: clauseCode)
                 }
             }
-            reasons.append(reason)
+            reason(next)
         }
-        guard let missRule = reader.number() else { return nil }
-        var miss: Miss?
+        guard let missRule = reader.number() else { return false }
         if missRule > 0 {
-            guard let clauseCount = reader.number() else { return nil }
-            var clauses: [Clause] = []
+            guard let clauseCount = reader.number() else { return false }
+            miss(missRule - 1, clauseCount)
             for _ in 0..<clauseCount {
-                guard let index = reader.number(), let code = reader.code() else { return nil }
-                clauses.append(Clause(index: index, code: code))
+                guard let index = reader.number(), let code = reader.code() else { return false }
+                missClause(missRule - 1, Clause(index: index, code: code))
             }
-            miss = Miss(rule: missRule - 1, clauses: clauses)
         }
-        guard reader.isAtEnd else { return nil }
-        return (reasons, miss)
+        return reader.isAtEnd
     }
 
     private struct Reader {

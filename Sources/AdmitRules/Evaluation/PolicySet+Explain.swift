@@ -37,24 +37,42 @@ extension PolicySet {
         render(code, request, values: values(of: code, request, facts: facts))
     }
 
-    /// What the words of `code` take from `facts`, one value per clause the code names, in order.
+    /// What the words of `code` take from `facts`, one value per clause the code names, in order;
+    /// empty when none of them needs anything (then no array is allocated).
     public func values(of code: DecisionCode, _ request: AccessRequest, facts: Facts) -> [ReasonValue] {
-        code.clauses.map { rule, clause in
-            guard rules.indices.contains(rule), rules[rule].clauses.indices.contains(clause.index) else { return .none }
-            let condition = rules[rule].clauses[clause.index].condition
-            switch (clause.code, condition) {
-            case (.enrolledLater, .enrolled(let package)):
-                return .instant(facts.enrolments.filter { $0.package == package && $0.enrolledAt > request.at }.map(\.enrolledAt).min())
-            case (.enrolmentWithdrawn, .enrolled(let package)):
-                return .instant(
-                    facts.enrolments.filter { $0.package == package }.compactMap(\.withdrawnAt).filter { $0 <= request.at }.max())
-            case (.attributeMismatch, .account), (.attributeMismatch, .not(.account)): return .account(facts.account)
-            case (.attributeMismatch, .profession), (.attributeMismatch, .not(.profession)): return .profession(facts.profession)
-            case (.attributeMismatch, .country), (.attributeMismatch, .not(.country)): return .country(facts.country)
-            case (.attributeMismatch, .subscription), (.attributeMismatch, .not(.subscription)):
-                return .subscription(facts.subscription)
-            default: return .none
+        var values: [ReasonValue] = []
+        var position = 0
+        code.forEachClause { rule, clause in
+            let value = self.value(rule: rule, clause: clause, request, facts)
+            if value != .none {
+                while values.count < position { values.append(.none) }
+                values.append(value)
             }
+            position += 1
+        }
+        return values
+    }
+
+    private func value(rule: Int, clause: DecisionCode.Clause, _ request: AccessRequest, _ facts: Facts) -> ReasonValue {
+        guard rules.indices.contains(rule), rules[rule].clauses.indices.contains(clause.index) else { return .none }
+        switch (clause.code, rules[rule].clauses[clause.index].condition) {
+        case (.enrolledLater, .enrolled(let package)):
+            var earliest: Instant?
+            for enrolment in facts.enrolments where enrolment.package == package && enrolment.enrolledAt > request.at {
+                earliest = Swift.min(earliest ?? .max, enrolment.enrolledAt)
+            }
+            return .instant(earliest)
+        case (.enrolmentWithdrawn, .enrolled(let package)):
+            var latest: Instant?
+            for enrolment in facts.enrolments where enrolment.package == package {
+                if let end = enrolment.withdrawnAt, end <= request.at { latest = Swift.max(latest ?? .min, end) }
+            }
+            return .instant(latest)
+        case (.attributeMismatch, .account), (.attributeMismatch, .not(.account)): return .account(facts.account)
+        case (.attributeMismatch, .profession), (.attributeMismatch, .not(.profession)): return .profession(facts.profession)
+        case (.attributeMismatch, .country), (.attributeMismatch, .not(.country)): return .country(facts.country)
+        case (.attributeMismatch, .subscription), (.attributeMismatch, .not(.subscription)): return .subscription(facts.subscription)
+        default: return .none
         }
     }
 

@@ -1,0 +1,279 @@
+import AdmitDomain
+import Foundation
+
+/// Every user's facts in memory, for a long-running process (`admit serve`): a check then reads
+/// no SQL at all.
+///
+/// It holds, per user, only what rules read and what finds the user, in flat arrays: a 32-byte
+/// record (attributes as small integers, the facts version, where the user's enrolments and
+/// address are), 32 bytes per enrolment, the normalised address in one byte arena, and an
+/// open-addressing index from address to user. It is filled from the audit log's state rows
+/// (`Store.forEachState`) and kept current by reading the rows after the last one it has seen:
+/// the log is the change feed, for this process's own changes and for other processes' alike.
+final class ResidentFacts {
+    private struct Record {
+        var id: Int64
+        var version: Int64
+        var enrolmentStart: UInt32
+        var enrolmentCount: UInt16
+        var emailLength: UInt16
+        var emailStart: UInt32
+        var subscription: UInt16
+        var country: UInt16  // 0: none, else index + 1
+        var account: UInt8
+        var profession: UInt8
+    }
+
+    private struct PackedEnrolment {
+        var enrolledAt: Int64
+        var withdrawnAt: Int64  // Int64.min: not withdrawn
+        var batch: Int64  // 0: none
+        var package: UInt16
+        var source: UInt8
+        var flags: UInt8  // bit 0 forced; bits 1-2 account state (0 none)
+    }
+
+    private var records: [Record] = []
+    private var enrolments: [PackedEnrolment] = []
+    /// Enrolment slots no record points to any more (replaced by a longer list).
+    private var abandoned = 0
+    private var emails: [UInt8] = []
+    /// Record index + 1 by address hash; 0 marks an empty slot.
+    private var emailIndex: [UInt32] = []
+    private var slotByID = IntTable()
+    private var packages: [PackageID] = []
+    private var packageNumbers: [PackageID: UInt16] = [:]
+    private var subscriptions: [Subscription] = []
+    private var subscriptionNumbers: [Subscription: UInt16] = [:]
+    private var countries: [CountryCode] = []
+    private var countryNumbers: [CountryCode: UInt16] = [:]
+
+    /// The last audit row read.
+    private(set) var lastSeq: Int64 = 0
+
+    /// How many users are held.
+    var count: Int { records.count }
+
+    init() {
+        emailIndex = [UInt32](repeating: 0, count: 1024)
+    }
+
+    /// A user found by reference.
+    struct Slot {
+        fileprivate let index: Int
+    }
+
+    // MARK: Lookups
+
+    /// The user a caller names: a numeric id, or an email address (normalised first unless it is
+    /// plain lowercase ASCII already).
+    func slot(reference: String) -> Slot? {
+        var text = reference
+        if let found = text.withUTF8({ bytes -> Slot? in
+            guard !bytes.isEmpty else { return nil }
+            if bytes.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+                guard bytes.count <= 18 else { return nil }
+                var id: Int64 = 0
+                for byte in bytes { id = id * 10 + Int64(byte - UInt8(ascii: "0")) }
+                return slotByID[id].map { Slot(index: Int($0)) }
+            }
+            guard bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) else { return nil }
+            return find(UnsafeRawBufferPointer(bytes))
+        }) {
+            return found
+        }
+        let trimmed = reference.trimmingWhitespace()
+        guard !trimmed.isEmpty else { return nil }
+        if trimmed != reference { return slot(reference: trimmed) }
+        if trimmed.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) { return nil }
+        var normal = EmailAddress.normalize(reference)
+        return normal.withUTF8 { find(UnsafeRawBufferPointer($0)) }
+    }
+
+    func slot(id: UserID) -> Slot? {
+        slotByID[id.rawValue].map { Slot(index: Int($0)) }
+    }
+
+    func id(_ slot: Slot) -> UserID { UserID(records[slot.index].id) }
+    func version(_ slot: Slot) -> Int64 { records[slot.index].version }
+
+    func email(_ slot: Slot) -> EmailAddress {
+        let record = records[slot.index]
+        let start = Int(record.emailStart)
+        return EmailAddress(
+            storedNormalized: String(decoding: emails[start..<(start + Int(record.emailLength))], as: UTF8.self))
+    }
+
+    /// The user's facts, built from the flat arrays (one allocation when the user has enrolments).
+    func facts(_ slot: Slot) -> Facts {
+        let record = records[slot.index]
+        let id = UserID(record.id)
+        var list: [Enrolment] = []
+        if record.enrolmentCount > 0 {
+            list.reserveCapacity(Int(record.enrolmentCount))
+            let start = Int(record.enrolmentStart)
+            for packed in enrolments[start..<(start + Int(record.enrolmentCount))] {
+                list.append(
+                    Enrolment(
+                        user: id, package: packages[Int(packed.package)], enrolledAt: Instant(millisecondsSinceEpoch: packed.enrolledAt),
+                        source: ResidentFacts.sources[Int(packed.source)], forced: packed.flags & 1 == 1,
+                        withdrawnAt: packed.withdrawnAt == .min ? nil : Instant(millisecondsSinceEpoch: packed.withdrawnAt),
+                        accountState: packed.flags >> 1 == 0 ? nil : AccountState.allCases[Int(packed.flags >> 1) - 1],
+                        batch: packed.batch == 0 ? nil : packed.batch))
+            }
+        }
+        return Facts(
+            account: AccountState.allCases[Int(record.account)], profession: Profession.allCases[Int(record.profession)],
+            country: record.country == 0 ? nil : countries[Int(record.country) - 1], subscription: subscriptions[Int(record.subscription)],
+            enrolments: list)
+    }
+
+    private static let sources = EnrolmentSource.allCases
+
+    // MARK: Changes
+
+    /// Takes in one state row: a new user, or a newer version of a known one.
+    func apply(seq: Int64, user: UserID, version: Int64, email: EmailAddress, facts: Facts) {
+        lastSeq = Swift.max(lastSeq, seq)
+        let packed = facts.enrolments.map(pack)
+        if let existing = slotByID[user.rawValue] {
+            let index = Int(existing)
+            guard version > records[index].version else { return }
+            var record = records[index]
+            record.version = version
+            fill(&record, with: facts)
+            if packed.count <= Int(record.enrolmentCount) {
+                let start = Int(record.enrolmentStart)
+                enrolments.replaceSubrange(start..<(start + packed.count), with: packed)
+                abandoned += Int(record.enrolmentCount) - packed.count
+            } else {
+                abandoned += Int(record.enrolmentCount)
+                record.enrolmentStart = UInt32(enrolments.count)
+                enrolments += packed
+            }
+            record.enrolmentCount = UInt16(clamping: packed.count)
+            records[index] = record
+            if abandoned > enrolments.count / 2 + 1024 { compactEnrolments() }
+            return
+        }
+        var address = email.normalized
+        let (start, length) = address.withUTF8 { bytes -> (Int, Int) in
+            let start = emails.count
+            emails.append(contentsOf: bytes)
+            return (start, bytes.count)
+        }
+        var record = Record(
+            id: user.rawValue, version: version, enrolmentStart: UInt32(enrolments.count), enrolmentCount: UInt16(clamping: packed.count),
+            emailLength: UInt16(clamping: length), emailStart: UInt32(start), subscription: 0, country: 0, account: 0, profession: 0)
+        fill(&record, with: facts)
+        enrolments += packed
+        records.append(record)
+        _ = slotByID.insertIfAbsent(user.rawValue, Int64(records.count - 1))
+        if records.count * 2 > emailIndex.count { growEmailIndex() } else { insertEmail(of: records.count - 1) }
+    }
+
+    private func fill(_ record: inout Record, with facts: Facts) {
+        record.account = UInt8(AccountState.allCases.firstIndex(of: facts.account) ?? 0)
+        record.profession = UInt8(Profession.allCases.firstIndex(of: facts.profession) ?? 0)
+        record.subscription = number(of: facts.subscription)
+        record.country = facts.country.map { number(of: $0) + 1 } ?? 0
+    }
+
+    private func pack(_ enrolment: Enrolment) -> PackedEnrolment {
+        let account = enrolment.accountState.map { UInt8(AccountState.allCases.firstIndex(of: $0) ?? 0) + 1 } ?? 0
+        return PackedEnrolment(
+            enrolledAt: enrolment.enrolledAt.millisecondsSinceEpoch, withdrawnAt: enrolment.withdrawnAt?.millisecondsSinceEpoch ?? .min,
+            batch: enrolment.batch ?? 0, package: number(of: enrolment.package),
+            source: UInt8(ResidentFacts.sources.firstIndex(of: enrolment.source) ?? 0), flags: (enrolment.forced ? 1 : 0) | account << 1)
+    }
+
+    private func number(of package: PackageID) -> UInt16 {
+        if let number = packageNumbers[package] { return number }
+        packages.append(package)
+        packageNumbers[package] = UInt16(packages.count - 1)
+        return UInt16(packages.count - 1)
+    }
+
+    private func number(of subscription: Subscription) -> UInt16 {
+        if let number = subscriptionNumbers[subscription] { return number }
+        subscriptions.append(subscription)
+        subscriptionNumbers[subscription] = UInt16(subscriptions.count - 1)
+        return UInt16(subscriptions.count - 1)
+    }
+
+    private func number(of country: CountryCode) -> UInt16 {
+        if let number = countryNumbers[country] { return number }
+        countries.append(country)
+        countryNumbers[country] = UInt16(countries.count - 1)
+        return UInt16(countries.count - 1)
+    }
+
+    /// Drops enrolment slots no record uses (after many changes of users with enrolments).
+    private func compactEnrolments() {
+        var compacted: [PackedEnrolment] = []
+        compacted.reserveCapacity(enrolments.count - abandoned)
+        for index in records.indices {
+            let start = Int(records[index].enrolmentStart)
+            records[index].enrolmentStart = UInt32(compacted.count)
+            compacted += enrolments[start..<(start + Int(records[index].enrolmentCount))]
+        }
+        enrolments = compacted
+        abandoned = 0
+    }
+
+    // MARK: The address index
+
+    /// FNV-1a over the address bytes.
+    private static func hash(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return Int(truncatingIfNeeded: hash ^ (hash >> 29))
+    }
+
+    private func find(_ bytes: UnsafeRawBufferPointer) -> Slot? {
+        let mask = emailIndex.count - 1
+        var position = Self.hash(bytes) & mask
+        while emailIndex[position] != 0 {
+            let index = Int(emailIndex[position]) - 1
+            if matches(index, bytes) { return Slot(index: index) }
+            position = (position + 1) & mask
+        }
+        return nil
+    }
+
+    private func matches(_ index: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        let record = records[index]
+        guard Int(record.emailLength) == bytes.count else { return false }
+        return emails.withUnsafeBytes { arena in
+            let start = Int(record.emailStart)
+            return memcmp(arena.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0
+        }
+    }
+
+    private func insertEmail(of index: Int) {
+        let record = records[index]
+        let mask = emailIndex.count - 1
+        var position = emails.withUnsafeBytes { arena in
+            Self.hash(UnsafeRawBufferPointer(rebasing: arena[Int(record.emailStart)..<(Int(record.emailStart) + Int(record.emailLength))]))
+        } & mask
+        while emailIndex[position] != 0 { position = (position + 1) & mask }
+        emailIndex[position] = UInt32(index + 1)
+    }
+
+    private func growEmailIndex() {
+        emailIndex = [UInt32](repeating: 0, count: emailIndex.count * 2)
+        for index in records.indices { insertEmail(of: index) }
+    }
+
+    /// Bytes held per user (records, enrolments, addresses and indexes), for the benchmarks.
+    var bytesPerUser: Double {
+        guard !records.isEmpty else { return 0 }
+        let total =
+            records.capacity * MemoryLayout<Record>.stride + enrolments.capacity * MemoryLayout<PackedEnrolment>.stride
+            + emails.capacity + emailIndex.count * 4 + records.count * 32  // the id table, about half full
+        return Double(total) / Double(records.count)
+    }
+}
