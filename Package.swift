@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "AdmitDomainTests", dependencies: ["AdmitDomain"], swiftSettings: swiftSettings),
         .testTarget(name: "AdmitRulesTests", dependencies: ["AdmitRules", "AdmitDomain"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "AdmitTests", dependencies: ["Admit", "AdmitDomain", "AdmitStore", "AdmitJSON", "AdmitCSV", "SQLite"],
+            name: "AdmitTests", dependencies: ["Admit", "AdmitDomain", "AdmitRules", "AdmitStore", "AdmitJSON", "AdmitCSV", "SQLite"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "AdmitServiceTests",

@@ -174,8 +174,8 @@ import Testing
         for _ in 0..<3 { #expect(try cli.run(check).status == 1) }
         let intact = try cli.run(["audit", "verify"])
         #expect(intact.status == 0)
-        #expect(intact.stdout.hasPrefix("intact: 11 rows"))
-        _ = try cli.shell("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET effect = 'allow' WHERE seq = 10;")
+        #expect(intact.stdout.hasPrefix("hash chain intact: 11 rows"))
+        _ = try cli.shell("DROP TRIGGER audit_decisions_no_update; UPDATE audit_decisions SET effect = 0 WHERE seq = 10;")
         let broken = try cli.run(["audit", "verify", "--json"])
         #expect(broken.status == 1)
         #expect(broken.json?["intact"] == false)

@@ -109,8 +109,8 @@ import Testing
         // The changes are the peer's, like those of every other method.
         let admission = try workspace.open()
         defer { admission.close() }
-        let created = try workspace.entries(admission).filter { $0.record.kind == .userCreated }.last
-        #expect(created?.record.actor == AuthorisationTests.loopback.actor)
+        let created = try workspace.entries(admission).filter { $0.kind == .userCreated }.last
+        #expect(created?.actor == AuthorisationTests.loopback.actor)
         #expect(try admission.store.importBatches().last?.actor == AuthorisationTests.loopback.actor)
     }
 

@@ -48,20 +48,19 @@ final class ServiceWorkspace: @unchecked Sendable {
     func decisionCount() throws -> Int {
         let admission = try open()
         defer { admission.close() }
-        return try entries(admission).filter { $0.record.kind == .decision }.count
+        return try entries(admission).filter { $0.kind == .decision }.count
     }
 
-    /// Audit rows of `kind`.
+    /// Audit rows of `kind`, each as its detail (an event's JSON) or actor.
     func auditRows(_ kind: String) throws -> [String] {
         let admission = try open()
         defer { admission.close() }
-        return try entries(admission).filter { $0.record.kind.rawValue == kind }.map(\.record.detail)
+        return try entries(admission).filter { $0.kind.rawValue == kind }.map { $0.detail ?? $0.actor }
     }
 
     /// Every row of the audit log, in order.
     func entries(_ admission: Admission) throws -> [AuditEntry] {
-        let count = try admission.store.auditCount()
-        return try (1...max(count, 1)).compactMap { try admission.store.auditEntry($0) }
+        try admission.store.auditEntries(limit: .max)
     }
 }
 

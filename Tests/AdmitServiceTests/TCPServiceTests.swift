@@ -188,7 +188,7 @@ import Testing
         #expect(refused.count == 1)
         let admission = try workspace.open()
         let entries = try workspace.entries(admission)
-        #expect(entries.last { $0.record.kind == .requestRefused }?.record.actor.hasPrefix("service:tcp:127.0.0.1:") == true)
+        #expect(entries.last { $0.kind == .requestRefused }?.actor.hasPrefix("service:tcp:127.0.0.1:") == true)
     }
 
     @Test func gracefulShutdownAnswersWhatWasReadAndLogsExactlyThoseDecisions() async throws {

@@ -12,7 +12,7 @@ import Testing
         if serviceCheckpoints { try store.disableAutomaticCheckpoints() }
         try store.connection.execute("PRAGMA cache_size = -4000")
         let before = try pragma("wal_autocheckpoint")
-        let session = try store.importSession(batch: nil)
+        let session = try store.importSession(batch: nil, actor: "test")
         // A service's checkpointing thread stays in charge during the import too.
         #expect(try pragma("wal_autocheckpoint") == (serviceCheckpoints ? 0 : Int64(ImportSession.checkpointPages)))
         session.close()

@@ -27,15 +27,18 @@ import Testing
         var states: [AccountState?] = []
         try store.scanEnrolments(EnrolmentScope(package: "idor-2020")) { states.append($0.accountState) }
         #expect(states == [nil])
-        #expect(try store.refreshAuditIndexes() == 0)
+        #expect(try store.refreshAuditIndexes() == 1, "the user's first state row (migration 4)")
+        #expect(try store.userState(UserID(1))?.enrolments.map(\.enrolledAt) == [Instant(millisecondsSinceEpoch: 5)])
+        #expect(try store.verifyAudit().isIntact)
     }
 
     @Test func everyMigrationRunsOnceInOrder() throws {
         let dir = TemporaryDirectory()
         let store = try Store(path: dir.file("a.sqlite"))
-        #expect(try store.version() == 3, "migrations 1 (schema), 2 (report tables), 3 (CHECK without IN lists)")
+        #expect(
+            try store.version() == 4, "migrations 1 (schema), 2 (report tables), 3 (CHECK without IN lists), 4 (the compact audit log)")
         store.close()
         let again = try Store(path: dir.file("a.sqlite"))
-        #expect(try again.version() == 3, "opening again runs none of them a second time")
+        #expect(try again.version() == 4, "opening again runs none of them a second time")
     }
 }

@@ -35,21 +35,29 @@ enum StoreFixtures {
             subscription: .none, registeredAt: now, externalID: externalID)
     }
 
+    /// Who makes the fixtures' changes, and when.
+    static let context = ChangeContext(recordedAt: now, actor: "test")
+
     /// A store with the catalog and one user.
     static func seeded(_ path: String) throws -> (Store, User) {
         let store = try Store(path: path)
         let user = try store.write {
             try store.insert(catalog)
-            return try store.insert(newUser("ada@example.org"), at: now)
+            return try #require(try store.createUser(newUser("ada@example.org"), context)).user
         }
         return (store, user)
     }
 
-    static func decision(_ n: Int, user: UserID) -> AuditRecord {
-        AuditRecord(
-            recordedAt: now, actor: "test", kind: .decision, user: user, package: "idor-2020", lecture: "idor-2020-01",
+    /// Creates a user; fails the test when the address is taken.
+    static func create(_ store: Store, _ user: NewUser) throws -> User {
+        try store.write { try #require(try store.createUser(user, context)).user }
+    }
+
+    static func decision(_ n: Int, user: UserID) -> DecisionRecord {
+        DecisionRecord(
+            recordedAt: now, actor: "test", user: user, factsVersion: 1, lecture: "idor-2020-01",
             at: Instant(millisecondsSinceEpoch: 1_605_000_000_000 + Int64(n)), effect: n % 2 == 0 ? .allow : .deny,
-            policyHash: "sha256:test", detail: "{\"n\":\(n)}")
+            policyHash: "sha256:test", code: [1, UInt8(n % 256), 0, 0])
     }
 
     /// Runs the `sqlite3` shell on `path` with `sql` on standard input; returns its output.

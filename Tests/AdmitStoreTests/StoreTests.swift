@@ -51,10 +51,9 @@ import Testing
         #expect(try store.user(email: EmailAddress("  ADA@example.ORG ")) == ada)
         #expect(try store.user(id: ada.id) == ada)
         #expect(try store.user(id: UserID(999)) == nil)
-        #expect {
-            try store.write { try store.insert(StoreFixtures.newUser("Ada@Example.org"), at: StoreFixtures.now) }
-        } throws: { ($0 as? StoreError)?.kind == .duplicate }
+        #expect(try store.write { try store.createUser(StoreFixtures.newUser("Ada@Example.org"), StoreFixtures.context) } == nil)
         #expect(try store.userCount() == 1)
+        #expect(try store.userState(ada.id)?.user == ada)
     }
 
     @Test(arguments: [
@@ -64,16 +63,15 @@ import Testing
     func sqlMetacharactersAreStoredVerbatim(text: String) throws {
         let dir = TemporaryDirectory()
         let store = try Store(path: dir.file("a.sqlite"))
-        let user = try store.write {
-            try store.insert(StoreFixtures.newUser("x@example.org", name: text, externalID: text), at: StoreFixtures.now)
-        }
+        let user = try StoreFixtures.create(store, StoreFixtures.newUser("x@example.org", name: text, externalID: text))
         let read = try #require(try store.user(id: user.id))
         #expect(read.name == text)
         #expect(Array(read.name.utf8) == Array(text.utf8))
         #expect(read.externalID == text)
-        _ = try store.write { try store.append(AuditRecord(recordedAt: StoreFixtures.now, actor: text, kind: .userCreated, detail: text)) }
-        #expect(try store.auditEntry(1)?.record.actor == text)
-        #expect(try store.auditEntry(1)?.record.detail == text)
+        #expect(try store.userState(user.id)?.user.name == text)
+        _ = try store.write { try store.append(EventRecord(recordedAt: StoreFixtures.now, actor: text, kind: .requestRefused, detail: text)) }
+        #expect(try store.auditEntry(2)?.actor == text)
+        #expect(try store.auditEntry(2)?.detail == text)
         #expect(try store.verifyAudit().isIntact)
         #expect(try store.userCount() == 1)
     }
@@ -83,41 +81,56 @@ import Testing
     @Test func enrollingTwiceChangesNothing() throws {
         let dir = TemporaryDirectory()
         let (store, ada) = try StoreFixtures.seeded(dir.file("a.sqlite"))
-        let first = Enrolment(user: ada.id, package: "idor-2020", enrolledAt: StoreFixtures.now, source: .self)
+        let first = Enrolment(user: ada.id, package: "idor-2020", enrolledAt: StoreFixtures.now, source: .self, accountState: .active)
         var second = first
         second.enrolledAt = StoreFixtures.now.adding(milliseconds: 5000)
-        #expect(try store.write { try store.enrol(first, accountState: .active) } == .added(first))
-        #expect(try store.write { try store.enrol(second, accountState: .active) } == .alreadyEnrolled(first))
+        guard case .added(let added, let state) = try store.write({ try store.enrol(first, StoreFixtures.context) }) else {
+            Issue.record("not added")
+            return
+        }
+        #expect(added == first)
+        #expect(state.enrolments == [first] && state.version == 2)
+        #expect(try store.write { try store.enrol(second, StoreFixtures.context) } == .alreadyEnrolled(first))
         #expect(try store.enrolments(of: ada.id) == [first])
+        #expect(try store.userState(ada.id) == state)
     }
 
     @Test func withdrawalKeepsTheHistoryAndAllowsReEnrolment() throws {
         let dir = TemporaryDirectory()
         let (store, ada) = try StoreFixtures.seeded(dir.file("a.sqlite"))
-        let first = Enrolment(user: ada.id, package: "idor-2020", enrolledAt: StoreFixtures.now, source: .self)
-        _ = try store.write { try store.enrol(first, accountState: .active) }
+        let first = Enrolment(user: ada.id, package: "idor-2020", enrolledAt: StoreFixtures.now, source: .self, accountState: .active)
+        _ = try store.write { try store.enrol(first, StoreFixtures.context) }
         let out = StoreFixtures.now.adding(milliseconds: 60_000)
-        let withdrawn = try store.write { try store.withdraw(user: ada.id, from: "idor-2020", at: out) }
-        #expect(withdrawn?.withdrawnAt == out)
-        #expect(try store.write { try store.withdraw(user: ada.id, from: "idor-2020", at: out) } == nil)
-        let again = Enrolment(user: ada.id, package: "idor-2020", enrolledAt: out.adding(milliseconds: 1), source: .admin)
-        #expect(try store.write { try store.enrol(again, accountState: .active) } == .added(again))
+        let withdrawn = try store.write { try store.withdraw(user: ada.id, from: "idor-2020", at: out, StoreFixtures.context) }
+        #expect(withdrawn?.0.withdrawnAt == out)
+        #expect(try store.write { try store.withdraw(user: ada.id, from: "idor-2020", at: out, StoreFixtures.context) } == nil)
+        let again = Enrolment(
+            user: ada.id, package: "idor-2020", enrolledAt: out.adding(milliseconds: 1), source: .admin, accountState: .active)
+        guard case .added(let added, _) = try store.write({ try store.enrol(again, StoreFixtures.context) }) else {
+            Issue.record("not added")
+            return
+        }
+        #expect(added == again)
         var history = first
         history.withdrawnAt = out
         #expect(try store.enrolments(of: ada.id) == [history, again])
+        #expect(try store.userState(ada.id)?.enrolments == [history, again])
+        #expect(try store.verifyAudit().isIntact)
     }
 
     @Test func cannotWithdrawBeforeTheEnrolmentBegan() throws {
         let dir = TemporaryDirectory()
         let (store, ada) = try StoreFixtures.seeded(dir.file("a.sqlite"))
         _ = try store.write {
-            try store.enrol(
-                Enrolment(user: ada.id, package: "idor-2020", enrolledAt: StoreFixtures.now, source: .self), accountState: .active)
+            try store.enrol(Enrolment(user: ada.id, package: "idor-2020", enrolledAt: StoreFixtures.now, source: .self), StoreFixtures.context)
         }
         #expect(throws: StoreError.self) {
-            try store.write { try store.withdraw(user: ada.id, from: "idor-2020", at: StoreFixtures.now.adding(milliseconds: -1)) }
+            try store.write {
+                try store.withdraw(user: ada.id, from: "idor-2020", at: StoreFixtures.now.adding(milliseconds: -1), StoreFixtures.context)
+            }
         }
-        #expect(try store.currentEnrolment(of: ada.id, in: "idor-2020")?.withdrawnAt == nil)
+        #expect(try store.userState(ada.id)?.currentEnrolment(in: "idor-2020")?.withdrawnAt == nil)
+        #expect(try store.enrolments(of: ada.id).map(\.withdrawnAt) == [nil])
     }
 
     @Test func unknownPackageIsRefusedByForeignKey() throws {
@@ -125,8 +138,7 @@ import Testing
         let (store, ada) = try StoreFixtures.seeded(dir.file("a.sqlite"))
         #expect(throws: StoreError.self) {
             try store.write {
-                try store.enrol(
-                    Enrolment(user: ada.id, package: "nope", enrolledAt: StoreFixtures.now, source: .self), accountState: .active)
+                try store.enrol(Enrolment(user: ada.id, package: "nope", enrolledAt: StoreFixtures.now, source: .self), StoreFixtures.context)
             }
         }
     }
@@ -147,7 +159,7 @@ import Testing
                             user: ada.id, package: "idor-2020",
                             enrolledAt: StoreFixtures.now.adding(milliseconds: Int64(writer * 100 + attempt)),
                             source: .self)
-                        results.append(try mine.write { try mine.enrol(enrolment, accountState: .active) })
+                        results.append(try mine.write { try mine.enrol(enrolment, StoreFixtures.context) })
                     }
                     return results
                 }
@@ -159,6 +171,8 @@ import Testing
         #expect(results.count == 100)
         let check = try Store(path: path)
         #expect(try check.enrolments(of: ada.id).count == 1)
+        #expect(try check.userState(ada.id)?.enrolments.count == 1)
+        #expect(try check.verifyAudit().isIntact)
     }
 }
 
@@ -177,7 +191,7 @@ import Testing
         let dir = TemporaryDirectory()
         let store = try Store(path: dir.file("a.sqlite"))
         let email = try EmailAddress("o'brien+'or'1'='1@example.org")
-        let user = try store.write { try store.insert(StoreFixtures.newUser(email.normalized, name: "O'Brien"), at: StoreFixtures.now) }
+        let user = try StoreFixtures.create(store, StoreFixtures.newUser(email.normalized, name: "O'Brien"))
         #expect(try store.user(email: email)?.id == user.id)
         #expect(try store.user(id: user.id)?.email == email)
         #expect(try store.userCount() == 1)

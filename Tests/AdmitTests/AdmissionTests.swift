@@ -1,6 +1,7 @@
 import Admit
 import AdmitDomain
 import AdmitJSON
+import AdmitRules
 import AdmitStore
 import Foundation
 import Testing
@@ -47,14 +48,19 @@ import Testing
         #expect(outcome.decision.effect == effect)
         #expect(outcome.policy == admission.policy.version)
         let entry = try #require(try admission.store.auditEntry(outcome.auditSeq))
-        #expect(entry.record.kind == .decision)
-        #expect(entry.record.effect == effect)
-        #expect(entry.record.at == instant(at))
-        #expect(entry.record.user == outcome.user.id)
-        #expect(entry.record.policyHash == admission.policy.version.hash)
-        let detail = try JSONParser.parse(entry.record.detail)
-        #expect(detail["facts"]?["account"]?.stringValue == outcome.user.account.rawValue)
-        #expect(detail["reasons"]?[0]?["code"]?.stringValue == outcome.decision.reasons.first?.code.rawValue)
+        #expect(entry.kind == .decision)
+        #expect(entry.effect == effect)
+        #expect(entry.at == instant(at))
+        #expect(entry.user == outcome.user.id)
+        #expect(entry.policyHash == admission.policy.version.hash)
+        #expect(entry.factsVersion == outcome.factsVersion)
+        #expect(try admission.store.userState(outcome.user.id, version: outcome.factsVersion)?.user.email == outcome.user.email)
+        let code = try #require(entry.code.flatMap(DecisionCode.init(bytes:)))
+        #expect(code.reasons.map(\.code) == outcome.decision.reasons.map(\.code))
+        // What the log shows of the decision is what check said.
+        let logged = try #require(try admission.decisions(limit: 1).first)
+        #expect(logged.seq == outcome.auditSeq)
+        #expect(logged.decision == outcome.decision)
     }
 
     @Test func checkJSONHasTheDocumentedFields() throws {
@@ -109,18 +115,22 @@ import Testing
         let late = try admission.enrol(user: "ben@example.org", package: "idor-2020", at: instant("2020-11-21T00:00:00+01:00"))
         #expect(late.result == .refused)
         #expect(late.decision.allCodes.contains(.windowClosed))
-        #expect(try admission.store.currentEnrolment(of: late.user.id, in: "idor-2020") == nil)
+        #expect(try admission.store.userState(late.user.id)?.currentEnrolment(in: "idor-2020") == nil)
 
         let forced = try admission.enrol(
             user: "ben@example.org", package: "idor-2020", at: instant("2020-11-21T00:00:00+01:00"), force: true)
         #expect(forced.result == .enrolled)
         #expect(forced.forced)
-        let row = try #require(try admission.store.currentEnrolment(of: forced.user.id, in: "idor-2020"))
+        let row = try #require(try admission.store.userState(forced.user.id)?.currentEnrolment(in: "idor-2020"))
         #expect(row.forced)
+        #expect(try admission.store.enrolments(of: forced.user.id).map(\.forced) == [true])
         let logged = try #require(try admission.store.auditEntry(try admission.store.auditCount()))
-        #expect(logged.record.kind == .enrolmentAdded)
-        #expect(logged.record.detail.contains("\"forced\":true"))
-        #expect(logged.record.detail.contains("window-closed"))
+        #expect(logged.kind == .enrolmentAdded)
+        #expect(logged.state?.currentEnrolment(in: "idor-2020")?.forced == true)
+        #expect(logged.policyHash == admission.policy.version.hash)
+        // The refusal it overrode is kept as a code: the window had closed.
+        let overrode = try #require(logged.overrode.flatMap(DecisionCode.init(bytes:)))
+        #expect(overrode.nearestMiss?.clauses.map(\.code) == [.windowClosed])
 
         let twice = try admission.enrol(
             user: "ben@example.org", package: "idor-2020", at: instant("2020-11-22T00:00:00+01:00"), force: true)
@@ -175,15 +185,11 @@ import Testing
         let first = try workspace.open()
         let version = first.policy.version
         #expect(try first.store.policyFiles(hash: version.hash)?.count == 1)
-        let loads = try (1...(first.store.auditCount())).compactMap { try first.store.auditEntry($0) }.filter {
-            $0.record.kind == .policyLoaded
-        }
+        let loads = try first.store.auditEntries().filter { $0.kind == .policyLoaded }
         #expect(loads.count == 1)
         _ = try workspace.open()
         let reopened = try workspace.open()
-        let after = try (1...(reopened.store.auditCount())).compactMap { try reopened.store.auditEntry($0) }.filter {
-            $0.record.kind == .policyLoaded
-        }
+        let after = try reopened.store.auditEntries().filter { $0.kind == .policyLoaded }
         #expect(after.count == 1)
 
         let changed = try workspace.policyFolder("v2", "permit everyone: open any lecture\n")

@@ -37,11 +37,11 @@ import Testing
         let admission = try workspace.open()
         let registered = instant("2020-11-15T10:00:00+01:00")
         try admission.store.write {
-            _ = try admission.store.insert(
+            _ = try admission.store.createUser(
                 NewUser(
                     email: try EmailAddress("payer@example.org"), name: "Payer", profession: .other, country: CountryCode("PT"),
                     account: .active, subscription: Subscription("premium")!, registeredAt: registered),
-                at: registered)
+                ChangeContext(recordedAt: registered, actor: "test"))
         }
         let opened = instant("2021-01-05T12:00:00+01:00")
         #expect(try admission.check(user: "payer@example.org", lecture: "idor-2020-02", at: opened).decision.isAllowed)
@@ -84,7 +84,7 @@ import Testing
                 email: try EmailAddress("payer@example.org"), name: "Payer", profession: .other, country: CountryCode("PT"),
                 account: .active, subscription: Subscription("premium")!, registeredAt: inWindow))
         try admission.store.write {
-            for user in newUsers { _ = try admission.store.insert(user, at: inWindow) }
+            for user in newUsers { _ = try admission.store.createUser(user, ChangeContext(recordedAt: inWindow, actor: "test")) }
         }
         for n in 1...30 {
             #expect(try admission.enrol(user: "user\(n)@example.org", package: "idor-2020", at: inWindow).result == .enrolled)
@@ -144,11 +144,11 @@ import Testing
         ]
         for (email, name) in people {
             try admission.store.write {
-                _ = try admission.store.insert(
+                _ = try admission.store.createUser(
                     NewUser(
                         email: try EmailAddress(email), name: name, profession: .other, country: nil, account: .active,
                         subscription: .none, registeredAt: at),
-                    at: at)
+                    ChangeContext(recordedAt: at, actor: "test"))
             }
             _ = try admission.enrol(user: email, package: "idor-2020", at: at)
         }

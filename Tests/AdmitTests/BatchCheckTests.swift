@@ -32,7 +32,7 @@ import Testing
             #expect(single.json["reasons"] == outcome.json["reasons"])
         }
         let entry = try #require(try admission.store.auditEntry(head + 1))
-        #expect(entry.record.actor == "batch-test")
+        #expect(entry.actor == "batch-test")
         #expect(try admission.verifyAudit().isIntact)
     }
 

@@ -105,11 +105,12 @@ struct RegistrationModeTests {
         #expect(forced.isComplete)
         let rows = try RegistrationFixture.enrolmentRows(fixture.connection())
         #expect(rows == ["ada@example.org|idor-2020|self|0", "new@example.org|idor-2020|bulk|0", "suspended@example.org|idor-2020|bulk|1"])
-        let detail = try fixture.connection().queryFirst(
-            "SELECT detail FROM audit_log WHERE kind = 'enrolment.added' AND batch_id = ?", forced.batch ?? 0
-        ) { $0.string(0) }
-        #expect(detail??.contains("\"overrode\"") == true)
-        #expect(detail??.contains("\"forced\":true") == true)
+        // The state row of the forced enrolment keeps the refusal it overrode, as a decision code.
+        let overrode = try fixture.connection().queryFirst(
+            "SELECT hex(overrode), kind FROM audit_changes WHERE batch_id = ? AND overrode IS NOT NULL", forced.batch ?? 0
+        ) { ($0.string(0) ?? "", $0.int64(1)) }
+        #expect(overrode?.0.isEmpty == false)
+        #expect(overrode?.1 == 3, "an enrolment.added row")
     }
 
     @Test("An unknown package is an error before anything is written")

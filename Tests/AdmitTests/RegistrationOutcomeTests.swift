@@ -54,10 +54,11 @@ struct RegistrationOutcomeTests {
         #expect(ada.country == CountryCode("IT"))
         #expect(ada.profession == .radiologist)
         #expect(ada.subscription == .none)
-        let detail = try fixture.connection().queryFirst("SELECT detail FROM audit_log WHERE kind = 'user.updated'") { $0.string(0) }
-        #expect(detail??.contains("\"before\":{") == true)
-        #expect(detail??.contains("\"country\":\"AT\"") == true)
-        #expect(detail??.contains("\"country\":\"IT\"") == true)
+        // The update's state row holds the state after it; the version before holds the state before.
+        let states = try fixture.connection().query(
+            "SELECT c.version, c.country, c.kind FROM audit_changes c JOIN users u ON u.id = c.user_id WHERE u.email = 'ada@example.org' ORDER BY c.version"
+        ) { "\($0.int64(0)) \($0.string(1) ?? "-") \($0.int64(2))" }
+        #expect(states.suffix(2) == ["\(states.count - 1) AT 3", "\(states.count) IT 2"], "\(states)")
     }
 
     @Test("Values are trimmed and enumerations read in any ASCII case; a new user gets the defaults")
