@@ -80,6 +80,7 @@ final class Conversation {
     private var replies = ReplyWriter()
 
     init(admission: Admission, peer: Peer = .stdio, limits: ServiceLimits = ServiceLimits(), token: String? = testToken) throws {
+        try admission.holdFactsInMemory()  // as the service's worker does
         dispatcher = Dispatcher(admission: admission, limits: limits, token: try token.map { try BearerToken($0) }, logger: quietLogger)
         self.peer = peer
         requests = RequestStream(limits: limits)
