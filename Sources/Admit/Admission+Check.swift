@@ -4,7 +4,10 @@ import AdmitRules
 import AdmitStore
 
 /// The answer to `check`: the decision with its reasons, and where it was logged.
-public struct CheckOutcome: Sendable {
+///
+/// A class: answers pass through queues and arrays on the service's hot path, and a copy of a
+/// reference costs one reference count where a copy of these fields costs a dozen.
+public final class CheckOutcome: Sendable {
     public let user: UserReference
     /// The version of the user's state in the audit log that the decision used.
     public let factsVersion: Int64
@@ -19,6 +22,21 @@ public struct CheckOutcome: Sendable {
     public let auditSeq: Int64
     /// `at` in RFC 3339 form in `zone`.
     let atText: String
+
+    init(
+        user: UserReference, factsVersion: Int64, lecture: Lecture, at: Instant, zone: Zone, rendered: RenderedDecision,
+        policy: PolicyVersion, auditSeq: Int64, atText: String
+    ) {
+        self.user = user
+        self.factsVersion = factsVersion
+        self.lecture = lecture
+        self.at = at
+        self.zone = zone
+        self.rendered = rendered
+        self.policy = policy
+        self.auditSeq = auditSeq
+        self.atText = atText
+    }
 
     public var decision: Decision { rendered.decision }
 }
@@ -62,14 +80,15 @@ extension Admission {
         decided.reserveCapacity(requests.count)
         let actor = actor ?? configuration.actor
         let version = policy.version
+        let set = policy.set
         for request in requests {
             do {
                 let user = try resolve(request.user)
-                let lecture = try lecture(request.lecture)
+                let (lecture, number) = try numberedLecture(request.lecture)
                 let at = request.at ?? now
                 let access = AccessRequest.open(lecture, at: at)
-                let code = policy.set.explanation(access, facts: user.facts)
-                let words = rendered.decision(code, access, facts: user.facts, policy: policy.set)
+                let code = set.explanation(access, facts: user.facts)
+                let words = rendered.decision(code, access, lecture: number, facts: user.facts, policy: set)
                 records.append(
                     DecisionRecord(
                         recordedAt: now, actor: actor, user: user.reference.id, factsVersion: user.version, lecture: lecture.id, at: at,

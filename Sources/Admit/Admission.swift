@@ -24,6 +24,9 @@ public final class Admission {
     let rendered = RenderCache()
     /// Policy versions of logged decisions, compiled, by hash.
     var storedPolicies: [String: LoadedPolicy] = [:]
+    /// The catalog's lectures in a list, and each one's place in it by id.
+    private(set) var lectures: [Lecture] = []
+    private(set) var lectureNumbers: [String: Int] = [:]
     /// Checkpoints the WAL on its own thread once `checkpointInBackground()` was called.
     var checkpointer: Checkpointer?
     /// The store's `dataVersion()` and `changeCount` when `resident` was last known to be current.
@@ -50,7 +53,11 @@ public final class Admission {
                 let seeds = try seeds ?? Seeds.read(from: configuration.seedsDirectory)
                 try Admission.seed(store, with: seeds, at: clock.now(), logger: logger)
             }
-            catalog = try store.catalog()
+            let loaded = try store.catalog()
+            catalog = loaded
+            let list = loaded.packages.flatMap(\.lectures)
+            lectures = list
+            lectureNumbers = Dictionary(list.enumerated().map { ($0.element.id.rawValue, $0.offset) }, uniquingKeysWith: { first, _ in first })
         } catch let error as AdmitError {
             throw error
         } catch let error as StoreError {
@@ -222,6 +229,12 @@ public final class Admission {
     public func user(_ reference: String) throws(AdmitError) -> UserReference {
         try refreshFacts()
         return try resolve(reference).reference
+    }
+
+    /// The lecture with this identifier and its number in the catalog (one lookup, for the hot path).
+    func numberedLecture(_ id: String) throws(AdmitError) -> (Lecture, Int) {
+        guard let number = lectureNumbers[id] else { return (try lecture(id), -1) }
+        return (lectures[number], number)
     }
 
     /// The lecture with this identifier.

@@ -39,9 +39,8 @@ public final class RenderedDecision: Sendable {
 /// when full. Cleared when the policy changes.
 final class RenderCache {
     private struct Key: Hashable {
-        var action: Action
-        var package: PackageID
-        var lecture: LectureID?
+        /// The lecture's number in the catalog (`Admission.numberedLecture`).
+        var lecture: Int
         var code: DecisionCode
         var values: [ReasonValue]
     }
@@ -51,18 +50,27 @@ final class RenderCache {
         var zone: String
     }
 
+    private struct HourInZone: Hashable {
+        var hour: Int64
+        var zone: String
+    }
+
     private var decisions: [Key: RenderedDecision] = [:]
     private var instantTexts: [InstantInZone: String] = [:]
+    /// A zone's UTC offset through a whole hour, when it is the same at both ends (a zone changes
+    /// its offset at most once an hour, so then it holds for the whole hour); nil when it changes.
+    private var hourOffsets: [HourInZone: Int?] = [:]
     private let capacity: Int
 
     init(capacity: Int = 65_536) {
         self.capacity = capacity
     }
 
-    /// `code`, made by `policy` for `request` and `facts`, in words.
-    func decision(_ code: DecisionCode, _ request: AccessRequest, facts: Facts, policy: PolicySet) -> RenderedDecision {
+    /// `code`, made by `policy` for `request` (to open the lecture numbered `lecture`) and
+    /// `facts`, in words.
+    func decision(_ code: DecisionCode, _ request: AccessRequest, lecture: Int, facts: Facts, policy: PolicySet) -> RenderedDecision {
         let values = policy.values(of: code, request, facts: facts)
-        let key = Key(action: request.action, package: request.package, lecture: request.lecture, code: code, values: values)
+        let key = Key(lecture: lecture, code: code, values: values)
         if let known = decisions[key] { return known }
         if decisions.count >= capacity { decisions.removeAll(keepingCapacity: true) }
         let rendered = RenderedDecision(policy.render(code, request, values: values))
@@ -70,13 +78,30 @@ final class RenderCache {
         return rendered
     }
 
-    /// `instant` in RFC 3339 form at `zone`'s offset then.
+    /// `instant` in RFC 3339 form at `zone`'s offset then (`Instant.formatted(in:)`): instants that
+    /// recur (a window's edges) are kept as text; others take the zone's offset for their hour,
+    /// which asking the zone data each time would cost more than writing the text.
     func text(of instant: Instant, in zone: Zone) -> String {
         let key = InstantInZone(instant: instant, zone: zone.identifier)
         if let text = instantTexts[key] { return text }
-        if instantTexts.count >= 4096 { instantTexts.removeAll(keepingCapacity: true) }
-        let text = instant.formatted(in: zone)
-        instantTexts[key] = text
+        let ms = instant.millisecondsSinceEpoch
+        guard ms > Int64.min / 2, ms < Int64.max / 2 else { return instant.formatted(in: zone) }
+        let hour = HourInZone(hour: ms >= 0 ? ms / 3_600_000 : (ms - 3_599_999) / 3_600_000, zone: zone.identifier)
+        let offset: Int?
+        if let known = hourOffsets[hour] {
+            offset = known
+        } else {
+            let start = Instant(millisecondsSinceEpoch: hour.hour * 3_600_000)
+            let first = zone.offsetSeconds(at: start)
+            offset = first == zone.offsetSeconds(at: start.adding(milliseconds: 3_599_999)) ? first : nil
+            if hourOffsets.count >= 65_536 { hourOffsets.removeAll(keepingCapacity: true) }
+            hourOffsets[hour] = offset
+        }
+        let text = offset.map { instant.formatted(offsetSeconds: $0) } ?? instant.formatted(in: zone)
+        if ms % 1000 == 0 {
+            if instantTexts.count >= 4096 { instantTexts.removeAll(keepingCapacity: true) }
+            instantTexts[key] = text
+        }
         return text
     }
 

@@ -38,8 +38,10 @@ final class ResidentFacts {
     /// Enrolment slots no record points to any more (replaced by a longer list).
     private var abandoned = 0
     private var emails: [UInt8] = []
-    /// Record index + 1 by address hash; 0 marks an empty slot.
-    private var emailIndex: [UInt32] = []
+    /// Per slot: the address hash's top 32 bits, and the record index + 1 (0 marks an empty slot),
+    /// so that a probe reads a record and its address only when the hash matches.
+    private var emailIndex: [(tag: UInt32, slot: UInt32)] = []
+    private var emailBits = 10
     private var slotByID = IntTable()
     private var packages: [PackageID] = []
     private var packageNumbers: [PackageID: UInt16] = [:]
@@ -55,7 +57,7 @@ final class ResidentFacts {
     var count: Int { records.count }
 
     init() {
-        emailIndex = [UInt32](repeating: 0, count: 1024)
+        emailIndex = Array(repeating: (0, 0), count: 1 << emailBits)
     }
 
     /// A user found by reference.
@@ -223,22 +225,25 @@ final class ResidentFacts {
 
     // MARK: The address index
 
-    /// FNV-1a over the address bytes.
-    private static func hash(_ bytes: UnsafeRawBufferPointer) -> Int {
+    /// FNV-1a over the address bytes, then mixed so that the top bits (the slot) and the tag
+    /// depend on every byte.
+    private static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {
             hash ^= UInt64(byte)
             hash = hash &* 0x100_0000_01b3
         }
-        return Int(truncatingIfNeeded: hash ^ (hash >> 29))
+        return (hash ^ (hash >> 32)) &* 0x9E37_79B9_7F4A_7C15
     }
 
     private func find(_ bytes: UnsafeRawBufferPointer) -> Slot? {
+        let hash = Self.hash(bytes)
+        let tag = UInt32(truncatingIfNeeded: hash)
         let mask = emailIndex.count - 1
-        var position = Self.hash(bytes) & mask
-        while emailIndex[position] != 0 {
-            let index = Int(emailIndex[position]) - 1
-            if matches(index, bytes) { return Slot(index: index) }
+        var position = Int(hash >> UInt64(64 - emailBits))
+        while emailIndex[position].slot != 0 {
+            let entry = emailIndex[position]
+            if entry.tag == tag, matches(Int(entry.slot) - 1, bytes) { return Slot(index: Int(entry.slot) - 1) }
             position = (position + 1) & mask
         }
         return nil
@@ -248,23 +253,24 @@ final class ResidentFacts {
         let record = records[index]
         guard Int(record.emailLength) == bytes.count else { return false }
         return emails.withUnsafeBytes { arena in
-            let start = Int(record.emailStart)
-            return memcmp(arena.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0
+            memcmp(arena.baseAddress! + Int(record.emailStart), bytes.baseAddress!, bytes.count) == 0
         }
     }
 
     private func insertEmail(of index: Int) {
         let record = records[index]
-        let mask = emailIndex.count - 1
-        var position = emails.withUnsafeBytes { arena in
+        let hash = emails.withUnsafeBytes { arena in
             Self.hash(UnsafeRawBufferPointer(rebasing: arena[Int(record.emailStart)..<(Int(record.emailStart) + Int(record.emailLength))]))
-        } & mask
-        while emailIndex[position] != 0 { position = (position + 1) & mask }
-        emailIndex[position] = UInt32(index + 1)
+        }
+        let mask = emailIndex.count - 1
+        var position = Int(hash >> UInt64(64 - emailBits))
+        while emailIndex[position].slot != 0 { position = (position + 1) & mask }
+        emailIndex[position] = (UInt32(truncatingIfNeeded: hash), UInt32(index + 1))
     }
 
     private func growEmailIndex() {
-        emailIndex = [UInt32](repeating: 0, count: emailIndex.count * 2)
+        emailBits += 1
+        emailIndex = Array(repeating: (0, 0), count: 1 << emailBits)
         for index in records.indices { insertEmail(of: index) }
     }
 
@@ -273,7 +279,7 @@ final class ResidentFacts {
         guard !records.isEmpty else { return 0 }
         let total =
             records.capacity * MemoryLayout<Record>.stride + enrolments.capacity * MemoryLayout<PackedEnrolment>.stride
-            + emails.capacity + emailIndex.count * 4 + records.count * 32  // the id table, about half full
+            + emails.capacity + emailIndex.count * 8 + records.count * 32  // the id table, about half full
         return Double(total) / Double(records.count)
     }
 }

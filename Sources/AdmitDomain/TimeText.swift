@@ -37,7 +37,51 @@ extension Instant {
         if offsetSeconds != 0, offsetSeconds % 60 != 0 || !(0...9999).contains(local.date.year) {
             return formatted(offsetSeconds: 0)
         }
-        return "\(local)\(TimeText.offset(offsetSeconds))"
+        guard (0...9999).contains(local.date.year) else { return "\(local)\(TimeText.offset(offsetSeconds))" }
+        // The common case, written straight into the string: `YYYY-MM-DDTHH:MM:SS[.mmm](Z|±HH:MM)`.
+        let ms = Int(local.millisecondOfDay)
+        let fraction = ms % 1000 != 0
+        let length = 19 + (fraction ? 4 : 0) + (offsetSeconds == 0 ? 1 : 6)
+        return String(unsafeUninitializedCapacity: length) { out in
+            var at = 0
+            func digits(_ value: Int, _ width: Int) {
+                var value = value
+                for index in stride(from: at + width - 1, through: at, by: -1) {
+                    out[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+                at += width
+            }
+            func byte(_ character: Unicode.Scalar) {
+                out[at] = UInt8(ascii: character)
+                at += 1
+            }
+            digits(local.date.year, 4)
+            byte("-")
+            digits(local.date.month, 2)
+            byte("-")
+            digits(local.date.day, 2)
+            byte("T")
+            digits(ms / 3_600_000, 2)
+            byte(":")
+            digits(ms / 60_000 % 60, 2)
+            byte(":")
+            digits(ms / 1000 % 60, 2)
+            if fraction {
+                byte(".")
+                digits(ms % 1000, 3)
+            }
+            if offsetSeconds == 0 {
+                byte("Z")
+            } else {
+                byte(offsetSeconds < 0 ? "-" : "+")
+                let minutes = abs(offsetSeconds) / 60
+                digits(minutes / 60, 2)
+                byte(":")
+                digits(minutes % 60, 2)
+            }
+            return at
+        }
     }
 
     /// The instant in RFC 3339 form at the offset `zone` has at that instant.

@@ -17,14 +17,26 @@ struct LoadOptions {
     var lectures = 39
     /// `check` (decided and logged) or `ping` (the transport alone).
     var method = "check"
+    /// A file of request lines to send (in order, from the first line again when there are fewer
+    /// than warm-up and requests together) instead of the built-in rotation.
+    var file: String?
+    /// Where to write every reply, as received (pipelined mode).
+    var save: String?
+    /// `HOST:PORT` to serve as a trivial echo server instead (the floor of request-response).
+    var echo: String?
 
     static let usage = """
         usage: admit-load [--mode pipelined|request-response] (--connect HOST:PORT | --spawn CMD ARGS... --)
                           [--requests N] [--warmup N] [--chunk N] [--users a@x,b@y] [--lectures N] [--method check|ping]
+                          [--file REQUESTS.jsonl] [--save REPLIES.jsonl]
+               admit-load --echo HOST:PORT
 
         Sends `check` requests to an Admit service and reports requests per second and latency
         percentiles. pipelined: one connection, requests written in chunks of --chunk without waiting
         (replies read on another thread). request-response: one request in flight at a time.
+        --file sends the lines of a file instead of the built-in rotation of the four seed users;
+        --save writes every reply to a file. --echo serves a trivial echo server (each connection
+        gets back what it sends), the floor for request-response over TCP.
         """
 
     static func parse(_ arguments: [String]) throws -> LoadOptions {
@@ -56,12 +68,16 @@ struct LoadOptions {
                 let text = try value(argument)
                 guard text == "check" || text == "ping" else { throw LoadError("--method is check or ping, not '\(text)'") }
                 options.method = text
+            case "--file": options.file = try value(argument)
+            case "--save": options.save = try value(argument)
+            case "--echo": options.echo = try value(argument)
             case "-h", "--help":
                 print(usage)
                 exit(0)
             default: throw LoadError("unknown argument '\(argument)'\n\(usage)")
             }
         }
+        if options.echo != nil { return options }
         guard (options.connect == nil) != options.spawn.isEmpty else {
             throw LoadError("give exactly one of --connect and --spawn\n\(usage)")
         }

@@ -6,6 +6,13 @@ do { options = try LoadOptions.parse(Array(CommandLine.arguments.dropFirst())) }
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(2)
 }
+if let address = options.echo {
+    do { try EchoServer.serve(address) } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        exit(2)
+    }
+    exit(0)
+}
 let endpoint: Endpoint
 do {
     if let address = options.connect { endpoint = try Endpoint(connect: address) } else { endpoint = try Endpoint(spawn: options.spawn) }
@@ -13,7 +20,11 @@ do {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(2)
 }
-let workload = Workload(options: options)
+let workload: Workload
+do { workload = try Workload(options: options) } catch {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    exit(2)
+}
 
 /// Counts reply lines and error replies in what was read, without copying lines.
 struct ReplyCounter {
@@ -119,11 +130,17 @@ func runPipelined() throws {
     var timedStart: UInt64 = 0
     var errorsAtStart = 0
     var chunk = 0
+    let saved = try options.save.map { path -> FileHandle in
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { throw LoadError("cannot create \(path)") }
+        return try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    }
+    defer { try? saved?.close() }
     sender.start()
     while counter.lines < total {
         let count = endpoint.read(into: buffer)
         guard count > 0 else { throw LoadError("the service closed the connection after \(counter.lines) replies") }
         let arrived = now()
+        if let saved { saved.write(Data(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))) }
         counter.scan(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) { line, errorsBefore in
             while line >= chunkEnds[chunk] { chunk += 1 }
             if line == options.warmup {

@@ -48,6 +48,47 @@ import Testing
             try cli.shell("SELECT count(*) FROM audit_log WHERE kind = 'decision';").trimmingCharacters(in: .whitespacesAndNewlines) == "1")
     }
 
+    /// `kill -9` under load: every decision that was answered is in the log, with its answer,
+    /// and the chain verifies after the restart.
+    @Test func aKilledServiceLosesNoAnsweredDecision() throws {
+        let cli = CLI()
+        let port = Int.random(in: 20_000..<60_000)
+        let process = cli.start(["serve", "--listen", "127.0.0.1:\(port)"])
+        process.standardError = Pipe()
+        process.standardOutput = Pipe()
+        try process.run()
+        let client = try connect(port: port)
+        defer { close(client) }
+        let users = ["ada@example.org", "ben@example.org", "cleo@example.org", "dan@example.org"]
+        var lines = ""
+        for n in 0..<20_000 {
+            lines +=
+                #"{"jsonrpc":"2.0","id":\#(n),"method":"check","params":{"user":"\#(users[n % 4])","lecture":"idor-2020-\#(10 + n % 29)","at":"2020-11-\#(10 + n % 15)T10:00:00+01:00"}}"#
+                + "\n"
+        }
+        let sender = Thread { [lines] in _ = try? self.send(client, lines) }
+        sender.start()
+        var answered: [(seq: Int64, decision: String)] = []
+        while answered.count < 3_000 {
+            let reply = try JSONParser.parse(try readLine(client))
+            let result = try #require(reply["result"])
+            answered.append((try #require(result["auditSeq"]?.int64Value), try #require(result["decision"]?.stringValue)))
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+
+        let verify = try cli.run(["audit", "verify", "--json"])
+        #expect(verify.json?["intact"] == true, "\(verify.stdout)")
+        let logged = Dictionary(
+            uniqueKeysWithValues: try cli.shell("SELECT seq, effect FROM audit_decisions;").split(separator: "\n").map { line in
+                let parts = line.split(separator: "|")
+                return (Int64(parts[0]) ?? 0, parts[1] == "0" ? "allow" : "deny")
+            })
+        #expect(logged.count >= answered.count)
+        for (seq, decision) in answered { #expect(logged[seq] == decision, "decision #\(seq)") }
+    }
+
     @Test func aNonLoopbackListenerWithoutATokenFileIsRefusedAtStart() throws {
         let result = try CLI().run(["serve", "--listen", "0.0.0.0:7799"])
         #expect(result.status == 2)
