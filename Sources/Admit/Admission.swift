@@ -209,8 +209,9 @@ public final class Admission {
     func resolve(_ reference: String) throws(AdmitError) -> ResolvedUser {
         if let resident {
             guard let slot = resident.slot(reference: reference) else { throw .unknownUser(reference) }
+            let email = slot.isAddress ? EmailAddress(storedNormalized: reference) : resident.email(slot)
             return ResolvedUser(
-                reference: UserReference(id: resident.id(slot), email: resident.email(slot)), version: resident.version(slot),
+                reference: UserReference(id: resident.id(slot), email: email), version: resident.version(slot),
                 facts: resident.facts(slot))
         }
         let state = try perform { () throws(StoreError) -> UserState? in

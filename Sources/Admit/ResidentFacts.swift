@@ -63,6 +63,8 @@ final class ResidentFacts {
     /// A user found by reference.
     struct Slot {
         fileprivate let index: Int
+        /// Whether the reference was the user's normalised address itself (it can then stand for it).
+        var isAddress = false
     }
 
     // MARK: Lookups
@@ -80,7 +82,9 @@ final class ResidentFacts {
                 return slotByID[id].map { Slot(index: Int($0)) }
             }
             guard bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) else { return nil }
-            return find(UnsafeRawBufferPointer(bytes))
+            guard var slot = find(UnsafeRawBufferPointer(bytes)) else { return nil }
+            slot.isAddress = true
+            return slot
         }) {
             return found
         }

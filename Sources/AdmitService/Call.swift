@@ -19,8 +19,10 @@ struct Call: Sendable {
     /// The bearer token the request carries in `params.token`.
     var token: String?
 
-    /// The members a request object may have.
-    private static let members: Set<String> = ["jsonrpc", "method", "params", "id"]
+    /// Whether a request object may have a member named `key`.
+    private static func isMember(_ key: String) -> Bool {
+        key == "jsonrpc" || key == "method" || key == "params" || key == "id"
+    }
 
     /// Reads a request object as JSON-RPC 2.0 defines it.
     ///
@@ -48,7 +50,7 @@ struct Call: Sendable {
             self.init(id: replyID, body: .invalid(.invalidRequest("'method' must be a string")))
             return
         }
-        for key in object.keys where !Call.members.contains(key) {
+        for (key, _) in object where !Call.isMember(key) {
             self.init(
                 id: replyID, body: .invalid(.invalidRequest("unknown member '\(key)' (a request has jsonrpc, method, params and id)")))
             return

@@ -8,7 +8,10 @@ import AdmitJSON
 /// `token` is accepted by every method.
 struct Params: Sendable {
     private let object: JSONObject
-    private var read: [String] = ["token"]
+    /// Bit `i` set: member `i` of `object` was read (or is the token). Objects with more than
+    /// 64 members keep the rest in `readBeyond`.
+    private var readMask: UInt64 = 0
+    private var readBeyond: Set<Int> = []
 
     /// `params` as given: absent, or an object. Positional params (an array) are refused.
     init(_ value: JSONValue?) throws(RPCError) {
@@ -18,10 +21,17 @@ struct Params: Sendable {
         case .array?: throw RPCError.invalidParams("params must be an object of named params, not an array")
         case _?: throw RPCError.invalidRequest("'params' must be an object")
         }
-        switch object["token"] {
+        switch member("token") {
         case nil, .null?, .string?: break
         case _?: throw RPCError.invalidParam("token", "must be a string")
         }
+    }
+
+    /// The value of the param `name`, which is marked as read.
+    private mutating func member(_ name: String) -> JSONValue? {
+        guard let position = object.index(forKey: name) else { return nil }
+        if position < 64 { readMask |= 1 << UInt64(position) } else { readBeyond.insert(position) }
+        return object[position].value
     }
 
     /// A required string.
@@ -32,8 +42,7 @@ struct Params: Sendable {
 
     /// An optional string.
     mutating func optionalString(_ name: String) throws(RPCError) -> String? {
-        read.append(name)
-        switch object[name] {
+        switch member(name) {
         case nil, .null?: return nil
         case .string(let text)?: return text
         case _?: throw RPCError.invalidParam(name, "must be a string")
@@ -42,8 +51,7 @@ struct Params: Sendable {
 
     /// A user: an email address (string) or a numeric id (string or integer).
     mutating func user(_ name: String = "user") throws(RPCError) -> String {
-        read.append(name)
-        switch object[name] {
+        switch member(name) {
         case nil, .null?: throw RPCError.invalidParam(name, "is missing")
         case .string(let text)?: return text
         case .number(let number)? where number.int64 != nil: return number.text
@@ -59,8 +67,7 @@ struct Params: Sendable {
 
     /// An optional boolean.
     mutating func bool(_ name: String) throws(RPCError) -> Bool? {
-        read.append(name)
-        switch object[name] {
+        switch member(name) {
         case nil, .null?: return nil
         case .bool(let value)?: return value
         case _?: throw RPCError.invalidParam(name, "must be true or false")
@@ -69,8 +76,7 @@ struct Params: Sendable {
 
     /// An optional integer in `range`.
     mutating func int(_ name: String, in range: ClosedRange<Int>) throws(RPCError) -> Int? {
-        read.append(name)
-        switch object[name] {
+        switch member(name) {
         case nil, .null?: return nil
         case .number(let number)?:
             // An integer written with a fraction or an exponent (`1e2`, `100.0`) is that integer.
@@ -87,8 +93,7 @@ struct Params: Sendable {
 
     /// A required array.
     mutating func array(_ name: String) throws(RPCError) -> [JSONValue] {
-        read.append(name)
-        switch object[name] {
+        switch member(name) {
         case nil, .null?: throw RPCError.invalidParam(name, "is missing")
         case .array(let elements)?: return elements
         case _?: throw RPCError.invalidParam(name, "must be an array")
@@ -110,8 +115,9 @@ struct Params: Sendable {
 
     /// Fails on any param the method did not read.
     func finish() throws(RPCError) {
-        for key in object.keys where !read.contains(key) {
-            throw RPCError.invalidParam(key, "is not a param of this method")
+        for position in object.indices {
+            let read = position < 64 ? readMask & (1 << UInt64(position)) != 0 : readBeyond.contains(position)
+            if !read { throw RPCError.invalidParam(object[position].key, "is not a param of this method") }
         }
     }
 }

@@ -39,8 +39,7 @@ struct RowHasher {
     private mutating func add(_ value: Int64?) {
         guard let value else { return bytes.append(0) }
         bytes.append(2)
-        let bits = UInt64(bitPattern: value)
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
+        withUnsafeBytes(of: UInt64(bitPattern: value).bigEndian) { bytes.append(contentsOf: $0) }
     }
 
     private mutating func add(_ value: String?) {

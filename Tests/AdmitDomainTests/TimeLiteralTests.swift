@@ -1,3 +1,4 @@
+import Foundation
 import AdmitDomain
 import Testing
 
@@ -102,5 +103,43 @@ import Testing
         #expect(LocalDate(year: 2000, month: 2, day: 29) != nil)
         #expect(LocalDate(year: 2020, month: 4, day: 31) == nil)
         #expect(LocalDate(year: 2020, month: 0, day: 1) == nil)
+    }
+}
+
+/// The formatter writes the text straight into the string; the round trip through the parser
+/// and the general path (date, time of day and offset text) hold it to the same text.
+@Suite struct InstantFormattingTests {
+    @Test(arguments: [1, 2, 3])
+    func theWrittenTextParsesBackAndMatchesTheGeneralForm(seed: UInt64) throws {
+        var random = SplitMix(seed: seed)
+        let offsets = [0, 3600, -3600, 7200, 19800, -34200, 45900, -43200, 50400]
+        for _ in 0..<5000 {
+            let ms = Int64.random(in: -30_610_224_000_000...221_845_392_000_000, using: &random)  // years 1000 to 9000
+            let instant = Instant(millisecondsSinceEpoch: Bool.random(using: &random) ? ms : ms / 1000 * 1000)
+            let offset = offsets.randomElement(using: &random)!
+            let text = instant.formatted(offsetSeconds: offset)
+            let local = LocalDateTime(nominalMilliseconds: instant.millisecondsSinceEpoch + Int64(offset) * 1000)
+            if (0...9999).contains(local.date.year) {
+                #expect(text == "\(local)\(offset == 0 ? "Z" : offsetText(offset))")
+            }
+            #expect(try Instant(parsing: text) == instant, "\(text)")
+        }
+    }
+
+    private func offsetText(_ seconds: Int) -> String {
+        let minutes = abs(seconds) / 60
+        return (seconds < 0 ? "-" : "+") + String(format: "%02d:%02d", minutes / 60, minutes % 60)
+    }
+
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
     }
 }
