@@ -10,11 +10,7 @@ extension Store {
     public func append(_ decisions: [DecisionRecord]) throws(StoreError) -> [Int64] {
         guard !decisions.isEmpty else { return [] }
         return try run {
-            let insert = try connection.cached(
-                """
-                INSERT INTO audit_decisions(seq, recorded_at, actor, user_id, facts, lecture, at, effect, policy, reasons, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let insert = try hot(.insertDecision)
             var sequence: [Int64] = []
             sequence.reserveCapacity(decisions.count)
             var head = try chainHead()

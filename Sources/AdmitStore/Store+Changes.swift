@@ -24,8 +24,7 @@ extension Store {
     /// equal to it, and `audit verify` says where they are not.
     public func userState(_ id: UserID) throws(StoreError) -> UserState? {
         try run {
-            let select = try connection.cached(
-                "SELECT \(Store.stateColumns) FROM audit_changes WHERE user_id = ? ORDER BY version DESC LIMIT 1")
+            let select = try hot(.latestState)
             try select.bindAll(id.rawValue)
             defer { select.reset() }
             return try select.step() ? try Store.userState(from: select, at: 0) : nil
@@ -44,7 +43,7 @@ extension Store {
     /// The identifier of the user with this (normalised) email address.
     public func userID(email: EmailAddress) throws(StoreError) -> UserID? {
         try run {
-            let select = try connection.cached("SELECT id FROM users WHERE email = ?")
+            let select = try hot(.userIDByEmail)
             try select.bindAll(email.normalized)
             defer { select.reset() }
             return try select.step() ? UserID(select.int64(0)) : nil
@@ -136,14 +135,7 @@ extension Store {
     /// Nil when the email address or external id is already another user's. Call inside `write`.
     public func createUser(_ new: NewUser, _ context: ChangeContext) throws(StoreError) -> UserState? {
         try run {
-            // OR IGNORE rather than ON CONFLICT DO NOTHING: values are validated before they are
-            // bound, so only a taken address or external id can stop the row, and a statement that
-            // cannot abort needs no statement journal (a third of the cost of the insert).
-            let insert = try connection.cached(
-                """
-                INSERT OR IGNORE INTO users(email, name, profession, country, account, subscription, registered_at, external_id, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let insert = try hot(.insertUser)
             try insert.bind(new.email.normalized, at: 1)
             try insert.bind(new.name, at: 2)
             try insert.bind(new.profession.rawValue, at: 3)
@@ -167,12 +159,7 @@ extension Store {
     /// Fails with `.duplicate` when the external id is another user's.
     public func updateUser(_ user: User, from previous: UserState, _ context: ChangeContext) throws(StoreError) -> UserState {
         try run {
-            let update = try connection.cached(
-                """
-                UPDATE users SET name = ?, profession = ?, country = ?, account = ?, subscription = ?, registered_at = ?,
-                    external_id = ?, updated_at = ?
-                WHERE id = ?
-                """)
+            let update = try hot(.updateUser)
             try update.bind(user.name, at: 1)
             try update.bind(user.profession.rawValue, at: 2)
             try update.bind(user.country?.rawValue, at: 3)
@@ -206,12 +193,7 @@ extension Store {
             if let existing = previous.currentEnrolment(in: enrolment.package) { return .alreadyEnrolled(existing) }
             var enrolment = enrolment
             enrolment.batch = context.batch
-            let insert = try connection.cached(
-                """
-                INSERT INTO enrolments(user_id, package_id, enrolled_at, source, forced, batch_id, account_state)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (user_id, package_id) WHERE withdrawn_at IS NULL DO NOTHING
-                """)
+            let insert = try hot(.insertEnrolment)
             try insert.bindAll(
                 enrolment.user.rawValue, enrolment.package.rawValue, enrolment.enrolledAt.millisecondsSinceEpoch,
                 enrolment.source.rawValue, enrolment.forced, enrolment.batch, enrolment.accountState?.rawValue)
@@ -256,7 +238,7 @@ extension Store {
 
     /// Sets the user's `updated_at`, the instant of their latest state row, unless it has it already.
     private func touch(_ user: UserID, at instant: Instant) throws {
-        let update = try connection.cached("UPDATE users SET updated_at = ?1 WHERE id = ?2 AND updated_at <> ?1")
+        let update = try hot(.touchUser)
         try update.bindAll(instant.millisecondsSinceEpoch, user.rawValue)
         _ = try update.step()
     }
@@ -277,12 +259,7 @@ extension Store {
             profession: user.profession.rawValue, country: user.country?.rawValue, account: user.account.rawValue,
             subscription: user.subscription.rawValue, registeredAt: user.registeredAt.millisecondsSinceEpoch,
             externalID: user.externalID, enrolments: enrolments)
-        let insert = try connection.cached(
-            """
-            INSERT INTO audit_changes(seq, recorded_at, actor, kind, user_id, version, batch_id, policy, overrode, email, name,
-                profession, country, account, subscription, registered_at, external_id, enrolments, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let insert = try hot(.insertState)
         try insert.bind(seq, at: 1)
         try insert.bind(context.recordedAt.millisecondsSinceEpoch, at: 2)
         try insert.bind(actor, at: 3)

@@ -33,7 +33,7 @@ extension Store {
     /// The number of `text` in `audit_texts`, adding it when new. Call inside a write.
     func textID(_ text: String) throws -> Int64 {
         if let id = texts.id(of: text) { return id }
-        let insert = try connection.cached("INSERT INTO audit_texts(text) VALUES (?) ON CONFLICT (text) DO NOTHING")
+        let insert = try hot(.insertText)
         try insert.bindAll(text)
         _ = try insert.step()
         let id: Int64
@@ -50,7 +50,7 @@ extension Store {
     /// The number of `text`, when `audit_texts` has it.
     func existingTextID(_ text: String) throws -> Int64? {
         if let id = texts.id(of: text) { return id }
-        let select = try connection.cached("SELECT id FROM audit_texts WHERE text = ?")
+        let select = try hot(.textIDByText)
         try select.bindAll(text)
         defer { select.reset() }
         guard try select.step() else { return nil }
@@ -62,7 +62,7 @@ extension Store {
     /// The text numbered `id`; nil when `audit_texts` has no such row.
     func text(_ id: Int64) throws -> String? {
         if let text = texts.text(of: id) { return text }
-        let select = try connection.cached("SELECT text FROM audit_texts WHERE id = ?")
+        let select = try hot(.textByID)
         try select.bindAll(id)
         defer { select.reset() }
         guard try select.step(), let text = select.string(0) else { return nil }

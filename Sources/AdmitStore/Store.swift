@@ -20,6 +20,8 @@ public final class Store {
     var texts = TextTable()
     /// One buffer for hashing every row this connection appends or verifies.
     var hasher = RowHasher()
+    /// `HotStatement`s once prepared, by number.
+    var hotStatements = [Statement?](repeating: nil, count: HotStatement.allCases.count)
 
     /// The newest schema version this build knows.
     public static var schemaVersion: Int { Migrations.all.count }
@@ -69,6 +71,10 @@ public final class Store {
                 message: "the database is at schema version \(current), written by a newer Admit; this build knows up to \(supported)")
         }
         guard current < supported else { return }
+        let rebuilds = Migrations.all[current...].contains(where: \.rebuildsTables)
+        // Foreign keys can only be switched outside a transaction.
+        if rebuilds { try run { try connection.execute("PRAGMA foreign_keys = OFF") } }
+        defer { if rebuilds { try? connection.execute("PRAGMA foreign_keys = ON") } }
         try write {
             // Re-read inside the write lock: another process may have migrated meanwhile.
             let locked = Int(try connection.userVersion())
@@ -76,6 +82,9 @@ public final class Store {
                 try connection.execute(migration.sql)
                 try migration.step?(self)
                 try connection.setUserVersion(Int32(index + 1))
+            }
+            if rebuilds, let problem = try connection.queryFirst("PRAGMA foreign_key_check", row: { "\($0.string(0) ?? "?") row \($0.int64(1))" }) {
+                throw StoreError(kind: .other, path: path, message: "a migration left a foreign key unresolved: \(problem)")
             }
         }
     }
@@ -151,5 +160,8 @@ public final class Store {
     }
 
     /// Closes the database; the store cannot be used afterwards.
-    public func close() { connection.close() }
+    public func close() {
+        hotStatements = hotStatements.map { _ in nil }
+        connection.close()
+    }
 }
