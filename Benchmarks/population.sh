@@ -57,7 +57,7 @@ for file in "$data"/users-*.csv; do
     args=(--package idor-2020 --at "$(date -u -d "2020-11-07T23:00:00Z + $((10#$day)) days + 9 hours" +%Y-%m-%dT%H:%M:%SZ)")
   fi
   /usr/bin/time -f "%M" -o "$work/rss.txt" "$ADMIT" register "$file" "${O[@]}" "${args[@]}" --json > "$work/register.json" || true
-  rss=$(cat "$work/rss.txt"); [ "$rss" -gt "$peak" ] && peak=$rss
+  rss=$(tail -1 "$work/rss.txt"); [ "$rss" -gt "$peak" ] && peak=$rss
 done
 end=$(date +%s.%N)
 summary "register $users users in 14 imports" "$(awk -v s="$start" -v e="$end" -v n="$users" 'BEGIN { printf "%.2f s, %.0f rows/s", e - s, n / (e - s) }'), peak $((peak / 1024)) MB"

@@ -1,5 +1,16 @@
 import AdmitDomain
 import Crypto
+import Foundation
+
+extension SHA256.Digest {
+    /// The digest's 32 bytes.
+    var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
+
+    /// Whether the digest is these bytes.
+    func equals(_ other: UnsafeRawBufferPointer) -> Bool {
+        withUnsafeBytes { mine in mine.count == other.count && memcmp(mine.baseAddress!, other.baseAddress!, mine.count) == 0 }
+    }
+}
 
 /// The last row of the hash chain: its sequence number and hash.
 struct ChainHead {
@@ -17,7 +28,7 @@ struct ChainHead {
 /// blob as a 4-byte big-endian length and its bytes; an absent value as its tag alone. So no two
 /// different rows encode to the same bytes. Rows of the first format (`audit_log_v1`) are hashed
 /// as `LegacyAuditChain` says.
-struct RowHasher {
+final class RowHasher {
     /// The table byte of each kind of row.
     enum Table: UInt8 {
         case decision = 0x44  // "D"
@@ -25,57 +36,84 @@ struct RowHasher {
         case event = 0x45  // "E"
     }
 
-    private var bytes: [UInt8] = []
+    /// The row's bytes so far, in a buffer reused for every row (no array bookkeeping per byte).
+    private var storage: UnsafeMutableRawPointer
+    private var capacity = 1024
+    private var count = 0
 
-    init() { bytes.reserveCapacity(512) }
+    init() { storage = .allocate(byteCount: capacity, alignment: 8) }
+
+    deinit { storage.deallocate() }
+
+    private func reserve(_ extra: Int) {
+        guard count + extra > capacity else { return }
+        while count + extra > capacity { capacity *= 2 }
+        let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
+        bigger.copyMemory(from: storage, byteCount: count)
+        storage.deallocate()
+        storage = bigger
+    }
+
+    private func append(_ byte: UInt8) {
+        reserve(1)
+        storage.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
+        count += 1
+    }
+
+    private func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count)
+        (storage + count).copyMemory(from: base, byteCount: bytes.count)
+        count += bytes.count
+    }
 
     /// Starts a row of `table` that follows a row with hash `previous`.
-    private mutating func start(_ table: Table, previous: [UInt8]) {
-        bytes.removeAll(keepingCapacity: true)
-        bytes.append(contentsOf: previous)
-        bytes.append(table.rawValue)
+    private func start(_ table: Table, previous: UnsafeRawBufferPointer) {
+        count = 0
+        append(previous)
+        append(table.rawValue)
     }
 
-    private mutating func add(_ value: Int64?) {
-        guard let value else { return bytes.append(0) }
-        bytes.append(2)
-        withUnsafeBytes(of: UInt64(bitPattern: value).bigEndian) { bytes.append(contentsOf: $0) }
+    private func add(_ value: Int64?) {
+        guard let value else { return append(0) }
+        reserve(9)
+        storage.storeBytes(of: 2, toByteOffset: count, as: UInt8.self)
+        storage.storeBytes(of: UInt64(bitPattern: value).bigEndian, toByteOffset: count + 1, as: UInt64.self)
+        count += 9
     }
 
-    private mutating func add(_ value: String?) {
-        guard var value else { return bytes.append(0) }
-        bytes.append(1)
+    private func add(_ value: String?) {
+        guard var value else { return append(0) }
+        append(1)
         value.withUTF8 { addLength(and: UnsafeRawBufferPointer($0)) }
     }
 
-    private mutating func add(blob value: [UInt8]?) {
-        guard let value else { return bytes.append(0) }
-        bytes.append(3)
-        value.withUnsafeBytes { addLength(and: $0) }
+    private func add(blob value: UnsafeRawBufferPointer?) {
+        guard let value else { return append(0) }
+        append(3)
+        addLength(and: value)
     }
 
-    private mutating func addLength(and value: UnsafeRawBufferPointer) {
-        let count = UInt32(truncatingIfNeeded: value.count)
-        bytes.append(UInt8(count >> 24))
-        bytes.append(UInt8(count >> 16 & 0xFF))
-        bytes.append(UInt8(count >> 8 & 0xFF))
-        bytes.append(UInt8(count & 0xFF))
-        bytes.append(contentsOf: value)
+    private func addLength(and value: UnsafeRawBufferPointer) {
+        reserve(4)
+        storage.storeBytes(of: UInt32(truncatingIfNeeded: value.count).bigEndian, toByteOffset: count, as: UInt32.self)
+        count += 4
+        append(value)
     }
 
     /// The row's hash.
-    private func finish() -> [UInt8] {
-        SHA256.hash(data: bytes).withUnsafeBytes { Array($0) }
+    private func finish() -> SHA256.Digest {
+        SHA256.hash(data: UnsafeRawBufferPointer(start: storage, count: count))
     }
 
     // The fields of each table, in the order they are hashed: written once, for appending
     // and for `audit verify` alike.
 
     /// The hash of an `audit_decisions` row.
-    mutating func decision(
-        previous: [UInt8], seq: Int64, recordedAt: Int64, actor: String, user: Int64, facts: Int64, lecture: String, at: Int64,
-        effect: Int64, policy: String, reasons: [UInt8]
-    ) -> [UInt8] {
+    func decision(
+        previous: UnsafeRawBufferPointer, seq: Int64, recordedAt: Int64, actor: String, user: Int64, facts: Int64, lecture: String,
+        at: Int64, effect: Int64, policy: String, reasons: UnsafeRawBufferPointer
+    ) -> SHA256.Digest {
         start(.decision, previous: previous)
         add(seq)
         add(recordedAt)
@@ -91,11 +129,12 @@ struct RowHasher {
     }
 
     /// The hash of an `audit_changes` row.
-    mutating func change(
-        previous: [UInt8], seq: Int64, recordedAt: Int64, actor: String, kind: Int64, user: Int64, version: Int64, batch: Int64?,
-        policy: String?, overrode: [UInt8]?, email: String, name: String, profession: String, country: String?, account: String,
-        subscription: String, registeredAt: Int64, externalID: String?, enrolments: [UInt8]
-    ) -> [UInt8] {
+    func change(
+        previous: UnsafeRawBufferPointer, seq: Int64, recordedAt: Int64, actor: String, kind: Int64, user: Int64, version: Int64,
+        batch: Int64?, policy: String?, overrode: UnsafeRawBufferPointer?, email: String, name: String, profession: String,
+        country: String?, account: String, subscription: String, registeredAt: Int64, externalID: String?,
+        enrolments: UnsafeRawBufferPointer
+    ) -> SHA256.Digest {
         start(.change, previous: previous)
         add(seq)
         add(recordedAt)
@@ -119,10 +158,10 @@ struct RowHasher {
     }
 
     /// The hash of an `audit_events` row.
-    mutating func event(
-        previous: [UInt8], seq: Int64, recordedAt: Int64, actor: String, kind: String, package: String?, at: Int64?, policy: String?,
-        batch: Int64?, detail: String
-    ) -> [UInt8] {
+    func event(
+        previous: UnsafeRawBufferPointer, seq: Int64, recordedAt: Int64, actor: String, kind: String, package: String?, at: Int64?,
+        policy: String?, batch: Int64?, detail: String
+    ) -> SHA256.Digest {
         start(.event, previous: previous)
         add(seq)
         add(recordedAt)

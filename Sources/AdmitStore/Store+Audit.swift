@@ -24,10 +24,14 @@ extension Store {
                 }
                 let lecture = try textID(decision.lecture.rawValue)
                 let effect: Int64 = decision.effect == .allow ? 0 : 1
-                let hash = hasher.decision(
-                    previous: head.hash, seq: seq, recordedAt: decision.recordedAt.millisecondsSinceEpoch, actor: decision.actor,
-                    user: decision.user.rawValue, facts: decision.factsVersion, lecture: decision.lecture.rawValue,
-                    at: decision.at.millisecondsSinceEpoch, effect: effect, policy: decision.policyHash, reasons: decision.code)
+                let hash = head.hash.withUnsafeBytes { previous in
+                    decision.code.withUnsafeBytes { code in
+                        hasher.decision(
+                            previous: previous, seq: seq, recordedAt: decision.recordedAt.millisecondsSinceEpoch, actor: decision.actor,
+                            user: decision.user.rawValue, facts: decision.factsVersion, lecture: decision.lecture.rawValue,
+                            at: decision.at.millisecondsSinceEpoch, effect: effect, policy: decision.policyHash, reasons: code)
+                    }
+                }.bytes
                 try insert.bind(seq, at: 1)
                 try insert.bind(decision.recordedAt.millisecondsSinceEpoch, at: 2)
                 try insert.bind(lastActor.1, at: 3)
@@ -63,10 +67,12 @@ extension Store {
             let seq = head.seq + 1
             let actor = try textID(event.actor)
             let policy = try event.policyHash.map { try textID($0) }
-            let hash = hasher.event(
-                previous: head.hash, seq: seq, recordedAt: event.recordedAt.millisecondsSinceEpoch, actor: event.actor,
+            let hash = head.hash.withUnsafeBytes { previous in
+                hasher.event(
+                previous: previous, seq: seq, recordedAt: event.recordedAt.millisecondsSinceEpoch, actor: event.actor,
                 kind: event.kind.rawValue, package: event.package?.rawValue, at: event.at?.millisecondsSinceEpoch, policy: event.policyHash,
                 batch: event.batch, detail: event.detail)
+            }.bytes
             try connection.run(
                 """
                 INSERT INTO audit_events(seq, recorded_at, actor, kind, package_id, at, policy, batch_id, detail, hash)

@@ -252,13 +252,19 @@ extension Store {
         let policy = try context.policyHash.map { try textID($0) }
         let user = state.user
         let enrolments = EnrolmentList.encode(state.enrolments)
-        let hash = hasher.change(
-            previous: head.hash, seq: seq, recordedAt: context.recordedAt.millisecondsSinceEpoch, actor: context.actor,
-            kind: kind.changeNumber ?? 0, user: user.id.rawValue, version: state.version, batch: context.batch,
-            policy: context.policyHash, overrode: context.overrode, email: user.email.normalized, name: user.name,
-            profession: user.profession.rawValue, country: user.country?.rawValue, account: user.account.rawValue,
-            subscription: user.subscription.rawValue, registeredAt: user.registeredAt.millisecondsSinceEpoch,
-            externalID: user.externalID, enrolments: enrolments)
+        let hash = head.hash.withUnsafeBytes { previous in
+            enrolments.withUnsafeBytes { list in
+                withOptionalBytes(context.overrode) { overrode in
+                    hasher.change(
+                        previous: previous, seq: seq, recordedAt: context.recordedAt.millisecondsSinceEpoch, actor: context.actor,
+                        kind: kind.changeNumber ?? 0, user: user.id.rawValue, version: state.version, batch: context.batch,
+                        policy: context.policyHash, overrode: overrode, email: user.email.normalized, name: user.name,
+                        profession: user.profession.rawValue, country: user.country?.rawValue, account: user.account.rawValue,
+                        subscription: user.subscription.rawValue, registeredAt: user.registeredAt.millisecondsSinceEpoch,
+                        externalID: user.externalID, enrolments: list)
+                }
+            }
+        }.bytes
         let insert = try hot(.insertState)
         try insert.bind(seq, at: 1)
         try insert.bind(context.recordedAt.millisecondsSinceEpoch, at: 2)
@@ -319,4 +325,10 @@ extension Instant {
         clock_gettime(CLOCK_REALTIME, &spec)
         return Instant(millisecondsSinceEpoch: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
     }
+}
+
+/// Calls `body` with the bytes of `value`, or nil.
+func withOptionalBytes<R>(_ value: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+    guard let value else { return body(nil) }
+    return value.withUnsafeBytes { body($0) }
 }

@@ -19,7 +19,7 @@ public final class Store {
     /// `audit_texts` as far as this connection has seen it.
     var texts = TextTable()
     /// One buffer for hashing every row this connection appends or verifies.
-    var hasher = RowHasher()
+    let hasher = RowHasher()
     /// `HotStatement`s once prepared, by number.
     var hotStatements = [Statement?](repeating: nil, count: HotStatement.allCases.count)
 
