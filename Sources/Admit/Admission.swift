@@ -173,14 +173,15 @@ public final class Admission {
 
     /// Loads every user's facts from the audit log's state rows and keeps them in memory from
     /// now on (`ResidentFacts`): a long-running process's checks then read no SQL. Returns how
-    /// many users were loaded.
+    /// many users were loaded and the memory they take.
     @discardableResult
-    public func holdFactsInMemory() throws(AdmitError) -> Int {
+    public func holdFactsInMemory() throws(AdmitError) -> (users: Int, bytesPerUser: Double) {
         let facts = ResidentFacts()
+        facts.reserve(users: try perform { () throws(StoreError) in try store.userCount() })
         resident = facts
         residentToken = nil
         try refreshFacts()
-        return facts.count
+        return (facts.count, facts.bytesPerUser)
     }
 
     /// Brings the facts in memory up to the audit log, if anything has been committed since

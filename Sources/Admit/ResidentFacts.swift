@@ -42,7 +42,11 @@ final class ResidentFacts {
     /// so that a probe reads a record and its address only when the hash matches.
     private var emailIndex: [(tag: UInt32, slot: UInt32)] = []
     private var emailBits = 10
-    private var slotByID = IntTable()
+    /// Record index + 1 by user id (ids are SQLite row ids: dense from 1), 0 for none; ids
+    /// beyond `denseLimit` (rows given ids by hand) go to `sparseSlots`.
+    private var slotByID: [UInt32] = []
+    private var sparseSlots = IntTable()
+    private static let denseLimit: Int64 = 1 << 26
     private var packages: [PackageID] = []
     private var packageNumbers: [PackageID: UInt16] = [:]
     private var subscriptions: [Subscription] = []
@@ -58,6 +62,37 @@ final class ResidentFacts {
 
     init() {
         emailIndex = Array(repeating: (0, 0), count: 1 << emailBits)
+    }
+
+    /// Makes room for `users` users at once (rather than growing the tables as they arrive).
+    func reserve(users: Int) {
+        records.reserveCapacity(users)
+        slotByID.reserveCapacity(users + 1)
+        emails.reserveCapacity(users * 24)
+        var bits = emailBits
+        while 1 << bits < users * 2 { bits += 1 }
+        if bits > emailBits {
+            emailBits = bits
+            emailIndex = Array(repeating: (0, 0), count: 1 << emailBits)
+            for index in records.indices { insertEmail(of: index) }
+        }
+    }
+
+    private func index(ofID id: Int64) -> Int? {
+        if id >= 0, id < Self.denseLimit {
+            guard id < Int64(slotByID.count), slotByID[Int(id)] != 0 else { return nil }
+            return Int(slotByID[Int(id)]) - 1
+        }
+        return sparseSlots[id].map { Int($0) }
+    }
+
+    private func setIndex(_ index: Int, ofID id: Int64) {
+        if id >= 0, id < Self.denseLimit {
+            if Int64(slotByID.count) <= id { slotByID += Array(repeating: 0, count: Int(id) - slotByID.count + 1) }
+            slotByID[Int(id)] = UInt32(index + 1)
+        } else {
+            _ = sparseSlots.insertIfAbsent(id, Int64(index))
+        }
     }
 
     /// A user found by reference.
@@ -79,7 +114,7 @@ final class ResidentFacts {
                 guard bytes.count <= 18 else { return nil }
                 var id: Int64 = 0
                 for byte in bytes { id = id * 10 + Int64(byte - UInt8(ascii: "0")) }
-                return slotByID[id].map { Slot(index: Int($0)) }
+                return index(ofID: id).map { Slot(index: $0) }
             }
             guard bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) else { return nil }
             guard var slot = find(UnsafeRawBufferPointer(bytes)) else { return nil }
@@ -97,7 +132,7 @@ final class ResidentFacts {
     }
 
     func slot(id: UserID) -> Slot? {
-        slotByID[id.rawValue].map { Slot(index: Int($0)) }
+        index(ofID: id.rawValue).map { Slot(index: $0) }
     }
 
     func id(_ slot: Slot) -> UserID { UserID(records[slot.index].id) }
@@ -142,8 +177,7 @@ final class ResidentFacts {
     func apply(seq: Int64, user: UserID, version: Int64, email: EmailAddress, facts: Facts) {
         lastSeq = Swift.max(lastSeq, seq)
         let packed = facts.enrolments.map(pack)
-        if let existing = slotByID[user.rawValue] {
-            let index = Int(existing)
+        if let index = index(ofID: user.rawValue) {
             guard version > records[index].version else { return }
             var record = records[index]
             record.version = version
@@ -174,7 +208,7 @@ final class ResidentFacts {
         fill(&record, with: facts)
         enrolments += packed
         records.append(record)
-        _ = slotByID.insertIfAbsent(user.rawValue, Int64(records.count - 1))
+        setIndex(records.count - 1, ofID: user.rawValue)
         if records.count * 2 > emailIndex.count { growEmailIndex() } else { insertEmail(of: records.count - 1) }
     }
 
@@ -283,7 +317,7 @@ final class ResidentFacts {
         guard !records.isEmpty else { return 0 }
         let total =
             records.capacity * MemoryLayout<Record>.stride + enrolments.capacity * MemoryLayout<PackedEnrolment>.stride
-            + emails.capacity + emailIndex.count * 8 + records.count * 32  // the id table, about half full
+            + emails.capacity + emailIndex.count * 8 + slotByID.capacity * 4
         return Double(total) / Double(records.count)
     }
 }

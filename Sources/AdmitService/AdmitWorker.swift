@@ -26,9 +26,13 @@ final class AdmitWorker: @unchecked Sendable {
         do {
             // A check then reads no SQL: every user's facts are held here and kept current from the log.
             let started = ContinuousClock.now
-            let users = try dispatcher.admission.holdFactsInMemory()
+            let held = try dispatcher.admission.holdFactsInMemory()
             dispatcher.logger.info(
-                "facts held in memory", metadata: ["users": "\(users)", "seconds": "\((ContinuousClock.now - started).seconds)"])
+                "facts held in memory",
+                metadata: [
+                    "users": "\(held.users)", "seconds": "\((ContinuousClock.now - started).seconds)",
+                    "bytesPerUser": "\(Int(held.bytesPerUser))",
+                ])
         } catch {
             dispatcher.logger.warning("facts are read from the database for each check", metadata: ["error": "\(error)"])
         }
