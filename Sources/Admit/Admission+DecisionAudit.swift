@@ -12,7 +12,8 @@ public struct ReplayOutcome: Sendable {
     /// the nearest miss's rule and clause codes.
     public var reproduces: Bool {
         replayed.effect == logged.effect && replayed.allCodes == logged.decision.allCodes
-            && replayed.determiningRules == logged.decision.determiningRules && replayed.nearestMiss?.rule == logged.decision.nearestMiss?.rule
+            && replayed.determiningRules == logged.decision.determiningRules
+            && replayed.nearestMiss?.rule == logged.decision.nearestMiss?.rule
     }
     /// The decision today: the current policy and the user's current facts, at the same instant.
     public let today: Decision

@@ -57,7 +57,8 @@ public final class Admission {
             catalog = loaded
             let list = loaded.packages.flatMap(\.lectures)
             lectures = list
-            lectureNumbers = Dictionary(list.enumerated().map { ($0.element.id.rawValue, $0.offset) }, uniquingKeysWith: { first, _ in first })
+            lectureNumbers = Dictionary(
+                list.enumerated().map { ($0.element.id.rawValue, $0.offset) }, uniquingKeysWith: { first, _ in first })
         } catch let error as AdmitError {
             throw error
         } catch let error as StoreError {

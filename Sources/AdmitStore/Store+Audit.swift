@@ -69,9 +69,10 @@ extension Store {
             let policy = try event.policyHash.map { try textID($0) }
             let hash = head.hash.withUnsafeBytes { previous in
                 hasher.event(
-                previous: previous, seq: seq, recordedAt: event.recordedAt.millisecondsSinceEpoch, actor: event.actor,
-                kind: event.kind.rawValue, package: event.package?.rawValue, at: event.at?.millisecondsSinceEpoch, policy: event.policyHash,
-                batch: event.batch, detail: event.detail)
+                    previous: previous, seq: seq, recordedAt: event.recordedAt.millisecondsSinceEpoch, actor: event.actor,
+                    kind: event.kind.rawValue, package: event.package?.rawValue, at: event.at?.millisecondsSinceEpoch,
+                    policy: event.policyHash,
+                    batch: event.batch, detail: event.detail)
             }.bytes
             try connection.run(
                 """

@@ -1,5 +1,5 @@
-import Foundation
 import AdmitDomain
+import Foundation
 import SQLite
 
 /// What happened when an enrolment was asked for.

@@ -137,9 +137,10 @@ extension Store {
         // only on its content and the stored hash before it, so a large log is checked in pieces
         // by two connections on two threads, each taking the next piece when it is done.
         let texts = TextsByID(try connection.query("SELECT id, text FROM audit_texts", row: { ($0.int64(0), $0.string(1) ?? "") }))
-        let last = try [
-            "SELECT max(seq) FROM audit_decisions", "SELECT max(seq) FROM audit_changes", "SELECT max(seq) FROM audit_events",
-        ].compactMap { sql in try connection.queryFirst(sql) { $0.isNull(0) ? nil : $0.int64(0) } ?? nil }.max() ?? 0
+        let last =
+            try [
+                "SELECT max(seq) FROM audit_decisions", "SELECT max(seq) FROM audit_changes", "SELECT max(seq) FROM audit_events",
+            ].compactMap { sql in try connection.queryFirst(sql) { $0.isNull(0) ? nil : $0.int64(0) } ?? nil }.max() ?? 0
         let first = expected
         let pieceCount = path != ":memory:" && !path.hasPrefix("file:") && last - first > threshold ? 16 : 1
         let size = (last - first + 1 + Int64(pieceCount) - 1) / Int64(pieceCount)
@@ -174,7 +175,8 @@ extension Store {
                 return AuditVerification(
                     rows: result.next - 1,
                     firstBreak: AuditBreak(
-                        seq: result.next, reason: "rows \(result.next)…\(end - 1) are missing (deleted, or row \(end) was inserted out of sequence)"))
+                        seq: result.next,
+                        reason: "rows \(result.next)…\(end - 1) are missing (deleted, or row \(end) was inserted out of sequence)"))
             }
             expected = result.next
             previous = result.previous
@@ -196,7 +198,8 @@ extension Store {
         if headSeq < checked || headHash != previous {
             return AuditVerification(
                 rows: checked,
-                firstBreak: AuditBreak(seq: headSeq, reason: "the recorded head does not match the last row (the head or the log was edited)"))
+                firstBreak: AuditBreak(
+                    seq: headSeq, reason: "the recorded head does not match the last row (the head or the log was edited)"))
         }
         return AuditVerification(rows: checked, firstBreak: nil)
     }
@@ -280,7 +283,8 @@ extension Store {
                 }
                 report(
                     StateProblem(
-                        table: "users", row: "id \(tableUser)", field: field, tableValue: text(users, tableColumn), logValue: text(states, logColumn),
+                        table: "users", row: "id \(tableUser)", field: field, tableValue: text(users, tableColumn),
+                        logValue: text(states, logColumn),
                         logSeq: seq))
             }
             compare("email", 1, 5)
@@ -342,7 +346,8 @@ extension Store {
                 compare("source", a.source.rawValue, b.source.rawValue)
                 compare("forced", a.forced ? "1" : "0", b.forced ? "1" : "0")
                 compare(
-                    "withdrawn_at", a.withdrawnAt.map { String($0.millisecondsSinceEpoch) }, b.withdrawnAt.map { String($0.millisecondsSinceEpoch) })
+                    "withdrawn_at", a.withdrawnAt.map { String($0.millisecondsSinceEpoch) },
+                    b.withdrawnAt.map { String($0.millisecondsSinceEpoch) })
                 compare("account_state", a.accountState?.rawValue, b.accountState?.rawValue)
                 compare("batch_id", a.batch.map(String.init), b.batch.map(String.init))
             }
@@ -438,7 +443,8 @@ struct CompactRange {
                             hasher.change(
                                 previous: previous, seq: seq, recordedAt: row.int64(1), actor: actor, kind: row.int64(3),
                                 user: row.int64(7), version: row.int64(8), batch: row.isNull(4) ? nil : row.int64(4), policy: policy,
-                                overrode: overrode, email: row.string(9) ?? "", name: row.string(10) ?? "", profession: row.string(11) ?? "",
+                                overrode: overrode, email: row.string(9) ?? "", name: row.string(10) ?? "",
+                                profession: row.string(11) ?? "",
                                 country: row.string(12), account: row.string(13) ?? "", subscription: row.string(14) ?? "",
                                 registeredAt: row.int64(15), externalID: row.string(16), enrolments: enrolments)
                         }

@@ -83,7 +83,9 @@ public final class Store {
                 try migration.step?(self)
                 try connection.setUserVersion(Int32(index + 1))
             }
-            if rebuilds, let problem = try connection.queryFirst("PRAGMA foreign_key_check", row: { "\($0.string(0) ?? "?") row \($0.int64(1))" }) {
+            if rebuilds,
+                let problem = try connection.queryFirst("PRAGMA foreign_key_check", row: { "\($0.string(0) ?? "?") row \($0.int64(1))" })
+            {
                 throw StoreError(kind: .other, path: path, message: "a migration left a foreign key unresolved: \(problem)")
             }
         }

@@ -1,5 +1,5 @@
-import Foundation
 import AdmitDomain
+import Foundation
 import Testing
 
 @Suite struct TimeLiteralTests {

@@ -1,7 +1,8 @@
 import AdmitDomain
-@testable import AdmitStore
 import Foundation
 import Testing
+
+@testable import AdmitStore
 
 @Suite struct AuditLogTests {
     /// A store with one user (row 1) and ten decisions (rows 2–11), closed so that the shell can edit the file.

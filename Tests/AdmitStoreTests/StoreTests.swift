@@ -69,7 +69,9 @@ import Testing
         #expect(Array(read.name.utf8) == Array(text.utf8))
         #expect(read.externalID == text)
         #expect(try store.userState(user.id)?.user.name == text)
-        _ = try store.write { try store.append(EventRecord(recordedAt: StoreFixtures.now, actor: text, kind: .requestRefused, detail: text)) }
+        _ = try store.write {
+            try store.append(EventRecord(recordedAt: StoreFixtures.now, actor: text, kind: .requestRefused, detail: text))
+        }
         #expect(try store.auditEntry(2)?.actor == text)
         #expect(try store.auditEntry(2)?.detail == text)
         #expect(try store.verifyAudit().isIntact)
@@ -122,7 +124,8 @@ import Testing
         let dir = TemporaryDirectory()
         let (store, ada) = try StoreFixtures.seeded(dir.file("a.sqlite"))
         _ = try store.write {
-            try store.enrol(Enrolment(user: ada.id, package: "idor-2020", enrolledAt: StoreFixtures.now, source: .self), StoreFixtures.context)
+            try store.enrol(
+                Enrolment(user: ada.id, package: "idor-2020", enrolledAt: StoreFixtures.now, source: .self), StoreFixtures.context)
         }
         #expect(throws: StoreError.self) {
             try store.write {
@@ -138,7 +141,8 @@ import Testing
         let (store, ada) = try StoreFixtures.seeded(dir.file("a.sqlite"))
         #expect(throws: StoreError.self) {
             try store.write {
-                try store.enrol(Enrolment(user: ada.id, package: "nope", enrolledAt: StoreFixtures.now, source: .self), StoreFixtures.context)
+                try store.enrol(
+                    Enrolment(user: ada.id, package: "nope", enrolledAt: StoreFixtures.now, source: .self), StoreFixtures.context)
             }
         }
     }

@@ -68,7 +68,8 @@ struct LegacyDatabase {
         for source in policy.sources {
             try connection.run("INSERT INTO policy_files(version_hash, path, text) VALUES (?, ?, ?)", hash, source.path, source.text)
         }
-        try append(actor: "cli:root", kind: "policy.loaded", policy: hash, detail: ["files": .array(policy.sources.map { .string($0.path) })])
+        try append(
+            actor: "cli:root", kind: "policy.loaded", policy: hash, detail: ["files": .array(policy.sources.map { .string($0.path) })])
 
         let lecture = seeded.catalog.lecture("idor-2020-07")!
         for (user, at) in [(Int64(1), "2020-11-15T10:00:00+01:00"), (2, "2020-11-25T10:00:00+01:00"), (3, "2020-11-15T10:00:00+01:00")] {
@@ -172,7 +173,10 @@ struct LegacyDatabase {
     }
 
     private static func json(_ reason: Reason) -> JSONValue {
-        ["code": .string(reason.code.rawValue), "rule": reason.rule.map { .string($0.rawValue) } ?? .null, "message": .string(reason.message)]
+        [
+            "code": .string(reason.code.rawValue), "rule": reason.rule.map { .string($0.rawValue) } ?? .null,
+            "message": .string(reason.message),
+        ]
     }
 
     private static func json(_ miss: NearestMiss) -> JSONValue {

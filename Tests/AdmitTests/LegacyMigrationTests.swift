@@ -43,7 +43,8 @@ import Testing
         #expect(listed.map(\.decision) == old.decisions.map(\.decision).reversed())
 
         // The chain runs on: a new decision after the old rows, and the whole log still verifies.
-        let outcome = try admission.check(user: "zoe@example.org", lecture: "idor-2020-07", at: try Instant(parsing: "2020-11-15T10:00:00+01:00"))
+        let outcome = try admission.check(
+            user: "zoe@example.org", lecture: "idor-2020-07", at: try Instant(parsing: "2020-11-15T10:00:00+01:00"))
         #expect(outcome.decision.isAllowed)
         #expect(outcome.auditSeq == old.rows + 5 + 1)
         #expect(try admission.replay(outcome.auditSeq).reproduces)
@@ -56,7 +57,8 @@ import Testing
         _ = try legacy(workspace)
         try workspace.open().close()
         let out = try shell(
-            workspace.databasePath, "DROP TRIGGER audit_log_no_update; UPDATE audit_log_v1 SET effect = 'allow' WHERE kind = 'decision' AND effect = 'deny';")
+            workspace.databasePath,
+            "DROP TRIGGER audit_log_no_update; UPDATE audit_log_v1 SET effect = 'allow' WHERE kind = 'decision' AND effect = 'deny';")
         #expect(out.isEmpty, "\(out)")
         let verification = try workspace.open().verifyAudit()
         #expect(verification.firstBreak?.seq == 10, "the first deny, now an allow")

@@ -20,7 +20,7 @@ let rowsPerSecond = BenchmarkMetric.custom("rows/s", polarity: .prefersLarger, u
 final class AppendFixture: @unchecked Sendable {
     let directory: String
     let store: Store
-    let batches: [[AuditRecord]]
+    let batches: [[DecisionRecord]]
 
     init(batchSize: Int) {
         directory = Repository.scratchDirectory("append-\(batchSize)")
@@ -80,11 +80,11 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    // One `admit check` in-process: user by email and enrolments from SQLite, `explain`, the detail
-    // JSON, and a one-row transaction appending it. What a long-running service pays per check.
+    // One `admit check` in-process: the user's latest state from SQLite, the decision's code and its
+    // words, and a one-row transaction appending it. What a process without facts in memory pays.
     nonisolated(unsafe) var check: CheckFixture?
     Benchmark(
-        "check in-process (explain + detail JSON + 1-row transaction)",
+        "check in-process (state row + code + words + 1-row transaction)",
         configuration: .init(
             metrics: [.wallClock, .throughput, .mallocCountTotal], timeUnits: .microseconds, warmupIterations: 100,
             maxDuration: .seconds(5), maxIterations: 1_000_000)

@@ -74,7 +74,7 @@ let benchmarks: @Sendable () -> Void = {
             for i in fixture.next(perIteration) {
                 let query = queries[i & mask]
                 guard let facts = population[query.user], let lecture = catalog.lecture(query.lecture) else { fatalError("unknown id") }
-                blackHole(facts.user.account)
+                blackHole(facts.account)
                 blackHole(lecture.position)
             }
         } setup: {

@@ -53,7 +53,7 @@ public final class DecisionFixture: @unchecked Sendable {
             let request = AccessRequest.open(lecture, at: query.at)
             let verdict = policy.decide(request, facts: facts)
             let decision = policy.explain(request, facts: facts)
-            precondition(verdict.effect == decision.effect, "decide and explain disagree on \(request) for user \(facts.user.id)")
+            precondition(verdict.effect == decision.effect, "decide and explain disagree on \(request) for facts \(facts)")
             if let index = verdict.ruleIndex {
                 precondition(decision.determiningRules.contains(policy.rules[index].id), "decide's rule is not among explain's")
             }
