@@ -9,7 +9,7 @@ struct HTMLDayChart {
     /// The first day drawn.
     var first: LocalDate
     /// Per day drawn, from `first`: the stacked values, bottom first (one per series).
-    var stacks: [[Int64]]
+    let stacks: [[Int64]]
     /// The series, bottom first: CSS class, `data-` attribute name and the word for one in a tooltip.
     var series: [(cssClass: String, attribute: String, noun: String)]
     /// Window edges that fall in the span: position in days from the start of `first` (0…days), and labels.
@@ -31,13 +31,30 @@ struct HTMLDayChart {
 
     // Geometry, in SVG user units.
     static let width = 720.0
-    static let left = 46.0
     static let right = 14.0
     static let top = 36.0
     static let plotHeight = 190.0
     static let bottom = 24.0
     static var height: Double { top + plotHeight + bottom }
-    static var plotWidth: Double { width - left - right }
+    /// The left margin, wide enough for the largest value on either chart's axis (the running
+    /// total's), so that the bars and the cumulative line of the same days line up: about 9.5
+    /// units a character at the 16px labels of a narrow window, at least 46.
+    let left: Double
+
+    init(
+        first: LocalDate, stacks: [[Int64]], series: [(cssClass: String, attribute: String, noun: String)], edges: [Edge], id: String,
+        label: String
+    ) {
+        self.first = first
+        self.stacks = stacks
+        self.series = series
+        self.edges = edges
+        self.id = id
+        self.label = label
+        let total = stacks.reduce(Int64(0)) { $0 + $1.reduce(0, +) }
+        left = max(46, 14 + 9.5 * Double(HTMLPage.grouped(Self.niceCeiling(total)).count))
+    }
+    var plotWidth: Double { Self.width - left - Self.right }
 
     /// The days to draw: from `dataFirst` to `dataLast`, widened to take in any of `edges` that lies
     /// less than `margin` days beyond either end, and cut at `maximumDays`.
@@ -84,16 +101,19 @@ struct HTMLDayChart {
         return edges
     }
 
-    /// A round number at or above `value`: 1, 2 or 5 times a power of ten.
+    /// A round number at or above `value`, for the top of an axis: 1, 2, 3, 4, 5, 6, 8 or 10 below
+    /// ten, else 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 or 10 times a power of ten (1,000,003 → 1,200,000).
     static func niceCeiling(_ value: Int64) -> Int64 {
         guard value > 1 else { return 1 }
+        if value <= 10 { return [1, 2, 3, 4, 5, 6, 8, 10].first { $0 >= value } ?? 10 }
         var magnitude: Int64 = 1
         while magnitude * 10 <= value { magnitude *= 10 }
-        for factor: Int64 in [1, 2, 5, 10] where factor * magnitude >= value { return factor * magnitude }
+        let tenth = magnitude / 10
+        for factor: Int64 in [10, 12, 15, 20, 25, 30, 40, 50, 60, 80] where factor * tenth >= value { return factor * tenth }
         return 10 * magnitude
     }
 
-    func x(_ position: Double) -> Double { Self.left + Self.plotWidth * position / Double(max(days, 1)) }
+    func x(_ position: Double) -> Double { left + plotWidth * position / Double(max(days, 1)) }
 
     func y(_ value: Int64, of maximum: Int64) -> Double {
         Self.top + Self.plotHeight - Self.plotHeight * Double(value) / Double(max(maximum, 1))
@@ -106,7 +126,7 @@ struct HTMLDayChart {
         var out = svgOpen(kind: "bars")
         out += defs
         out += axes(maximum: maximum)
-        let slot = Self.plotWidth / Double(max(days, 1))
+        let slot = plotWidth / Double(max(days, 1))
         let gap = min(slot * 0.15, 3)
         for (index, stack) in stacks.enumerated() {
             let day = LocalDate(daysSinceEpoch: first.daysSinceEpoch + Int64(index))
@@ -179,13 +199,13 @@ struct HTMLDayChart {
         for mark in marks {
             let level = y(mark, of: maximum)
             out +=
-                "<line class=\"grid-line\" x1=\"\(n(Self.left))\" y1=\"\(n(level))\" x2=\"\(n(Self.width - Self.right))\" y2=\"\(n(level))\"/>"
-                + "<text x=\"\(n(Self.left - 6))\" y=\"\(n(level + 4))\" text-anchor=\"end\">\(HTMLPage.grouped(mark))</text>\n"
+                "<line class=\"grid-line\" x1=\"\(n(left))\" y1=\"\(n(level))\" x2=\"\(n(Self.width - Self.right))\" y2=\"\(n(level))\"/>"
+                + "<text x=\"\(n(left - 6))\" y=\"\(n(level + 4))\" text-anchor=\"end\">\(HTMLPage.grouped(mark))</text>\n"
         }
         out +=
-            "<text x=\"\(n(Self.left - 6))\" y=\"\(n(bottom + 4))\" text-anchor=\"end\">0</text>\n"
-            + "<line class=\"axis\" x1=\"\(n(Self.left))\" y1=\"\(n(bottom))\" x2=\"\(n(Self.width - Self.right))\" y2=\"\(n(bottom))\"/>\n"
-            + "<line class=\"axis\" x1=\"\(n(Self.left))\" y1=\"\(n(Self.top))\" x2=\"\(n(Self.left))\" y2=\"\(n(bottom))\"/>\n"
+            "<text x=\"\(n(left - 6))\" y=\"\(n(bottom + 4))\" text-anchor=\"end\">0</text>\n"
+            + "<line class=\"axis\" x1=\"\(n(left))\" y1=\"\(n(bottom))\" x2=\"\(n(Self.width - Self.right))\" y2=\"\(n(bottom))\"/>\n"
+            + "<line class=\"axis\" x1=\"\(n(left))\" y1=\"\(n(Self.top))\" x2=\"\(n(left))\" y2=\"\(n(bottom))\"/>\n"
         return out
     }
 
@@ -193,7 +213,7 @@ struct HTMLDayChart {
     /// units at the larger size a narrow window gets, and some room between).
     private func dayLabels() -> String {
         let n = HTMLPage.number
-        let slot = Self.plotWidth / Double(max(days, 1))
+        let slot = plotWidth / Double(max(days, 1))
         let step = max(1, Int((56 / slot).rounded(.up)))
         var out = ""
         for index in stride(from: 0, to: days, by: step) {

@@ -330,3 +330,35 @@ enum HTMLFixtures {
         #expect(throws: AdmitError.unknownUser("nobody@example.org")) { try admission.decisionReport(user: "nobody@example.org") }
     }
 }
+
+@Suite struct HTMLChartAxisTests {
+    /// The axis labels of a big report fit left of the plot (12px labels: about 7.2 units a
+    /// character), and the bars and the running total use the same margin, so their days line up.
+    @Test func largeCountsFitLeftOfThePlotAndBothChartsAlign() throws {
+        var report = HTMLFixtures.enrolments
+        report.perDay = [(HTMLFixtures.day("2020-11-08"), 600_000), (HTMLFixtures.day("2020-11-09"), 400_003)]
+        report.total = 1_000_003
+        let html = report.html(HTMLFixtures.options)
+        let bars = try #require(HTMLFixtures.svg(id: "per-day", in: html))
+        let cumulative = try #require(HTMLFixtures.svg(id: "cumulative", in: html))
+        #expect(cumulative.contains(">1,200,000</text>"))
+        func axisX(_ svg: String) -> Double? {
+            HTMLFixtures.attributeValues("x1", in: svg.components(separatedBy: "<line class=\"axis\"").dropFirst().first ?? "").first
+                .flatMap(Double.init)
+        }
+        let left = try #require(axisX(cumulative))
+        #expect(axisX(bars) == left)
+        #expect(left - 6 >= 7.2 * Double("1,200,000".count))
+    }
+}
+
+@Suite struct HTMLChartScaleTests {
+    @Test(
+        arguments: [
+            (0, 1), (1, 1), (3, 3), (7, 8), (10, 10), (11, 12), (12, 12), (13, 15), (99, 100), (101, 120), (1_000_003, 1_200_000),
+            (2_000_000, 2_000_000), (8_000_001, 10_000_000),
+        ] as [(Int64, Int64)])
+    func theAxisTopIsARoundNumberAtOrAboveTheLargestValue(_ value: Int64, _ top: Int64) {
+        #expect(HTMLDayChart.niceCeiling(value) == top)
+    }
+}
