@@ -174,7 +174,7 @@ struct HTMLDayChart {
         for (index, total) in totals.enumerated() { points.append("\(n(x(Double(index + 1)))),\(n(y(total, of: maximum)))") }
         out += "<polyline class=\"cumulative\" data-total=\"\(running)\" points=\"\(points.joined(separator: " "))\"/>\n"
         out +=
-            "<text class=\"total-label\" x=\"\(n(x(Double(days)) - 4))\" y=\"\(n(y(running, of: maximum) - 6))\" "
+            "<text class=\"total-label\" x=\"\(n(x(Double(days)) - 4))\" y=\"\(n(max(y(running, of: maximum) - 6, Self.top + 14)))\" "
             + "text-anchor=\"end\">\(HTMLPage.grouped(running))</text>\n"
         out += dayLabels()
         out += edgeLines()
