@@ -6,7 +6,7 @@ import Foundation
 
 /// How a report is printed.
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, csv, json
+    case table, csv, json, html
 }
 
 extension Effect: ExpressibleByArgument {}
@@ -34,23 +34,28 @@ struct AuditCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Only enrolments before this instant.", valueName: "instant"))
         var until: String?
 
-        @Option(help: "table, csv or json.")
+        @Option(help: "table, csv, json or html (one self-contained page).")
         var format: ReportFormat = .table
 
         @Option(help: ArgumentHelp("Rows listed behind each anomaly; 0 for all.", valueName: "n"))
         var limit: Int = 20
+
+        @Option(help: ArgumentHelp("Write the report to this file (atomically) instead of standard output.", valueName: "file"))
+        var output: String?
 
         @OptionGroup var store: StoreOptions
 
         func run() throws {
             try Terminal.run {
                 let range = try Terminal.range(from: from, until: until)
-                let report = try store.open().enrolmentReport(
+                let admission = try store.open()
+                let report = try admission.enrolmentReport(
                     package: package, range: range, limit: limit, progress: Terminal.progress("indexing the audit log"))
                 switch format {
-                case .json: Terminal.printJSON(report.json)
-                case .csv: FileHandle.standardOutput.write(Data(report.csv))
-                case .table: Terminal.print(TextReport.enrolments(report))
+                case .json: try Terminal.emit(json: report.json, to: output)
+                case .csv: try Terminal.emit(report.csv, to: output)
+                case .table: try Terminal.emit(text: TextReport.enrolments(report), to: output)
+                case .html: try Terminal.emit(text: report.html(admission.htmlReportOptions), to: output)
                 }
                 return .success
             }
@@ -81,21 +86,31 @@ struct AuditCommand: ParsableCommand {
         @Option(help: ArgumentHelp("At most this many; 0 for all.", valueName: "n"))
         var limit: Int = 100
 
-        @Option(help: "table, csv or json.")
+        @Option(help: "table, csv, json or html (one self-contained page, with counts over every matching decision).")
         var format: ReportFormat = .table
+
+        @Option(help: ArgumentHelp("Write the listing to this file (atomically) instead of standard output.", valueName: "file"))
+        var output: String?
 
         @OptionGroup var store: StoreOptions
 
         func run() throws {
             try Terminal.run {
                 let range = try Terminal.range(from: from, until: until)
-                let decisions = try store.open().decisions(
-                    user: user, lecture: lecture, package: package, effect: effect, range: range, limit: limit,
-                    progress: Terminal.progress("indexing the audit log"))
+                let admission = try store.open()
+                let progress = Terminal.progress("indexing the audit log")
+                if format == .html {
+                    let report = try admission.decisionReport(
+                        user: user, lecture: lecture, package: package, effect: effect, range: range, limit: limit, progress: progress)
+                    try Terminal.emit(text: report.html(admission.htmlReportOptions), to: output)
+                    return .success
+                }
+                let decisions = try admission.decisions(
+                    user: user, lecture: lecture, package: package, effect: effect, range: range, limit: limit, progress: progress)
                 switch format {
-                case .json: Terminal.printJSON(.array(decisions.map(\.json)))
-                case .csv: FileHandle.standardOutput.write(Data(TextReport.decisionsCSV(decisions)))
-                case .table: Terminal.print(TextReport.decisions(decisions))
+                case .json: try Terminal.emit(json: .array(decisions.map(\.json)), to: output)
+                case .csv: try Terminal.emit(TextReport.decisionsCSV(decisions), to: output)
+                case .table, .html: try Terminal.emit(text: TextReport.decisions(decisions), to: output)
                 }
                 return .success
             }

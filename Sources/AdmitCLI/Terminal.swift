@@ -26,6 +26,23 @@ enum Terminal {
         print(isatty(STDOUT_FILENO) == 1 ? value.prettyPrinted() : value.serialized())
     }
 
+    /// Writes `bytes` to the file `path` (atomically: a temporary file renamed over it), or to
+    /// standard output without a path.
+    static func emit(_ bytes: [UInt8], to path: String?) throws(AdmitError) {
+        if let path { try AtomicFile.write(bytes, to: path) } else { FileHandle.standardOutput.write(Data(bytes)) }
+    }
+
+    /// `text` and a newline, to the file `path` or to standard output.
+    static func emit(text: String, to path: String?) throws(AdmitError) {
+        try emit(Array((text.hasSuffix("\n") ? text : text + "\n").utf8), to: path)
+    }
+
+    /// A JSON value, to the file `path` (one line) or to standard output as `printJSON` writes it.
+    static func emit(json value: JSONValue, to path: String?) throws(AdmitError) {
+        guard let path else { return printJSON(value) }
+        try emit(text: value.serialized(), to: path)
+    }
+
     /// Whether standard error is a terminal (for progress lines).
     static var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
