@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "AdmitService",
             dependencies: [
-                "Admit", "AdmitJSON",
+                "Admit", "AdmitDomain", "AdmitJSON",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "AdmitCLI",
             dependencies: [
-                "Admit", "AdmitDomain", "AdmitRules", "AdmitJSON", "AdmitService",
+                "Admit", "AdmitDomain", "AdmitRules", "AdmitJSON", "AdmitCSV", "AdmitService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(
             name: "AdmitServiceTests",
             dependencies: [
-                "AdmitService", "Admit", "AdmitDomain", "AdmitStore", "AdmitJSON",
+                "AdmitService", "Admit", "AdmitDomain", "AdmitStore", "AdmitJSON", "AdmitCSV",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -12,7 +12,8 @@ import Logging
 /// Not thread-safe (it owns a `Store`): use it from one thread or task at a time.
 public final class Admission {
     public let configuration: AdmitConfiguration
-    public let store: Store
+    /// The database (`package`: for this package's tests; the fronts go through the use cases).
+    package let store: Store
     public private(set) var catalog: Catalog
     public private(set) var policy: LoadedPolicy
     public let clock: any InstantClock

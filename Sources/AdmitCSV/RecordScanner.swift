@@ -341,6 +341,9 @@ struct RecordScanner {
     }
 
     /// Whether every byte is below 0x80, tested eight bytes at a time.
+    ///
+    /// The same test as `AdmitDomain.ASCII.isASCII`, written again here on purpose: the format
+    /// modules import nothing of Admit, and eleven lines are cheaper than a module for them.
     private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let start = bytes.baseAddress else { return true }
         let raw = UnsafeRawPointer(start)

@@ -3,7 +3,9 @@
 // Swift 6.3 does not fully specialize iteration over a parameter pack: the pack version calls
 // every value's `bind` through witness tables (about 10% of a small INSERT). These plain
 // generic overloads specialize completely, and overload resolution prefers them over the pack
-// version, so `stmt.bindAll(a, b, c)` costs the same as three `bind(_:at:)` calls.
+// version, so `stmt.bindAll(a, b, c)` costs the same as three `bind(_:at:)` calls. (Admit's hot
+// paths bind prepared statements directly; these serve its warm ones. `Connection.run`, `query`
+// and `queryFirst` take the pack version: they run SQL that is not on a hot path.)
 
 extension Statement {
     /// Binds 1 value to parameters 1...1; throws a misuse error if the statement has more parameters.

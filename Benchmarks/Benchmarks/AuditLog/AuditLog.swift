@@ -47,7 +47,7 @@ final class CheckFixture: @unchecked Sendable {
     }
 
     func close() {
-        admission.store.close()
+        admission.close()
         try? FileManager.default.removeItem(atPath: directory)
     }
 }

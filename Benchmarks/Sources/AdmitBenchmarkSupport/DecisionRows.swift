@@ -23,7 +23,11 @@ public enum DecisionRows {
         let directory = Repository.scratchDirectory("templates")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let admission = admission(in: directory, at: Instant.at("2020-11-15T10:00:00+01:00"))
-        defer { admission.store.close() }
+        defer { admission.close() }
+        // The rows are read back through a store of their own (the admission's is the package's).
+        let log: Store
+        do { log = try Store(path: directory + "/admit.sqlite") } catch { fatalError("cannot open the log: \(error)") }
+        defer { log.close() }
         let checks: [(String, String, String)] = [
             ("ada@example.org", "idor-2020-07", "2020-11-15T10:00:00+01:00"),
             ("dan@example.org", "idor-2020-12", "2020-12-01T09:30:00+01:00"),
@@ -34,7 +38,7 @@ public enum DecisionRows {
         return checks.map { user, lecture, at in
             do {
                 let outcome = try admission.check(user: user, lecture: lecture, at: Instant.at(at))
-                guard let entry = try admission.store.auditEntry(outcome.auditSeq), let user = entry.user,
+                guard let entry = try log.auditEntry(outcome.auditSeq), let user = entry.user,
                     let version = entry.factsVersion, let lecture = entry.lecture, let at = entry.at, let effect = entry.effect,
                     let policy = entry.policyHash, let code = entry.code
                 else { fatalError("no decision row \(outcome.auditSeq)") }
