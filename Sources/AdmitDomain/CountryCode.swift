@@ -10,9 +10,12 @@ public struct CountryCode: Sendable, Hashable, Comparable, Codable, CustomString
         rawValue = code
     }
 
+    /// The two letters.
     public var description: String { rawValue }
+    /// Alphabetical order of the codes.
     public static func < (lhs: CountryCode, rhs: CountryCode) -> Bool { lhs.rawValue < rhs.rawValue }
 
+    /// Decodes a code from a string; an unassigned code is an error.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let raw = try container.decode(String.self)
@@ -22,6 +25,7 @@ public struct CountryCode: Sendable, Hashable, Comparable, Codable, CustomString
         self = code
     }
 
+    /// Encodes the code as its two letters.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)

@@ -6,6 +6,7 @@ public enum Effect: String, Sendable, Hashable, Codable {
 
 /// The answer to an `AccessRequest`, with everything needed to say why.
 public struct Decision: Sendable, Hashable {
+    /// Allow or deny.
     public var effect: Effect
     /// Why, most important first: the first reason is the one that decided.
     public var reasons: [Reason]
@@ -15,6 +16,7 @@ public struct Decision: Sendable, Hashable {
     /// For a deny: the permit that came closest to granting and the clauses of it that failed.
     public var nearestMiss: NearestMiss?
 
+    /// A decision with its reasons, deciding rules and nearest miss.
     public init(effect: Effect, reasons: [Reason], determiningRules: [RuleID], nearestMiss: NearestMiss?) {
         self.effect = effect
         self.reasons = reasons
@@ -33,10 +35,12 @@ public struct Decision: Sendable, Hashable {
 
 /// The permit that came closest to granting a denied request.
 public struct NearestMiss: Sendable, Hashable {
+    /// The permit.
     public var rule: RuleID
     /// The clauses of the permit's condition that were false or failed, in source order.
     public var failedClauses: [Reason]
 
+    /// The nearest miss: `rule` and its clauses that were not true.
     public init(rule: RuleID, failedClauses: [Reason]) {
         self.rule = rule
         self.failedClauses = failedClauses
@@ -45,11 +49,14 @@ public struct NearestMiss: Sendable, Hashable {
 
 /// One reason in a decision: a stable code, the rule it concerns, and a sentence for people.
 public struct Reason: Sendable, Hashable {
+    /// The stable code.
     public var code: ReasonCode
+    /// The rule the reason is about, if any.
     public var rule: RuleID?
     /// A lowercase sentence, e.g. `window 'free' closed at 2020-11-21T00:00:00+01:00`.
     public var message: String
 
+    /// A reason with its code, rule and sentence.
     public init(code: ReasonCode, rule: RuleID?, message: String) {
         self.code = code
         self.rule = rule

@@ -125,9 +125,12 @@ public struct EmailAddress: Sendable, Hashable, Comparable, Codable, CustomStrin
         return nil
     }
 
+    /// The normalised address.
     public var description: String { normalized }
+    /// Order of the normalised addresses.
     public static func < (lhs: EmailAddress, rhs: EmailAddress) -> Bool { lhs.normalized < rhs.normalized }
 
+    /// Decodes an address from a string, normalising and checking it.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let raw = try container.decode(String.self)
@@ -136,6 +139,7 @@ public struct EmailAddress: Sendable, Hashable, Comparable, Codable, CustomStrin
         }
     }
 
+    /// Encodes the normalised address.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(normalized)
@@ -149,14 +153,18 @@ public struct EmailError: Error, Sendable, Hashable, CustomStringConvertible {
         case empty, tooLong, whitespaceOrControl, atSigns, localPart, domain
     }
 
+    /// The text as given.
     public var text: String
+    /// What is wrong with it.
     public var problem: Problem
 
+    /// The error for `text`.
     public init(text: String, problem: Problem) {
         self.text = text
         self.problem = problem
     }
 
+    /// One lowercase line naming the text and the problem.
     public var description: String {
         let what: String
         switch problem {

@@ -10,9 +10,13 @@ public enum EnrolmentSource: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// A user's enrolment in a package, which counts from `enrolledAt` until it is withdrawn.
 public struct Enrolment: Sendable, Hashable, Codable {
+    /// Who is enrolled.
     public var user: UserID
+    /// In which package.
     public var package: PackageID
+    /// From when the enrolment counts.
     public var enrolledAt: Instant
+    /// How it came about.
     public var source: EnrolmentSource
     /// True when it was made although the policy did not permit it at that instant (`--force`).
     public var forced: Bool
@@ -24,6 +28,7 @@ public struct Enrolment: Sendable, Hashable, Codable {
     /// The bulk import that recorded the enrolment, if any. Rules do not read it.
     public var batch: Int64?
 
+    /// An enrolment of `user` in `package` from `enrolledAt`.
     public init(
         user: UserID, package: PackageID, enrolledAt: Instant, source: EnrolmentSource, forced: Bool = false,
         withdrawnAt: Instant? = nil, accountState: AccountState? = nil, batch: Int64? = nil

@@ -11,6 +11,7 @@ public struct Instant: Sendable, Hashable, Comparable, Codable {
         self.millisecondsSinceEpoch = millisecondsSinceEpoch
     }
 
+    /// Earlier instants first.
     public static func < (lhs: Instant, rhs: Instant) -> Bool {
         lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch
     }
@@ -27,10 +28,12 @@ public struct Instant: Sendable, Hashable, Comparable, Codable {
     /// The latest representable instant; used as "for ever".
     public static let max = Instant(millisecondsSinceEpoch: .max)
 
+    /// Decodes an instant from its milliseconds.
     public init(from decoder: any Decoder) throws {
         millisecondsSinceEpoch = try decoder.singleValueContainer().decode(Int64.self)
     }
 
+    /// Encodes the instant as its milliseconds.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(millisecondsSinceEpoch)

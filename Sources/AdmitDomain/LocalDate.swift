@@ -1,7 +1,10 @@
 /// A calendar date in the proleptic Gregorian calendar, with no zone attached.
 public struct LocalDate: Sendable, Hashable, Comparable, Codable {
+    /// The proleptic Gregorian year.
     public var year: Int
+    /// 1 to 12.
     public var month: Int
+    /// 1 to the length of the month.
     public var day: Int
 
     /// Creates a date; returns nil when the day does not exist (2021-02-29, month 13, …).
@@ -60,6 +63,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable {
         }
     }
 
+    /// Earlier dates first.
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }

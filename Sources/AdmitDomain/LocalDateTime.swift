@@ -1,5 +1,6 @@
 /// A wall-clock reading (date and time of day to the millisecond) with no zone attached.
 public struct LocalDateTime: Sendable, Hashable, Comparable {
+    /// The calendar date.
     public var date: LocalDate
     /// Milliseconds since midnight, `0..<86_400_000`.
     public var millisecondOfDay: Int64
@@ -27,6 +28,7 @@ public struct LocalDateTime: Sendable, Hashable, Comparable {
         self.init(date: LocalDate(daysSinceEpoch: days), millisecondOfDay: ms - days * 86_400_000)
     }
 
+    /// Earlier readings first.
     public static func < (lhs: LocalDateTime, rhs: LocalDateTime) -> Bool {
         lhs.nominalMilliseconds < rhs.nominalMilliseconds
     }

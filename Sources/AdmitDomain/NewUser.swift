@@ -1,14 +1,23 @@
 /// A user to create: everything but the identifier, which the store assigns.
 public struct NewUser: Sendable, Hashable {
+    /// The address (normalised).
     public var email: EmailAddress
+    /// The name to show.
     public var name: String
+    /// What the user does.
     public var profession: Profession
+    /// The country, when known.
     public var country: CountryCode?
+    /// Whether the account may be used.
     public var account: AccountState
+    /// `none`, or a paid plan.
     public var subscription: Subscription
+    /// When the user registered.
     public var registeredAt: Instant
+    /// The identifier in the system the user came from, if any.
     public var externalID: String?
 
+    /// A user to create with these attributes.
     public init(
         email: EmailAddress, name: String, profession: Profession, country: CountryCode?, account: AccountState,
         subscription: Subscription, registeredAt: Instant, externalID: String? = nil

@@ -1,8 +1,11 @@
 /// A half-open stretch of time `[start, end)`; `Instant.min` and `Instant.max` stand for unbounded.
 public struct Span: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The first instant in the span (`Instant.min`: unbounded).
     public var start: Instant
+    /// The first instant after the span (`Instant.max`: unbounded).
     public var end: Instant
 
+    /// The span `[start, end)`.
     public init(start: Instant, end: Instant) {
         self.start = start
         self.end = end

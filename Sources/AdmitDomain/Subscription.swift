@@ -26,8 +26,10 @@ public struct Subscription: Sendable, Hashable, Codable, CustomStringConvertible
         }
     }
 
+    /// The plan name.
     public var description: String { rawValue }
 
+    /// Decodes a subscription; an invalid plan name is an error.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let raw = try container.decode(String.self)
@@ -37,6 +39,7 @@ public struct Subscription: Sendable, Hashable, Codable, CustomStringConvertible
         rawValue = raw
     }
 
+    /// Encodes the plan name.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)

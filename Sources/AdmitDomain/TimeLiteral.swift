@@ -45,8 +45,10 @@ public struct TimeSyntaxError: Error, Sendable, Hashable, CustomStringConvertibl
 
     /// The text that was read.
     public var text: String
+    /// What was wrong.
     public var kind: Kind
 
+    /// The error for `text`.
     public init(text: String, kind: Kind) {
         self.text = text
         self.kind = kind

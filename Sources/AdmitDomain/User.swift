@@ -1,18 +1,25 @@
 /// A user of the e-learning platform (ESR Connect: radiologists, radiographers, other health professionals).
 public struct User: Sendable, Hashable, Codable {
+    /// The identifier the store assigned.
     public var id: UserID
     /// Unique across users after normalisation.
     public var email: EmailAddress
+    /// The name to show.
     public var name: String
+    /// What the user does.
     public var profession: Profession
     /// Unknown for some imported users; a rule that reads it then fails (and so never grants).
     public var country: CountryCode?
+    /// Whether the account may be used.
     public var account: AccountState
+    /// `none`, or a paid plan.
     public var subscription: Subscription
+    /// When the user registered.
     public var registeredAt: Instant
     /// The user's identifier in the system they were imported from, if any; unique when present.
     public var externalID: String?
 
+    /// A user with these attributes.
     public init(
         id: UserID, email: EmailAddress, name: String, profession: Profession, country: CountryCode?,
         account: AccountState, subscription: Subscription, registeredAt: Instant, externalID: String? = nil
@@ -31,9 +38,12 @@ public struct User: Sendable, Hashable, Codable {
 
 /// Who an answer is about: the user's identifier and address, without the rest of the user.
 public struct UserReference: Sendable, Hashable {
+    /// The user's identifier.
     public var id: UserID
+    /// The user's normalised address.
     public var email: EmailAddress
 
+    /// The reference to user `id` with address `email`.
     public init(id: UserID, email: EmailAddress) {
         self.id = id
         self.email = email

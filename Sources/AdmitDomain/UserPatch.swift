@@ -6,14 +6,22 @@
 public struct UserPatch: Sendable, Hashable {
     /// Who the row is about: the key that finds an existing user.
     public var email: EmailAddress
+    /// The name, when given.
     public var name: String?
+    /// The profession, when given.
     public var profession: Profession?
+    /// The country, when given.
     public var country: CountryCode?
+    /// The account state, when given.
     public var account: AccountState?
+    /// The subscription, when given.
     public var subscription: Subscription?
+    /// The registration instant, when given.
     public var registeredAt: Instant?
+    /// The external id, when given.
     public var externalID: String?
 
+    /// A patch for the user with address `email`.
     public init(
         email: EmailAddress, name: String? = nil, profession: Profession? = nil, country: CountryCode? = nil,
         account: AccountState? = nil, subscription: Subscription? = nil, registeredAt: Instant? = nil, externalID: String? = nil

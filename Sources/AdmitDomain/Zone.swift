@@ -30,9 +30,12 @@ public struct Zone: Sendable, Hashable, CustomStringConvertible {
     /// The canonical identifiers, for suggestions ("did you mean 'Europe/Vienna'?").
     public static let knownIdentifiers: Set<String> = Set(TimeZone.knownTimeZoneIdentifiers).union(["UTC"])
 
+    /// The IANA identifier.
     public var description: String { identifier }
 
+    /// Zones are equal when their identifiers are.
     public static func == (lhs: Zone, rhs: Zone) -> Bool { lhs.identifier == rhs.identifier }
+    /// Hashes the identifier.
     public func hash(into hasher: inout Hasher) { hasher.combine(identifier) }
 
     /// The UTC offset in seconds in force at `instant`.
