@@ -32,7 +32,8 @@ import Testing
                 return Array(line.readableBytesView)
             }
 
-            var reader = LineReader(source: MemoryByteSource(bytes), maximumBytes: 1 << 20, chunkSize: Int.random(in: 16...40, using: &random))
+            var reader = LineReader(
+                source: MemoryByteSource(bytes), maximumBytes: 1 << 20, chunkSize: Int.random(in: 16...40, using: &random))
             var read: [[UInt8]] = []
             while let line = try reader.next() { read.append(line.bytes) }
 
