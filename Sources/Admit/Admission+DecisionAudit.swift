@@ -87,7 +87,7 @@ extension Admission {
         if hash == policy.version.hash { return policy }
         if let known = storedPolicies[hash] { return known }
         guard let files = try perform({ () throws(StoreError) in try store.policyFiles(hash: hash) }) else {
-            throw .invalidInput("policy version \(hash) of decision #\(seq) is not in the database")
+            throw .invalidInput(.policyVersionMissing(hash: hash, decision: seq))
         }
         let loaded = try LoadedPolicy(sources: files.map { PolicySource(path: $0.path, text: $0.text) }, catalog: catalog)
         storedPolicies[hash] = loaded
@@ -99,10 +99,10 @@ extension Admission {
     public func replay(_ seq: Int64) throws(AdmitError) -> ReplayOutcome {
         guard let entry = try perform({ () throws(StoreError) in try store.auditEntry(seq) }) else { throw .auditNotFound(seq) }
         guard entry.kind == .decision else {
-            throw .invalidInput("audit row #\(seq) is a '\(entry.kind.rawValue)' row, not a decision")
+            throw .invalidInput(.notADecision(seq: seq, kind: entry.kind.rawValue))
         }
         guard let logged = try loggedDecision(entry) else {
-            throw .invalidInput("decision #\(seq) does not hold the facts it used in a form this Admit reads")
+            throw .invalidInput(.factsUnreadable(decision: seq))
         }
         let then = try storedPolicy(logged.policyHash, for: seq)
         try refreshFacts()
@@ -110,7 +110,7 @@ extension Admission {
         let request: AccessRequest
         switch logged.action {
         case .open:
-            guard let lectureID = logged.lecture else { throw .invalidInput("decision #\(seq) opens no lecture") }
+            guard let lectureID = logged.lecture else { throw .invalidInput(.opensNoLecture(decision: seq)) }
             request = .open(try lecture(lectureID.rawValue), at: logged.at)
         case .enrol:
             request = .enrol(in: logged.package, at: logged.at)

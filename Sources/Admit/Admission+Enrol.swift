@@ -101,8 +101,7 @@ extension Admission {
             at < current.enrolledAt
         {
             throw .invalidInput(
-                "cannot withdraw \(user.email.normalized) from \(package.id) at \(at.formatted(in: package.zone)): "
-                    + "the enrolment began at \(current.enrolledAt.formatted(in: package.zone))")
+                .withdrawalBeforeStart(user: user.email, package: package.id, at: at, began: current.enrolledAt, zone: package.zone))
         }
         let withdrawn = try perform { () throws(StoreError) in
             try store.write { try store.withdraw(user: user.id, from: package.id, at: at, context)?.0 }

@@ -108,7 +108,7 @@ extension Admission {
     func reportPackage(_ id: String?) throws(AdmitError) -> Package {
         if let id { return try package(id) }
         guard catalog.packages.count == 1, let only = catalog.packages.first else {
-            throw .invalidInput("there are \(catalog.packages.count) packages; name the package to report on")
+            throw .invalidInput(.packageNotNamed(packages: catalog.packages.count))
         }
         return only
     }

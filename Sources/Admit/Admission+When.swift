@@ -23,7 +23,7 @@ extension Admission {
         let user = resolved.reference
         let lecture = try lecture(lectureID)
         guard range.start < range.end else {
-            throw .invalidInput("the range is empty: until must be after from")
+            throw .invalidInput(.emptyRange)
         }
         let referenceInstant = instant ?? (range.start == .min ? clock.now() : range.start)
         let availability = policy.set.availability(

@@ -65,7 +65,7 @@ public final class Admission {
         } catch let error as StoreError {
             throw AdmitError(error)
         } catch {
-            throw AdmitError.database("\(path): \(error)")
+            throw AdmitError.database(StoreError(.other("\(error)"), path: path))
         }
         policy = try Admission.loadPolicy(configuration, store: store, catalog: catalog)
         try recordPolicyVersion()
@@ -105,7 +105,7 @@ public final class Admission {
         if configuration.policyPathsGiven || !existing.isEmpty {
             let (policies, tests) = try LoadedPolicy.readFiles(at: configuration.policyPaths)
             guard !policies.isEmpty else {
-                throw .policyMissing("no *.policy file in \(configuration.policyPaths.joined(separator: ", "))")
+                throw .policyMissing(.noPolicyFile(paths: configuration.policyPaths, testsFound: false))
             }
             return try LoadedPolicy(sources: policies, tests: tests, catalog: catalog)
         }
@@ -119,9 +119,7 @@ public final class Admission {
         if let files {
             return try LoadedPolicy(sources: files.map { PolicySource(path: $0.path, text: $0.text) }, catalog: catalog)
         }
-        throw .policyMissing(
-            "no policy: '\(configuration.policyPaths.joined(separator: ", "))' not found and the database has none yet; pass --policies PATH"
-        )
+        throw .policyMissing(.noPolicy(paths: configuration.policyPaths))
     }
 
     private static func seed(_ store: Store, with seeds: Seeds, at now: Instant, logger: Logger) throws {
@@ -261,16 +259,7 @@ public final class Admission {
 
 extension AdmitError {
     /// The store's error in Admit's words.
-    init(_ error: StoreError) {
-        switch error.kind {
-        case .busy:
-            self = .databaseBusy("\(error.path): database is busy: another process holds the write lock (\(error.message))")
-        case .tooNew(let version, let supported):
-            self = .databaseTooNew(path: error.path, version: version, supported: supported)
-        default:
-            self = .database(error.description)
-        }
-    }
+    init(_ error: StoreError) { self = .database(error) }
 }
 
 /// A user as a decision sees them: who, the version of their state in the audit log, and the

@@ -13,7 +13,7 @@ public enum AtomicFile {
         let slash = path.lastIndex(of: "/")
         let folder = slash.map { String(path[...$0]) } ?? ""
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        guard !name.isEmpty, name != ".", name != ".." else { throw .invalidInput("'\(path)' does not name a file") }
+        guard !name.isEmpty, name != ".", name != ".." else { throw .invalidInput(.notAFile(path: path)) }
         var descriptor: Int32 = -1
         var temporary = ""
         for _ in 0..<100 where descriptor < 0 {

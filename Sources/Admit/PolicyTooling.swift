@@ -25,8 +25,7 @@ public enum PolicyTooling {
     public static func check(paths: [String], catalog: Catalog) throws(AdmitError) -> LoadedPolicy {
         let (policies, tests) = try LoadedPolicy.readFiles(at: paths)
         guard !policies.isEmpty else {
-            let hint = tests.isEmpty ? "" : "; tests run against policies: name the *.policy files too, or their folder"
-            throw .policyMissing("no *.policy file in \(paths.joined(separator: ", "))" + hint)
+            throw .policyMissing(.noPolicyFile(paths: paths, testsFound: !tests.isEmpty))
         }
         let loaded = try LoadedPolicy(sources: policies, tests: tests, catalog: catalog)
         if !tests.isEmpty { _ = try suite(loaded, catalog: catalog) }
@@ -36,7 +35,7 @@ public enum PolicyTooling {
     /// Runs the `*.tests` files found beside the policies at `paths`.
     public static func test(paths: [String], catalog: Catalog) throws(AdmitError) -> (policy: LoadedPolicy, results: [PolicyTestResult]) {
         let loaded = try check(paths: paths, catalog: catalog)
-        guard !loaded.tests.isEmpty else { throw .policyMissing("no *.tests file in \(paths.joined(separator: ", "))") }
+        guard !loaded.tests.isEmpty else { throw .policyMissing(.noTestsFile(paths: paths)) }
         return (loaded, try suite(loaded, catalog: catalog).run(against: loaded.set))
     }
 

@@ -49,7 +49,6 @@ struct RegisterCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-        if (at != nil || force) && package == nil { throw ValidationError("--at and --force need --package") }
         if chunkSize < 1 { throw ValidationError("--chunk-size must be at least 1") }
         if let rejects, rejects == file { throw ValidationError("--rejects must not be the input file") }
     }

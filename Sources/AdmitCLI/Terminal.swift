@@ -61,14 +61,12 @@ enum Terminal {
     /// Parses an instant option; a missing offset and other mistakes are `AdmitError.invalidInput`.
     static func instant(_ text: String?, option: String) throws(AdmitError) -> Instant? {
         guard let text else { return nil }
-        do { return try Instant(parsing: text) } catch { throw .invalidInput("\(option): \(error.description)") }
+        do { return try Instant(parsing: text) } catch { throw .invalidInput(.instant(option: option, reason: error.description)) }
     }
 
     /// A `[from, until)` range from two optional instant options.
     static func range(from: String?, until: String?) throws(AdmitError) -> Span {
-        let range = Span(start: try instant(from, option: "--from") ?? .min, end: try instant(until, option: "--until") ?? .max)
-        guard range.start < range.end else { throw .invalidInput("--until must be after --from") }
-        return range
+        try Span(from: try instant(from, option: "--from"), until: try instant(until, option: "--until"))
     }
 
     /// A progress callback that rewrites one line on standard error, only when it is a terminal.

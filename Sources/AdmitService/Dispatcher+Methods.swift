@@ -69,9 +69,6 @@ extension Dispatcher {
             atomic: try params.bool("atomic") ?? false, dryRun: try params.bool("dryRun") ?? false, package: package, at: at,
             force: force ?? false)
         try params.finish()
-        if package == nil, at != nil || force == true {
-            throw RPCError.invalidParam(at != nil ? "at" : "force", "applies to the enrolments: give package too")
-        }
         var results: [RegistrationRowResult] = []
         results.reserveCapacity(users.count)
         let summary = try admit { () throws(AdmitError) in

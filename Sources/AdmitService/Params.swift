@@ -1,3 +1,4 @@
+import Admit
 import AdmitDomain
 import AdmitJSON
 
@@ -102,9 +103,8 @@ struct Params: Sendable {
 
     /// An optional `from`/`until` pair as a span (unbounded where absent); `until` must be after `from`.
     mutating func span() throws(RPCError) -> Span {
-        let span = Span(start: try instant("from") ?? .min, end: try instant("until") ?? .max)
-        guard span.start < span.end else { throw RPCError.invalidParam("until", "must be after from") }
-        return span
+        let (from, until) = (try instant("from"), try instant("until"))
+        do { return try Span(from: from, until: until) } catch { throw RPCError(error) }
     }
 
     /// The bearer token, if the request carries one.

@@ -18,10 +18,12 @@ extension RPCError {
             self.init(
                 .unknownPackage, error.description,
                 data: ["package": .string(package), "suggestion": suggestion.map { .string($0) } ?? .null])
-        case .invalidInput:
-            self.init(.invalidInput, error.description)
-        case .databaseBusy:
-            self.init(.databaseBusy, error.description)
+        case .invalidInput(let input):
+            if let parameter = input.parameter {
+                self.init(.invalidParams, "invalid params: \(input)", data: ["param": .string(parameter)])
+            } else {
+                self.init(.invalidInput, error.description)
+            }
         case .policyInvalid(let listing, let errors):
             // A reply's message is one line: the first error, and how many more; every error
             // (`file:line:col: error: …`) is in `data.errors`, the compiler-style listing in `data.listing`.
@@ -34,8 +36,8 @@ extension RPCError {
             self.init(.policyMissing, error.description)
         case .fileUnreadable, .seedsInvalid:
             self.init(.fileUnreadable, error.description)
-        case .database, .databaseTooNew:
-            self.init(.databaseError, error.description)
+        case .database:
+            self.init(error.isBusy ? .databaseBusy : .databaseError, error.description)
         case .auditNotFound(let seq):
             self.init(.auditNotFound, error.description, data: ["seq": .number(JSONNumber(seq))])
         case .reportIndexesBehind(let behind, let limit):

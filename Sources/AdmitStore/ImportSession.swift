@@ -135,14 +135,14 @@ public final class ImportSession {
             guard let id = try found ?? store.userID(email: patch.email) else {
                 if !complete { return .incomplete(missing: patch.missingForNewUser) }
                 guard let owner = try owner(ofExternalID: patch.externalID) else {
-                    throw StoreError(kind: .other, path: store.path, message: "the users table refused the row for \(patch.email)")
+                    throw StoreError(.rowRefused(email: "\(patch.email)"), path: store.path)
                 }
                 return .externalIDTaken(by: owner)
             }
             if createdRanges.contains(where: { $0.contains(id.rawValue) }) { return .duplicate(firstLine: nil) }
             if let first = try claim(id, line: line) { return .duplicate(firstLine: first) }
             guard let existing = try store.userState(id) else {
-                throw StoreError(kind: .other, path: store.path, message: "user \(id) (\(patch.email)) has no state in the audit log")
+                throw StoreError(.noState(user: id.rawValue, email: "\(patch.email)"), path: store.path)
             }
             let changed = patch.applied(to: existing.user)
             if changed == existing.user { return .unchanged(existing) }

@@ -136,7 +136,7 @@ extension Store {
 
     /// A text a row names by number; the row is damaged when `audit_texts` lacks it.
     func requiredText(_ id: Int64, _ table: String, _ column: String) throws -> String {
-        guard let text = try text(id) else { throw StoreError.corrupt(table, column, "text #\(id), which audit_texts does not hold") }
+        guard let text = try text(id) else { throw StoreError.Cause.invalid(table, column, "text #\(id), which audit_texts does not hold") }
         return text
     }
 
@@ -158,7 +158,7 @@ extension Store {
 
     func changeEntry(from row: Statement) throws -> AuditEntry {
         guard let kind = AuditKind(changeNumber: row.int64(3)) else {
-            throw StoreError.corrupt("audit_changes", "kind", String(row.int64(3)))
+            throw StoreError.Cause.invalid("audit_changes", "kind", String(row.int64(3)))
         }
         var entry = AuditEntry(
             seq: row.int64(0), recordedAt: Instant(millisecondsSinceEpoch: row.int64(1)),
@@ -173,7 +173,9 @@ extension Store {
     }
 
     func eventEntry(from row: Statement) throws -> AuditEntry {
-        guard let kind = AuditKind(rawValue: row.string(3) ?? "") else { throw StoreError.corrupt("audit_events", "kind", row.string(3)) }
+        guard let kind = AuditKind(rawValue: row.string(3) ?? "") else {
+            throw StoreError.Cause.invalid("audit_events", "kind", row.string(3))
+        }
         var entry = AuditEntry(
             seq: row.int64(0), recordedAt: Instant(millisecondsSinceEpoch: row.int64(1)),
             actor: try requiredText(row.int64(2), "audit_events", "actor"), kind: kind)
@@ -195,7 +197,7 @@ extension Store {
 
     static func legacyEntry(from row: Statement) throws -> AuditEntry {
         let record = legacyRecord(from: row)
-        guard let kind = AuditKind(rawValue: record.kind) else { throw StoreError.corrupt("audit_log_v1", "kind", record.kind) }
+        guard let kind = AuditKind(rawValue: record.kind) else { throw StoreError.Cause.invalid("audit_log_v1", "kind", record.kind) }
         var entry = AuditEntry(
             seq: row.int64(0), recordedAt: Instant(millisecondsSinceEpoch: record.recordedAt), actor: record.actor, kind: kind,
             isLegacy: true)
@@ -204,7 +206,7 @@ extension Store {
         entry.lecture = record.lecture.map { LectureID($0) }
         entry.at = record.at.map { Instant(millisecondsSinceEpoch: $0) }
         if let text = record.effect {
-            guard let effect = Effect(rawValue: text) else { throw StoreError.corrupt("audit_log_v1", "effect", text) }
+            guard let effect = Effect(rawValue: text) else { throw StoreError.Cause.invalid("audit_log_v1", "effect", text) }
             entry.effect = effect
         }
         entry.policyHash = record.policyHash

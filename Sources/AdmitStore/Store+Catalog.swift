@@ -36,7 +36,7 @@ extension Store {
                 let id = PackageID(row.string(0) ?? "")
                 let zoneName = row.string(3) ?? ""
                 guard let zone = Zone(identifier: zoneName) else {
-                    throw StoreError(kind: .other, path: path, message: "package '\(id)' has an unknown time zone '\(zoneName)'")
+                    throw StoreError.Cause.unknownZone(package: id.rawValue, zone: zoneName)
                 }
                 return Package(id: id, title: row.string(1) ?? "", platform: row.string(2) ?? "", zone: zone, lectures: grouped[id] ?? [])
             }

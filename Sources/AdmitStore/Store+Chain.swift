@@ -7,7 +7,7 @@ extension Store {
     func chainHead() throws -> ChainHead {
         if let chain { return chain }
         guard let head = try storedHead() else {
-            throw StoreError(kind: .other, path: path, message: "the audit head row is missing")
+            throw StoreError.Cause.auditHeadMissing
         }
         chain = head
         return head

@@ -72,14 +72,14 @@ extension Store {
                 last = select.int64(0)
                 let user = UserID(select.int64(1))
                 guard let profession = Profession(rawValue: select.string(4) ?? "") else {
-                    throw StoreError.corrupt("audit_changes", "profession", select.string(4))
+                    throw StoreError.Cause.invalid("audit_changes", "profession", select.string(4))
                 }
                 guard let account = AccountState(rawValue: select.string(6) ?? "") else {
-                    throw StoreError.corrupt("audit_changes", "account", select.string(6))
+                    throw StoreError.Cause.invalid("audit_changes", "account", select.string(6))
                 }
                 let plan = select.string(7) ?? ""
                 guard let subscription = subscriptions[plan] ?? Subscription(plan) else {
-                    throw StoreError.corrupt("audit_changes", "subscription", plan)
+                    throw StoreError.Cause.invalid("audit_changes", "subscription", plan)
                 }
                 subscriptions[plan] = subscription
                 var country: CountryCode?
@@ -88,7 +88,7 @@ extension Store {
                     countries[code] = country
                 }
                 guard let enrolments = select.withBlob(8, { EnrolmentList.decode($0, user: user) }) else {
-                    throw StoreError.corrupt("audit_changes", "enrolments", "a list this build cannot read")
+                    throw StoreError.Cause.invalid("audit_changes", "enrolments", "a list this build cannot read")
                 }
                 let facts = Facts(
                     account: account, profession: profession, country: country, subscription: subscription, enrolments: enrolments)
@@ -103,24 +103,24 @@ extension Store {
         let id = UserID(row.int64(offset))
         let email: EmailAddress
         do { email = try EmailAddress(row.string(offset + 2) ?? "") } catch {
-            throw StoreError.corrupt("audit_changes", "email", row.string(offset + 2))
+            throw StoreError.Cause.invalid("audit_changes", "email", row.string(offset + 2))
         }
         guard let profession = Profession(rawValue: row.string(offset + 4) ?? "") else {
-            throw StoreError.corrupt("audit_changes", "profession", row.string(offset + 4))
+            throw StoreError.Cause.invalid("audit_changes", "profession", row.string(offset + 4))
         }
         guard let account = AccountState(rawValue: row.string(offset + 6) ?? "") else {
-            throw StoreError.corrupt("audit_changes", "account", row.string(offset + 6))
+            throw StoreError.Cause.invalid("audit_changes", "account", row.string(offset + 6))
         }
         guard let subscription = Subscription(row.string(offset + 7) ?? "") else {
-            throw StoreError.corrupt("audit_changes", "subscription", row.string(offset + 7))
+            throw StoreError.Cause.invalid("audit_changes", "subscription", row.string(offset + 7))
         }
         var country: CountryCode?
         if let text = row.string(offset + 5) {
-            guard let code = CountryCode(text) else { throw StoreError.corrupt("audit_changes", "country", text) }
+            guard let code = CountryCode(text) else { throw StoreError.Cause.invalid("audit_changes", "country", text) }
             country = code
         }
         guard let enrolments = EnrolmentList.decode(row.blob(offset + 10) ?? [], user: id) else {
-            throw StoreError.corrupt("audit_changes", "enrolments", "a list this build cannot read")
+            throw StoreError.Cause.invalid("audit_changes", "enrolments", "a list this build cannot read")
         }
         let user = User(
             id: id, email: email, name: row.string(offset + 3) ?? "", profession: profession, country: country, account: account,
@@ -188,7 +188,7 @@ extension Store {
     public func enrol(_ enrolment: Enrolment, _ context: ChangeContext) throws(StoreError) -> EnrolmentInsert {
         try run {
             guard let previous = try userState(enrolment.user) else {
-                throw StoreError(kind: .other, path: path, message: "user \(enrolment.user) has no state in the audit log")
+                throw StoreError.Cause.noState(user: enrolment.user.rawValue, email: nil)
             }
             if let existing = previous.currentEnrolment(in: enrolment.package) { return .alreadyEnrolled(existing) }
             var enrolment = enrolment
@@ -200,10 +200,7 @@ extension Store {
             _ = try insert.step()
             guard connection.changes == 1 else {
                 // The table has a current enrolment that the log does not: an edit outside Admit.
-                throw StoreError(
-                    kind: .other, path: path,
-                    message: "the enrolments table holds a current enrolment of user \(enrolment.user) in \(enrolment.package) "
-                        + "that the audit log does not; run `admit audit verify`")
+                throw StoreError.Cause.enrolmentNotInLog(user: enrolment.user.rawValue, package: enrolment.package.rawValue)
             }
             try touch(enrolment.user, at: context.recordedAt)
             var state = previous
@@ -298,7 +295,7 @@ extension Store {
         let old = try connection.queryFirst("SELECT seq, hash FROM audit_head_v1 WHERE id = 1") { ($0.int64(0), $0.string(1) ?? "") }
         let (seq, hexHash) = old ?? (0, LegacyAuditChain.genesis)
         guard let hash = bytes(hex: hexHash), hash.count == 32 else {
-            throw StoreError(kind: .other, path: path, message: "audit_head holds a hash that is not 64 hex digits: '\(hexHash)'")
+            throw StoreError.Cause.auditHeadMalformed(hexHash)
         }
         try connection.run("INSERT INTO audit_head(id, seq, hash) VALUES (1, ?, ?)", seq, hash)
         try connection.execute("DROP TABLE audit_head_v1")

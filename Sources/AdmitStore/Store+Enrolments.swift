@@ -17,11 +17,11 @@ extension Store {
     /// Reads `enrolmentColumns`.
     static func enrolment(from row: Statement) throws -> Enrolment {
         guard let source = EnrolmentSource(rawValue: row.string(3) ?? "") else {
-            throw StoreError.corrupt("enrolments", "source", row.string(3))
+            throw StoreError.Cause.invalid("enrolments", "source", row.string(3))
         }
         var accountState: AccountState?
         if let text = row.string(6) {
-            guard let state = AccountState(rawValue: text) else { throw StoreError.corrupt("enrolments", "account_state", text) }
+            guard let state = AccountState(rawValue: text) else { throw StoreError.Cause.invalid("enrolments", "account_state", text) }
             accountState = state
         }
         return Enrolment(

@@ -45,7 +45,7 @@ extension Store {
 
     static func importBatch(from row: Statement) throws -> ImportBatch {
         guard let status = ImportBatch.Status(rawValue: row.string(6) ?? "") else {
-            throw StoreError.corrupt("import_batches", "status", row.string(6))
+            throw StoreError.Cause.invalid("import_batches", "status", row.string(6))
         }
         return ImportBatch(
             id: row.int64(0), fileName: row.string(1) ?? "", sha256: row.string(2) ?? "", actor: row.string(3) ?? "",

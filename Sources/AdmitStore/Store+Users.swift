@@ -23,12 +23,16 @@ extension Store {
 
     static func user(from row: Statement) throws -> User {
         let email: EmailAddress
-        do { email = try EmailAddress(row.string(1) ?? "") } catch { throw StoreError.corrupt("users", "email", row.string(1)) }
+        do { email = try EmailAddress(row.string(1) ?? "") } catch { throw StoreError.Cause.invalid("users", "email", row.string(1)) }
         guard let profession = Profession(rawValue: row.string(3) ?? "") else {
-            throw StoreError.corrupt("users", "profession", row.string(3))
+            throw StoreError.Cause.invalid("users", "profession", row.string(3))
         }
-        guard let account = AccountState(rawValue: row.string(5) ?? "") else { throw StoreError.corrupt("users", "account", row.string(5)) }
-        guard let subscription = Subscription(row.string(6) ?? "") else { throw StoreError.corrupt("users", "subscription", row.string(6)) }
+        guard let account = AccountState(rawValue: row.string(5) ?? "") else {
+            throw StoreError.Cause.invalid("users", "account", row.string(5))
+        }
+        guard let subscription = Subscription(row.string(6) ?? "") else {
+            throw StoreError.Cause.invalid("users", "subscription", row.string(6))
+        }
         let country = row.string(4).flatMap(CountryCode.init)
         return User(
             id: UserID(row.int64(0)), email: email, name: row.string(2) ?? "", profession: profession, country: country,
@@ -37,9 +41,9 @@ extension Store {
     }
 }
 
-extension StoreError {
-    /// A value in the file that this build cannot read (edited by hand, or damaged).
-    static func corrupt(_ table: String, _ column: String, _ value: String?) -> StoreError {
-        StoreError(kind: .other, path: "", message: "\(table).\(column) holds an invalid value '\(value ?? "NULL")'")
+extension StoreError.Cause {
+    /// `table.column` holds `value`, which this build cannot read; `Store.run` adds the path.
+    static func invalid(_ table: String, _ column: String, _ value: String?) -> Self {
+        .invalidValue(table: table, column: column, value: value)
     }
 }

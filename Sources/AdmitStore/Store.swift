@@ -34,25 +34,26 @@ public final class Store {
         self.path = path
         do {
             if path != ":memory:", !create, !FileManager.default.fileExists(atPath: path) {
-                throw StoreError(kind: .unusable, path: path, message: "no such database file")
+                throw StoreError(.noSuchFile, path: path)
             }
             connection = try Connection(path: path, mode: .readWrite(create: create), busyTimeout: busyTimeout)
         } catch let error as SQLiteError {
             throw Store.explain(StoreError(error), path: path)
         } catch let error as StoreError {
             throw error
+        } catch let cause as StoreError.Cause {
+            throw StoreError(cause, path: path)
         } catch {
-            throw StoreError(kind: .other, path: path, message: "\(error)")
+            throw StoreError(.other("\(error)"), path: path)
         }
         try migrate()
     }
 
     /// Adds the cause people need when a file cannot be opened.
     private static func explain(_ error: StoreError, path: String) -> StoreError {
-        var error = error
         let directory = (path as NSString).deletingLastPathComponent
         if error.kind == .unusable, !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
-            error.message = "cannot create the database: directory '\(directory)' does not exist"
+            return StoreError(.noSuchDirectory(directory), path: path)
         }
         return error
     }
@@ -66,9 +67,7 @@ public final class Store {
         let current = try version()
         let supported = Store.schemaVersion
         if current > supported {
-            throw StoreError(
-                kind: .tooNew(version: current, supported: supported), path: path,
-                message: "the database is at schema version \(current), written by a newer Admit; this build knows up to \(supported)")
+            throw StoreError(.tooNew(version: current, supported: supported), path: path)
         }
         guard current < supported else { return }
         let rebuilds = Migrations.all[current...].contains(where: \.rebuildsTables)
@@ -86,7 +85,7 @@ public final class Store {
             if rebuilds,
                 let problem = try connection.queryFirst("PRAGMA foreign_key_check", row: { "\($0.string(0) ?? "?") row \($0.int64(1))" })
             {
-                throw StoreError(kind: .other, path: path, message: "a migration left a foreign key unresolved: \(problem)")
+                throw StoreError(.unresolvedForeignKey(problem), path: path)
             }
         }
     }
@@ -151,8 +150,10 @@ public final class Store {
             throw StoreError(error)
         } catch let error as StoreError {
             throw error
+        } catch let cause as StoreError.Cause {
+            throw StoreError(cause, path: path)
         } catch {
-            throw StoreError(kind: .other, path: path, message: "\(error)")
+            throw StoreError(.other("\(error)"), path: path)
         }
     }
 

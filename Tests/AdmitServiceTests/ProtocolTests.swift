@@ -1,6 +1,7 @@
 import Admit
 import AdmitDomain
 import AdmitJSON
+import AdmitStore
 import Foundation
 import Testing
 
@@ -143,11 +144,11 @@ import Testing
     @Test func everyAdmitErrorMapsToItsDocumentedCode() {
         let expected: [(AdmitError, RPCErrorCode)] = [
             (.unknownUser("x"), .unknownUser), (.unknownLecture("x", suggestion: nil), .unknownLecture),
-            (.unknownPackage("x", suggestion: nil), .unknownPackage), (.invalidInput("x"), .invalidInput),
-            (.policyInvalid(listing: "x", errors: ["x"]), .policyInvalid), (.policyMissing("x"), .policyMissing),
+            (.unknownPackage("x", suggestion: nil), .unknownPackage), (.invalidInput(.notAFile(path: "x")), .invalidInput),
+            (.policyInvalid(listing: "x", errors: ["x"]), .policyInvalid), (.policyMissing(.noTestsFile(paths: ["x"])), .policyMissing),
             (.seedsInvalid(path: "p", reason: "r"), .fileUnreadable), (.fileUnreadable(path: "p", reason: "r"), .fileUnreadable),
-            (.database("x"), .databaseError), (.databaseBusy("x"), .databaseBusy),
-            (.databaseTooNew(path: "p", version: 3, supported: 2), .databaseError),
+            (.database(StoreError(.sqlite("x"), path: "p")), .databaseError), (.database(StoreError(.busy("x"), path: "p")), .databaseBusy),
+            (.database(StoreError(.tooNew(version: 3, supported: 2), path: "p")), .databaseError),
             (.reportIndexesBehind(behind: 2, limit: 1), .reportIndexesBehind),
             (.auditNotFound(3), .auditNotFound),
         ]

@@ -23,10 +23,10 @@ struct CSVRegistrationSource<Bytes: ByteSource>: RegistrationSource {
         } while first?.isBlank == true
         guard let first else {
             let columns = RegistrationColumn.allCases.map(\.rawValue).joined(separator: ",")
-            throw .invalidInput("\(path): the input is empty; a CSV file starts with a header row such as '\(columns)'")
+            throw .invalidInput(.emptyInput(path: path, header: columns))
         }
         if let problem = first.problem {
-            throw .invalidInput("\(path):\(first.line): error: the header row is malformed: \(problem.message) [\(problem.code)]")
+            throw .invalidInput(.malformedHeader(path: path, line: first.line, message: problem.message, code: "\(problem.code)"))
         }
         header = try RegistrationHeader(cells: first.fields, path: path, line: first.line)
         self.reader = reader

@@ -52,8 +52,7 @@ struct RegistrationHeader {
         }
         guard problems.isEmpty else {
             // One problem fits on the error line; several are listed under it, compiler-style.
-            if problems.count == 1 { throw .invalidInput(problems[0].replacingOccurrences(of: ": error: ", with: ": ")) }
-            throw .invalidInput("\(path): the header row has \(problems.count) problems:\n" + problems.joined(separator: "\n"))
+            throw .invalidInput(.headerProblems(path: path, problems: problems))
         }
         self.cells = cells
         self.columns = columns

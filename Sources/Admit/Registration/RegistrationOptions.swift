@@ -32,6 +32,12 @@ public struct RegistrationOptions: Sendable, Hashable {
         self.keptRejects = max(0, keptRejects)
     }
 
+    /// Refuses options that contradict each other: `at` and `force` apply to the enrolments, so
+    /// they need a package.
+    public func check() throws(AdmitError) {
+        if package == nil, at != nil || force { throw .invalidInput(.needsPackage(option: at != nil ? "at" : "force")) }
+    }
+
     /// `dry-run`, `atomic` or `chunked`.
     public var modeName: String { dryRun ? "dry-run" : atomic ? "atomic" : "chunked" }
 }

@@ -30,6 +30,7 @@ final class RegistrationRun {
         admission: Admission, source name: String, format: RegistrationFormat?, options: RegistrationOptions, actor: String? = nil,
         rejects: RejectsFile?, progress: ((RegistrationProgress) -> Void)?, observe: ((RegistrationRowResult) -> Void)?
     ) throws(AdmitError) {
+        try options.check()
         self.admission = admission
         self.options = options
         self.rejects = rejects
