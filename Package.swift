@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // Pure layers: no I/O, no clock.
@@ -43,6 +44,7 @@ let package = Package(
                 "AdmitDomain", "AdmitRules", "AdmitStore", "AdmitJSON", "AdmitCSV",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings),
         // Fronts.
@@ -73,7 +75,11 @@ let package = Package(
         .testTarget(name: "AdmitDomainTests", dependencies: ["AdmitDomain"], swiftSettings: swiftSettings),
         .testTarget(name: "AdmitRulesTests", dependencies: ["AdmitRules", "AdmitDomain"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "AdmitTests", dependencies: ["Admit", "AdmitDomain", "AdmitRules", "AdmitStore", "AdmitJSON", "AdmitCSV", "SQLite"],
+            name: "AdmitTests",
+            dependencies: [
+                "Admit", "AdmitDomain", "AdmitRules", "AdmitStore", "AdmitJSON", "AdmitCSV", "SQLite",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "AdmitServiceTests",

@@ -20,6 +20,10 @@ extension Admission {
         file path: String, format: RegistrationFormat? = nil, options: RegistrationOptions = .init(), rejectsFile: String? = nil,
         progress: ((RegistrationProgress) -> Void)? = nil, observe: ((RegistrationRowResult) -> Void)? = nil
     ) throws(AdmitError) -> RegistrationSummary {
+        let resolvedFormat = format ?? RegistrationFormat(path: path)
+        if resolvedFormat == .oneroster {
+            return try register(oneRoster: path, classMap: ClassMap([:]), options: options, rejectsFile: rejectsFile, progress: progress)
+        }
         var sha256: String?
         var size: Int64?
         if path != "-", let attributes = try? FileManager.default.attributesOfItem(atPath: path),
@@ -33,7 +37,7 @@ extension Admission {
             throw .fileUnreadable(path: path, reason: "cannot open: \(error.reason.lowercased())")
         }
         return try register(
-            bytes: file, name: path, format: format ?? RegistrationFormat(path: path), sha256: sha256, totalBytes: size, options: options,
+            bytes: file, name: path, format: resolvedFormat, sha256: sha256, totalBytes: size, options: options,
             rejectsFile: rejectsFile, progress: progress, observe: observe)
     }
 
@@ -63,6 +67,8 @@ extension Admission {
             let run = try RegistrationRun(
                 admission: self, source: name, format: format, options: options, rejects: rejects, progress: progress, observe: observe)
             return try run.run(&source, sha256: sha256, digest: measured.digest, bytes: { measured.count }, totalBytes: totalBytes)
+        case .oneroster:
+            throw .invalidInput(.rosterNotAPath(name: name))
         }
     }
 

@@ -92,6 +92,19 @@ public enum InvalidInput: Sendable, Hashable, CustomStringConvertible {
     case malformedHeader(path: String, line: Int, message: String, code: String)
     /// A registration header with problems, each a `path:line: error: …` line.
     case headerProblems(path: String, problems: [String])
+    /// Problems with an input as a whole (a OneRoster manifest, its files, a class map), each a
+    /// `path:line: error: …` line.
+    case problems(path: String, problems: [String])
+    /// An input file with no header row; `header` is the one it should start with.
+    case emptyFile(path: String, header: String)
+    /// A OneRoster package with no `manifest.csv`.
+    case noManifest(path: String, archive: Bool)
+    /// A OneRoster package given as a stream rather than a path.
+    case rosterNotAPath(name: String)
+    /// A OneRoster package given with `package`: it enrols through its classes.
+    case rosterWithPackage(path: String)
+    /// An output format that the report asked for does not write.
+    case formatNotForReport(format: String, report: String)
 
     /// The request parameter (or option, without its dashes) at fault, when it is one.
     public var parameter: String? {
@@ -107,7 +120,8 @@ public enum InvalidInput: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .instant(let option, let reason): "\(option): \(reason)"
         case .emptyRange: "until must be after from"
-        case .needsPackage(let option): "\(option) applies to the enrolments: give package too"
+        case .needsPackage(let option):
+            "\(option) applies to the enrolments: give package too (or a OneRoster package, whose classes name them)"
         case .withdrawalBeforeStart(let user, let package, let at, let began, let zone):
             "cannot withdraw \(user.normalized) from \(package) at \(at.formatted(in: zone)): "
                 + "the enrolment began at \(began.formatted(in: zone))"
@@ -124,6 +138,14 @@ public enum InvalidInput: Sendable, Hashable, CustomStringConvertible {
             problems[0].replacingOccurrences(of: ": error: ", with: ": ")
         case .headerProblems(let path, let problems):
             "\(path): the header row has \(problems.count) problems:\n" + problems.joined(separator: "\n")
+        case .problems(_, let problems) where problems.count == 1: problems[0]
+        case .problems(let path, let problems): "\(path): \(problems.count) problems:\n" + problems.joined(separator: "\n")
+        case .emptyFile(let path, let header): "\(path):1: error: the file is empty; it starts with the header row '\(header)'"
+        case .noManifest(let path, let archive):
+            "\(path): error: the \(archive ? "archive" : "package") has no manifest.csv; a OneRoster package starts with one"
+        case .rosterNotAPath(let name): "\(name): a OneRoster package is a folder or a .zip, not a stream: give its path"
+        case .rosterWithPackage(let path): "\(path): a OneRoster package enrols through its classes and --class-map, not --package"
+        case .formatNotForReport(let format, let report): "--format \(format) is for \(report)"
         }
     }
 }

@@ -7,6 +7,8 @@ import Foundation
 /// How a report is printed.
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, json, html
+    /// A OneRoster 1.1 CSV package (enrolments only), into the folder `--output` names.
+    case oneroster
 }
 
 extension Effect: ExpressibleByArgument {}
@@ -34,7 +36,11 @@ struct AuditCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Only enrolments before this instant.", valueName: "instant"))
         var until: String?
 
-        @Option(help: "table, csv, json or html (one self-contained page).")
+        @Option(
+            help: """
+                table, csv, json, html (one self-contained page), or oneroster (a OneRoster 1.1 CSV package of the \
+                package's enrolments and their users, into the folder --output names).
+                """)
         var format: ReportFormat = .table
 
         @Option(help: ArgumentHelp("Rows listed behind each anomaly; 0 for all.", valueName: "n"))
@@ -45,10 +51,24 @@ struct AuditCommand: ParsableCommand {
 
         @OptionGroup var store: StoreOptions
 
+        func validate() throws {
+            if format == .oneroster {
+                if output == nil { throw ValidationError("--format oneroster writes a folder: give it with --output") }
+                if from != nil || until != nil { throw ValidationError("--format oneroster exports every enrolment: no --from or --until") }
+            }
+        }
+
         func run() throws {
             try Terminal.run {
                 let range = try Terminal.range(from: from, until: until)
                 let admission = try store.open()
+                if format == .oneroster, let output {
+                    let export = try admission.exportOneRoster(package: package, to: output)
+                    print(
+                        "wrote a OneRoster 1.1 package of \(export.enrolments) enrolments in \(export.package) and their "
+                            + "\(export.users) users to \(export.directory)")
+                    return .success
+                }
                 let report = try admission.enrolmentReport(
                     package: package, range: range, limit: limit, progress: Terminal.progress("indexing the audit log"))
                 switch format {
@@ -56,6 +76,7 @@ struct AuditCommand: ParsableCommand {
                 case .csv: try Terminal.emit(report.csv, to: output)
                 case .table: try Terminal.emit(text: TextReport.enrolments(report), to: output)
                 case .html: try Terminal.emit(text: report.html(admission.htmlReportOptions), to: output)
+                case .oneroster: break  // written above
                 }
                 return .success
             }
@@ -111,6 +132,7 @@ struct AuditCommand: ParsableCommand {
                 case .json: try Terminal.emit(json: .array(decisions.map(\.json)), to: output)
                 case .csv: try Terminal.emit(TextReport.decisionsCSV(decisions), to: output)
                 case .table, .html: try Terminal.emit(text: TextReport.decisions(decisions), to: output)
+                case .oneroster: throw AdmitError.invalidInput(.formatNotForReport(format: "oneroster", report: "audit enrolments"))
                 }
                 return .success
             }

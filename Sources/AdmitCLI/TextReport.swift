@@ -104,6 +104,14 @@ enum TextReport {
             text += ", \(grouped(enrolments.alreadyEnrolled)) already enrolled, \(grouped(enrolments.refused)) refused"
             lines.append(text)
         }
+        if let roster = summary.roster {
+            var text = "  enrolments: \(grouped(roster.enrolled)) enrolled"
+            if roster.forced > 0 { text += " (\(grouped(roster.forced)) forced against the policy)" }
+            text += ", \(grouped(roster.withdrawn)) withdrawn, \(grouped(roster.unchanged)) unchanged, \(grouped(roster.refused)) refused"
+            text += ", \(grouped(roster.unmapped)) in classes the class map does not name"
+            lines.append(text)
+            if let refused = summary.rejectsByClass[.enrolmentRefused] { lines.append("    enrolment-refused: \(grouped(refused))") }
+        }
         if !summary.firstRejects.isEmpty {
             let total = summary.rejectsByClass.values.reduce(0, +)
             let kept = summary.firstRejects.count

@@ -20,6 +20,9 @@ public struct UserPatch: Sendable, Hashable {
     public var registeredAt: Instant?
     /// The external id, when given.
     public var externalID: String?
+    /// The profession a new user gets when `profession` is not given (a roster that has no
+    /// professions); an existing user's profession is left as it is.
+    public var defaultProfession: Profession?
 
     /// A patch for the user with address `email`.
     public init(
@@ -36,25 +39,25 @@ public struct UserPatch: Sendable, Hashable {
         self.externalID = externalID
     }
 
-    /// The user to create from the patch: nil unless `name` and `profession` are given. A new
+    /// The user to create from the patch: nil unless `name` and `profession` (or `defaultProfession`) are given. A new
     /// user is `active`, has no subscription and is registered at `registeredAt` unless the patch
     /// says otherwise.
     public func newUser(registeredAt defaultInstant: Instant) -> NewUser? {
-        guard let name, let profession else { return nil }
+        guard let name, let profession = profession ?? defaultProfession else { return nil }
         return NewUser(
             email: email, name: name, profession: profession, country: country, account: account ?? .active,
             subscription: subscription ?? .none, registeredAt: registeredAt ?? defaultInstant, externalID: externalID)
     }
 
-    /// Whether a new user can be created from the patch: `name` and `profession` are given.
-    public var isCompleteForNewUser: Bool { name != nil && profession != nil }
+    /// Whether a new user can be created from the patch: `name` and `profession` (or `defaultProfession`) are given.
+    public var isCompleteForNewUser: Bool { name != nil && (profession ?? defaultProfession) != nil }
 
     /// The attributes a new user needs that the patch does not give, by column name; empty when
     /// a user can be created from it.
     public var missingForNewUser: [String] {
         var missing: [String] = []
         if name == nil { missing.append("name") }
-        if profession == nil { missing.append("profession") }
+        if profession == nil, defaultProfession == nil { missing.append("profession") }
         return missing
     }
 

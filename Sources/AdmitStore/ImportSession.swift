@@ -198,6 +198,38 @@ public final class ImportSession {
             enrolment, ChangeContext(recordedAt: now, actor: actor, batch: batch, policyHash: policyHash, overrode: overrode))
     }
 
+    /// Withdraws the user's current enrolment in `package` at `at` under this session's batch,
+    /// keeping it as history (see `Store.withdraw`); nil when there was none.
+    public func withdraw(user: UserID, from package: PackageID, at: Instant, now: Instant) throws(StoreError) -> (Enrolment, UserState)? {
+        try store.withdraw(user: user, from: package, at: at, ChangeContext(recordedAt: now, actor: actor, batch: batch))
+    }
+
+    /// The user whose external id is `externalID` (the users table's partial unique index finds it).
+    public func userReference(externalID: String) throws(StoreError) -> UserReference? {
+        try store.run {
+            let select = try connection.cached("SELECT id, email FROM users WHERE external_id = ?")
+            try select.bind(externalID, at: 1)
+            defer { select.reset() }
+            guard try select.step() else { return nil }
+            return UserReference(id: UserID(select.int64(0)), email: EmailAddress(storedNormalized: select.string(1) ?? ""))
+        }
+    }
+
+    /// The user's latest state, read in the open transaction.
+    public func userState(_ id: UserID) throws(StoreError) -> UserState? {
+        try store.userState(id)
+    }
+
+    /// Whether a row of this session created or claimed the user (an address it applied).
+    public func hasApplied(_ id: UserID) throws(StoreError) -> Bool {
+        if createdRanges.contains(where: { $0.contains(id.rawValue) }) { return true }
+        return try store.run {
+            try selectClaim.bind(id.rawValue, at: 1)
+            defer { selectClaim.reset() }
+            return try selectClaim.step()
+        }
+    }
+
     /// Appends an event to the audit log in the open transaction; its `batch` is set to this session's.
     @discardableResult
     public func append(_ event: EventRecord) throws(StoreError) -> Int64 {

@@ -164,3 +164,29 @@ enum EnrolmentList {
         }
     }
 }
+
+extension Store {
+    /// Calls `body` with every enrolment in `package`, withdrawn ones included, and its user, in
+    /// user order (each user's enrolments oldest first), in one read transaction (for exports).
+    public func forEachEnrolment(in package: PackageID, _ body: (User, Enrolment) throws -> Void) throws(StoreError) {
+        try read {
+            let enrolments = try connection.prepare(
+                "SELECT \(Store.enrolmentColumns) FROM enrolments WHERE package_id = ? ORDER BY user_id, enrolled_at, id")
+            let users = try connection.prepare("SELECT \(Store.userColumns) FROM users WHERE id = ?")
+            try enrolments.bindAll(package.rawValue)
+            var user: User?
+            while try enrolments.step() {
+                let enrolment = try Store.enrolment(from: enrolments)
+                if user?.id != enrolment.user {
+                    try users.bindAll(enrolment.user.rawValue)
+                    guard try users.step() else {
+                        throw StoreError.Cause.invalidValue(table: "enrolments", column: "user_id", value: "\(enrolment.user)")
+                    }
+                    user = try Store.user(from: users)
+                    users.reset()
+                }
+                if let user { try body(user, enrolment) }
+            }
+        }
+    }
+}

@@ -4,6 +4,8 @@ public enum RegistrationFormat: String, CaseIterable, Sendable, Hashable {
     case csv
     /// JSON Lines: one JSON object per line, keys as the CSV columns.
     case jsonl
+    /// A OneRoster 1.1 or 1.2 CSV package, a folder or a `.zip` (`Admission.register(oneRoster:…)`).
+    case oneroster
 
     /// The format a file name's ending suggests: `.jsonl`, `.ndjson` and `.json` are JSON Lines,
     /// anything else (standard input included) CSV.

@@ -6,6 +6,10 @@ struct RegistrationInput {
     enum Content {
         case row(RegistrationRow)
         case malformed(RegistrationReject)
+        /// A OneRoster user: a row keyed by the user's sourcedId.
+        case rosterUser(RosterUser)
+        /// A OneRoster enrolment.
+        case rosterEnrolment(RosterEnrolment)
     }
 
     /// The record as the input had it, for the rejects file.

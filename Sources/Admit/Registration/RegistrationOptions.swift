@@ -33,9 +33,12 @@ public struct RegistrationOptions: Sendable, Hashable {
     }
 
     /// Refuses options that contradict each other: `at` and `force` apply to the enrolments, so
-    /// they need a package.
-    public func check() throws(AdmitError) {
-        if package == nil, at != nil || force { throw .invalidInput(.needsPackage(option: at != nil ? "at" : "force")) }
+    /// they need a package, unless the input's format names the packages itself (OneRoster,
+    /// through its classes).
+    public func check(format: RegistrationFormat?) throws(AdmitError) {
+        if package == nil, format != .oneroster, at != nil || force {
+            throw .invalidInput(.needsPackage(option: at != nil ? "at" : "force"))
+        }
     }
 
     /// `dry-run`, `atomic` or `chunked`.

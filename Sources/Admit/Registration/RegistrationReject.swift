@@ -7,21 +7,27 @@ public struct RegistrationReject: Error, Sendable, Hashable, CustomStringConvert
     public var rejectClass: RejectClass
     /// One lowercase sentence without location.
     public var message: String
+    /// The file of a package the row is in (OneRoster: `users.csv`, `enrollments.csv`), or nil
+    /// when the input is one file.
+    public var file: String?
 
-    public init(line: Int, column: String?, rejectClass: RejectClass, message: String) {
+    public init(line: Int, column: String?, rejectClass: RejectClass, message: String, file: String? = nil) {
         self.line = line
         self.column = column
         self.rejectClass = rejectClass
         self.message = message
+        self.file = file
     }
 
-    /// `line 7: country: 'XX' is not … [invalid-value]`: the text of a rejects file's error column.
+    /// `line 7: country: 'XX' is not … [invalid-value]`: the text of a rejects file's error column
+    /// (`users.csv line 7: …` for a file of a package).
     public var description: String {
-        "line \(line): " + (column.map { "\($0): " } ?? "") + "\(message) [\(rejectClass.rawValue)]"
+        (file.map { "\($0) " } ?? "") + "line \(line): " + (column.map { "\($0): " } ?? "") + "\(message) [\(rejectClass.rawValue)]"
     }
 
-    /// The reject compiler-style: `users.csv:7: error: country: 'XX' is not … [invalid-value]`.
+    /// The reject compiler-style: `users.csv:7: error: country: 'XX' is not … [invalid-value]`;
+    /// `path` is the input's name, used unless the reject names a file of a package.
     public func diagnostic(path: String) -> String {
-        "\(path):\(line): error: " + (column.map { "\($0): " } ?? "") + "\(message) [\(rejectClass.rawValue)]"
+        "\(file ?? path):\(line): error: " + (column.map { "\($0): " } ?? "") + "\(message) [\(rejectClass.rawValue)]"
     }
 }

@@ -23,6 +23,9 @@ final class RegistrationRun {
     private var now: Instant
     private var summary: RegistrationSummary
     private var session: ImportSession?
+    /// OneRoster: the first line of each user sourcedId whose row was rejected (for the enrolments that name it).
+    private var rejectedRosterUsers: [String: Int] = [:]
+    private var rosterPackages: [PackageID: Package] = [:]
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
 
@@ -30,7 +33,7 @@ final class RegistrationRun {
         admission: Admission, source name: String, format: RegistrationFormat?, options: RegistrationOptions, actor: String? = nil,
         rejects: RejectsFile?, progress: ((RegistrationProgress) -> Void)?, observe: ((RegistrationRowResult) -> Void)?
     ) throws(AdmitError) {
-        try options.check()
+        try options.check(format: format)
         self.admission = admission
         self.options = options
         self.rejects = rejects
@@ -46,6 +49,7 @@ final class RegistrationRun {
             source: name, format: format, sha256: "", bytes: 0, mode: options.modeName, batch: nil, committed: false,
             rejectsFile: rejects?.path)
         if let package { summary.enrolments = .init(package: package.id, at: enrolAt, zone: package.zone) }
+        if format == .oneroster { summary.roster = .init() }
     }
 
     /// Reads every row of `source` and applies it as the options say.
@@ -119,21 +123,29 @@ final class RegistrationRun {
 
     private func apply(_ input: RegistrationInput, in session: ImportSession) throws(AdmitError) {
         summary.rows += 1
-        let row: RegistrationRow
+        var row: RegistrationRow
+        var roster: RosterUser?
         switch input.content {
         case .malformed(let reject):
             return try rejected(reject, input)
         case .row(let given):
             row = given
+        case .rosterUser(let user):
+            guard let resolved = try resolve(user, input) else { return }
+            roster = user
+            row = resolved
+        case .rosterEnrolment(let enrolment):
+            return try applyRoster(enrolment, input)
         }
         let email: EmailAddress
-        let patch: UserPatch
+        var patch: UserPatch
         do {
             email = try row.validatedEmail()
             patch = try row.patch(email: email)
         } catch {
             return try rejected(error, input)
         }
+        if roster != nil { patch.defaultProfession = .other }
         let upsert = try admission.perform { () throws(StoreError) in
             try session.upsert(patch, line: row.line, registeredAt: startedAt, at: now)
         }
@@ -220,10 +232,173 @@ final class RegistrationRun {
     }
 
     private func rejected(_ reject: RegistrationReject, _ input: RegistrationInput) throws(AdmitError) {
+        var reject = reject
+        if case .rosterUser(let user) = input.content {
+            // Registration's words for the columns, in OneRoster's.
+            reject.file = reject.file ?? RosterFile.users.fileName
+            reject.column = reject.column.map { Self.rosterColumns[$0] ?? $0 }
+            rejectedRosterUsers[user.sourcedID] = rejectedRosterUsers[user.sourcedID] ?? reject.line
+        }
         summary.rejected += 1
         summary.count(reject, keep: options.keptRejects)
         try rejects?.write(reject, original: input.original)
         observe?(RegistrationRowResult(line: reject.line, outcome: .rejected, user: nil, reject: reject, enrolment: nil, forced: false))
+    }
+
+    // MARK: OneRoster
+
+    /// The OneRoster columns that registration's columns come from.
+    private static let rosterColumns = [
+        RegistrationColumn.name.rawValue: "givenName", RegistrationColumn.externalID.rawValue: "sourcedId",
+        RegistrationColumn.account.rawValue: "enabledUser",
+    ]
+
+    /// The row of a OneRoster user, its address found by its sourcedId when the row gives none;
+    /// nil when it was rejected (or, for a deletion of a user Admit never had, counted unchanged).
+    private func resolve(_ user: RosterUser, _ input: RegistrationInput) throws(AdmitError) -> RegistrationRow? {
+        guard let session else { return nil }
+        var row = user.row
+        let known = try admission.perform { () throws(StoreError) in try session.userReference(externalID: user.sourcedID) }
+        let id = RegistrationRow.shown(user.sourcedID)
+        guard let text = row.email, !text.trimmingWhitespace().isEmpty else {
+            guard let known else {
+                if user.deleted {
+                    summary.unchanged += 1
+                    return nil
+                }
+                try rejected(
+                    RegistrationReject(
+                        line: row.line, column: "email", rejectClass: .missingValue,
+                        message: "the user has no email address (neither email nor a username that is one), and no Admit user has "
+                            + "sourcedId '\(id)'; Admit knows users by address"),
+                    input)
+                return nil
+            }
+            row.email = known.email.normalized
+            return row
+        }
+        if let known, let given = try? EmailAddress(text), given.normalized != known.email.normalized {
+            try rejected(
+                RegistrationReject(
+                    line: row.line, column: "email", rejectClass: .externalIDTaken,
+                    message: "sourcedId '\(id)' is \(known.email)'s, and the row gives \(given); Admit does not change a user's address"),
+                input)
+            return nil
+        }
+        return row
+    }
+
+    /// Applies a OneRoster enrolment: enrols (under the policy, as `--package` does), withdraws
+    /// at `endDate` or for `tobedeleted`, or finds it already so.
+    private func applyRoster(_ given: RosterEnrolment, _ input: RegistrationInput) throws(AdmitError) {
+        guard let session else { return }
+        func reject(_ column: String?, _ rejectClass: RejectClass, _ message: String) throws(AdmitError) {
+            try rejected(
+                RegistrationReject(
+                    line: given.line, column: column, rejectClass: rejectClass, message: message, file: RosterFile.enrollments.fileName),
+                input)
+        }
+        guard let packageID = given.package else {
+            summary.roster?.unmapped += 1
+            return
+        }
+        let userID = RegistrationRow.shown(given.userSourcedID)
+        let found = try admission.perform { () throws(StoreError) in try session.userReference(externalID: given.userSourcedID) }
+        guard let user = found else {
+            if let line = rejectedRosterUsers[given.userSourcedID] {
+                return try reject("userSourcedId", .unknownReference, "user '\(userID)' was rejected (users.csv line \(line))")
+            }
+            return try reject(
+                "userSourcedId", .unknownReference,
+                "user '\(userID)' is in no row of users.csv" + (given.usersInFile ? "" : ", and no Admit user has that sourcedId"))
+        }
+        if given.usersInFile, try !admission.perform({ () throws(StoreError) in try session.hasApplied(user.id) }) {
+            if let line = rejectedRosterUsers[given.userSourcedID] {
+                return try reject("userSourcedId", .unknownReference, "user '\(userID)' was rejected (users.csv line \(line))")
+            }
+            return try reject(
+                "userSourcedId", .unknownReference,
+                "user '\(userID)' is in no row of users.csv (Admit has the sourcedId as \(user.email), but a bulk users.csv lists every user)"
+            )
+        }
+        let package: Package
+        if let cached = rosterPackages[packageID] {
+            package = cached
+        } else {
+            package = try admission.package(packageID.rawValue)
+            rosterPackages[packageID] = package
+        }
+        guard let state = try admission.perform({ () throws(StoreError) in try session.userState(user.id) }) else {
+            throw .database(StoreError(.noState(user: user.id.rawValue, email: "\(user.email)"), path: admission.store.path))
+        }
+        let zone = package.zone
+        let start = given.begin.map { zone.startOfDay($0) } ?? enrolAt
+        let end = given.end.map { zone.startOfDay($0.nextDay) }
+        func withdraw(at instant: Instant) throws(AdmitError) {
+            _ = try admission.perform { () throws(StoreError) in try session.withdraw(user: user.id, from: packageID, at: instant, now: now)
+            }
+            summary.roster?.withdrawn += 1
+        }
+        let current = state.currentEnrolment(in: packageID)
+        if given.deleted {
+            guard let current else {
+                summary.roster?.unchanged += 1
+                return
+            }
+            return try withdraw(at: max(enrolAt, current.enrolledAt))
+        }
+        if let current {
+            guard let end else {
+                summary.roster?.unchanged += 1
+                return
+            }
+            guard end > current.enrolledAt else {
+                return try reject(
+                    "endDate", .enrolmentConflict,
+                    "the enrolment ends on \(given.end.map(\.description) ?? ""), but \(user.email)'s enrolment in \(packageID) began at "
+                        + "\(current.enrolledAt.formatted(in: zone))")
+            }
+            return try withdraw(at: end)
+        }
+        if let same = state.enrolments.last(where: { $0.package == packageID && $0.enrolledAt == start }) {
+            if same.withdrawnAt == end {
+                summary.roster?.unchanged += 1
+                return
+            }
+            return try reject(
+                "endDate", .enrolmentConflict,
+                "\(user.email)'s enrolment in \(packageID) from \(start.formatted(in: zone)) was withdrawn at "
+                    + "\(same.withdrawnAt.map { $0.formatted(in: zone) } ?? "")"
+                    + "; Admit does not reopen a withdrawn enrolment (admit enrol enrols again)")
+        }
+        if let end, end <= start {
+            return try reject(
+                "endDate", .invalidValue,
+                "the enrolment ended on \(given.end.map(\.description) ?? ""), before it would begin at \(start.formatted(in: zone)) "
+                    + "(the import's instant: give a beginDate)")
+        }
+        let (code, decision) = admission.enrolmentDecision(facts: state.facts, package: package, at: start)
+        let forced = !decision.isAllowed
+        if forced, !options.force {
+            summary.roster?.refused += 1
+            let reasons = decision.reasons.map(\.message).joined(separator: "; ")
+            return try reject(
+                nil, .enrolmentRefused,
+                "the policy does not permit enrolling \(user.email) in \(packageID) at \(start.formatted(in: zone))"
+                    + (reasons.isEmpty ? "" : ": \(reasons)") + " (--force enrols anyway)")
+        }
+        let enrolment = Enrolment(
+            user: user.id, package: packageID, enrolledAt: start, source: .bulk, forced: forced, accountState: state.user.account)
+        let result = try admission.perform { () throws(StoreError) in
+            try session.enrol(enrolment, at: now, policyHash: admission.policy.version.hash, overrode: forced ? code.bytes : nil)
+        }
+        guard case .added = result else {
+            summary.roster?.unchanged += 1
+            return
+        }
+        summary.roster?.enrolled += 1
+        if forced { summary.roster?.forced += 1 }
+        if let end { try withdraw(at: end) }
     }
 
     // MARK: Batch

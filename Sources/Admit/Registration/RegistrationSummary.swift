@@ -18,6 +18,22 @@ public struct RegistrationSummary: Sendable {
         public var refused = 0
     }
 
+    /// What a OneRoster import did with the rows of `enrollments.csv`.
+    public struct RosterEnrolments: Sendable, Hashable {
+        /// Enrolments recorded (forced ones included).
+        public var enrolled = 0
+        /// Of `enrolled`, those made against the policy with `force`.
+        public var forced = 0
+        /// Enrolments withdrawn: at an `endDate`, or for `tobedeleted`.
+        public var withdrawn = 0
+        /// Rows whose enrolment Admit already had as the row says.
+        public var unchanged = 0
+        /// Rows in classes the class map does not name: not imported, not rejected.
+        public var unmapped = 0
+        /// Refused by the policy and not forced (counted among the rejected rows too).
+        public var refused = 0
+    }
+
     /// The input as named (`-` for standard input).
     public var source: String
     public var format: RegistrationFormat?
@@ -41,6 +57,8 @@ public struct RegistrationSummary: Sendable {
     /// The first rejects (up to `RegistrationOptions.keptRejects`), in input order.
     public var firstRejects: [RegistrationReject] = []
     public var enrolments: Enrolments?
+    /// For a OneRoster package: what became of its enrolments.
+    public var roster: RosterEnrolments?
     /// Where the rejected rows were written, if asked.
     public var rejectsFile: String?
     public var elapsed: Duration = .zero
@@ -68,6 +86,7 @@ public struct RegistrationSummary: Sendable {
         object["rejected"] = .number(JSONNumber(rejected))
         object["rejectsByClass"] = rejectsByClassJSON
         if let enrolments { object["enrolments"] = enrolments.json }
+        if let roster { object["rosterEnrolments"] = roster.json }
         object["mode"] = .string(mode)
         object["committed"] = .bool(committed)
         return JSONValue.object(object).serialized()
@@ -99,6 +118,7 @@ public struct RegistrationSummary: Sendable {
         object["rejected"] = .number(JSONNumber(rejected))
         object["rejectsByClass"] = rejectsByClassJSON
         object["enrolments"] = enrolments?.json ?? .null
+        if let roster { object["rosterEnrolments"] = roster.json }
         object["rejects"] = .array(firstRejects.map(\.json))
         object["rejectsFile"] = rejectsFile.map { .string($0) } ?? .null
         object["elapsedMs"] = .number(JSONNumber(elapsed.milliseconds))
@@ -120,10 +140,24 @@ extension RegistrationSummary.Enrolments {
     }
 }
 
+extension RegistrationSummary.RosterEnrolments {
+    var json: JSONValue {
+        var object = JSONObject()
+        object["enrolled"] = .number(JSONNumber(enrolled))
+        object["forced"] = .number(JSONNumber(forced))
+        object["withdrawn"] = .number(JSONNumber(withdrawn))
+        object["unchanged"] = .number(JSONNumber(unchanged))
+        object["unmapped"] = .number(JSONNumber(unmapped))
+        object["refused"] = .number(JSONNumber(refused))
+        return .object(object)
+    }
+}
+
 extension RegistrationReject {
     /// `{"line": 7, "column": "country", "class": "invalid-value", "message": "…"}`.
     public var json: JSONValue {
         var object = JSONObject()
+        if let file { object["file"] = .string(file) }
         object["line"] = .number(JSONNumber(line))
         object["column"] = column.map { .string($0) } ?? .null
         object["class"] = .string(rejectClass.rawValue)

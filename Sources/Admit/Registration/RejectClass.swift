@@ -26,6 +26,10 @@ public enum RejectClass: String, CaseIterable, Sendable, Hashable, Comparable {
     case duplicateInFile = "duplicate-in-file"
     /// The external id belongs to another user.
     case externalIDTaken = "external-id-taken"
+    /// OneRoster: an enrolment whose user or class is in no file of the package (nor known to Admit).
+    case unknownReference = "unknown-reference"
+    /// OneRoster: an enrolment that contradicts one Admit already has (a withdrawn enrolment is not reopened).
+    case enrolmentConflict = "enrolment-conflict"
     /// With `--package`: the policy does not permit the enrolment at that instant (the user row was applied).
     case enrolmentRefused = "enrolment-refused"
 

@@ -15,6 +15,9 @@ final class RejectsFile {
     enum Layout {
         case csv(header: [String], errorColumn: Int?)
         case jsonLines
+        /// The rows of several files (a OneRoster package): `error` (naming the file and line),
+        /// then `record`, the row as its file had it (one CSV record, or the raw bytes of a malformed one).
+        case package
     }
 
     let path: String
@@ -29,6 +32,9 @@ final class RejectsFile {
         file = try OutputFile(path: path)
         if case .csv(let header, let errorColumn) = layout {
             writer.write([RegistrationColumn.errorColumn] + Self.dropping(errorColumn, from: header))
+            buffer = writer.takeBytes()
+        } else if case .package = layout {
+            writer.write([RegistrationColumn.errorColumn, "record"])
             buffer = writer.takeBytes()
         }
     }
@@ -54,7 +60,17 @@ final class RejectsFile {
         case (.jsonLines, .bytes(let raw)):
             let out: JSONValue = ["error": .string(error), "text": .string(String(decoding: raw, as: UTF8.self))]
             buffer += out.serializedBytes() + [0x0A]
-        case (.csv, .object), (.jsonLines, .fields), (_, .none):
+        case (.package, .fields(let fields)):
+            var record = CSVWriter()
+            record.write(fields)
+            var text = record.takeBytes()
+            text.removeLast(2)
+            writer.write([error, String(decoding: text, as: UTF8.self)])
+            buffer += writer.takeBytes()
+        case (.package, .bytes(let raw)):
+            writer.write([error, String(decoding: raw, as: UTF8.self)])
+            buffer += writer.takeBytes()
+        case (.csv, .object), (.jsonLines, .fields), (.package, .object), (_, .none):
             return  // not produced by the sources that write rejects files
         }
         if buffer.count >= 64 << 10 { try flush() }

@@ -1,0 +1,137 @@
+/// A version of the 1EdTech OneRoster CSV binding that Admit reads.
+public enum OneRosterVersion: String, Sendable, Hashable, CaseIterable {
+    case version11 = "1.1"
+    case version12 = "1.2"
+}
+
+/// A column of a OneRoster CSV file, as the specification lists it.
+struct RosterColumn: Sendable, Hashable {
+    let name: String
+    /// Required by the specification: the header must have it and a row must give it.
+    let required: Bool
+}
+
+/// The files of a OneRoster package that Admit reads, with their columns in the specification's order.
+enum RosterFile: String, Sendable, Hashable, CaseIterable {
+    case manifest, users, enrollments, classes, roles
+
+    /// `users.csv` and so on: the name inside the package.
+    var fileName: String { rawValue + ".csv" }
+
+    /// The specification's columns, in order, for `version`.
+    func columns(_ version: OneRosterVersion) -> [RosterColumn] {
+        func list(_ names: String) -> [RosterColumn] {
+            names.split(separator: " ").map { word in
+                word.hasSuffix("*")
+                    ? RosterColumn(name: String(word.dropLast()), required: true) : RosterColumn(name: String(word), required: false)
+            }
+        }
+        switch (self, version) {
+        case (.manifest, _):
+            return list("propertyName* value*")
+        case (.users, .version11):
+            return list(
+                "sourcedId* status dateLastModified enabledUser* orgSourcedIds* role* username* userIds givenName* familyName* "
+                    + "middleName identifier email sms phone agentSourcedIds grades password")
+        case (.users, .version12):
+            return list(
+                "sourcedId* status dateLastModified enabledUser* username* userIds givenName* familyName* middleName identifier "
+                    + "email sms phone agentSourcedIds grades password userMasterIdentifier resourceSourcedIds preferredGivenName "
+                    + "preferredMiddleName preferredFamilyName primaryOrgSourcedId pronouns")
+        case (.enrollments, _):
+            return list(
+                "sourcedId* status dateLastModified classSourcedId* schoolSourcedId* userSourcedId* role* primary beginDate endDate")
+        case (.classes, _):
+            return list(
+                "sourcedId* status dateLastModified title* grades courseSourcedId* classCode classType* location schoolSourcedId* "
+                    + "termSourcedIds* subjects subjectCodes periods")
+        case (.roles, _):
+            return list(
+                "sourcedId* status dateLastModified userSourcedId* roleType* role* beginDate endDate orgSourcedId* userProfileSourcedId")
+        }
+    }
+}
+
+/// A header row checked against the specification's columns.
+///
+/// The specification's columns come first, in its order; an optional one may be left out, a
+/// required one may not. Columns to the right of them whose names the specification does not
+/// have are extension columns (`metadata.…`): they are ignored. Names are compared after
+/// trimming, ignoring ASCII case. Every problem is reported at once, compiler-style.
+struct RosterHeader {
+    /// The position of each specification column the header has, by name.
+    let positions: [String: Int]
+    /// How many fields a record has.
+    let count: Int
+
+    init(cells: [String], file: RosterFile, version: OneRosterVersion, line: Int) throws(AdmitError) {
+        let spec = file.columns(version)
+        let lowered = spec.map { $0.name.lowercasedASCII() }
+        var positions: [String: Int] = [:]
+        var problems: [String] = []
+        let name = file.fileName
+        func problem(_ position: Int?, _ message: String) {
+            problems.append("\(name):\(line):" + (position.map { "\($0 + 1):" } ?? "") + " error: \(message)")
+        }
+        let present = Set(cells.map { $0.trimmingWhitespace().lowercasedASCII() })
+        var next = 0  // the spec column a cell may be, at the earliest
+        var firstExtension: Int?
+        for (position, cell) in cells.enumerated() {
+            let text = cell.trimmingWhitespace()
+            guard let index = lowered.firstIndex(of: text.lowercasedASCII()) else {
+                if text.isEmpty {
+                    problem(position, "column \(position + 1) has no name")
+                } else if firstExtension == nil {
+                    firstExtension = position
+                }
+                continue
+            }
+            let column = spec[index].name
+            if positions[column] != nil {
+                problem(position, "column '\(column)' appears twice")
+                continue
+            }
+            if let firstExtension {
+                problem(
+                    position,
+                    "column '\(column)' of OneRoster \(version.rawValue) comes after '\(RegistrationRow.shown(cells[firstExtension]))', "
+                        + "which is not one of its columns; extension columns go to the right of the specification's")
+            } else if index < next {
+                problem(
+                    position,
+                    "column '\(column)' is out of the specification's order: OneRoster \(version.rawValue) puts it before '\(spec[next - 1].name)'"
+                )
+            } else {
+                for skipped in spec[next..<index] where skipped.required && !present.contains(skipped.name.lowercasedASCII()) {
+                    problem(
+                        position,
+                        "the required column '\(skipped.name)' is missing: OneRoster \(version.rawValue) puts it before '\(column)'")
+                }
+                next = index + 1
+            }
+            positions[column] = position
+        }
+        for column in spec[next...] where column.required && positions[column.name] == nil {
+            problem(nil, "the required column '\(column.name)' of OneRoster \(version.rawValue) \(name) is missing")
+        }
+        guard problems.isEmpty else {
+            throw .invalidInput(.headerProblems(path: name, problems: problems))
+        }
+        self.positions = positions
+        count = cells.count
+    }
+}
+
+/// One well-formed record of a OneRoster file, read through its header.
+struct RosterRecord {
+    let line: Int
+    let fields: [String]
+    let header: RosterHeader
+
+    /// The trimmed value of the column `name`; nil when the header lacks it or the cell is empty.
+    subscript(name: String) -> String? {
+        guard let position = header.positions[name] else { return nil }
+        let text = fields[position].trimmingWhitespace()
+        return text.isEmpty ? nil : text
+    }
+}
