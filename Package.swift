@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "AdmitService",
             dependencies: [
-                "Admit", "AdmitDomain", "AdmitJSON",
+                "Admit", "AdmitDomain", "AdmitJSON", "AdmitRules",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

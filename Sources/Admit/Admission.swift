@@ -81,6 +81,12 @@ public final class Admission {
         return loaded.version
     }
 
+    /// Reads and validates the policy files that `reloadPolicy` would load, without loading them
+    /// (for `policy.diff` and a dry-run reload).
+    public func readConfiguredPolicy() throws(AdmitError) -> LoadedPolicy {
+        try Admission.loadPolicy(configuration, store: store, catalog: catalog)
+    }
+
     /// Stores the current policy version if it is new, with a `policy.loaded` audit row.
     private func recordPolicyVersion(actor: String? = nil) throws(AdmitError) {
         let version = policy.version

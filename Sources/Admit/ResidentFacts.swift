@@ -171,6 +171,66 @@ final class ResidentFacts {
 
     private static let sources = EnrolmentSource.allCases
 
+    // MARK: Groups
+
+    /// What rules read of one enrolment: its package and the instants it counts between.
+    private struct EnrolmentKey: Hashable, Comparable {
+        var package: UInt16
+        var enrolledAt: Int64
+        var withdrawnAt: Int64
+
+        static func < (a: EnrolmentKey, b: EnrolmentKey) -> Bool {
+            (a.package, a.enrolledAt, a.withdrawnAt) < (b.package, b.enrolledAt, b.withdrawnAt)
+        }
+    }
+
+    /// What rules read of a user, and nothing else: two users with equal keys get equal answers.
+    private struct GroupKey: Hashable {
+        var attributes: UInt64
+        var enrolments: [EnrolmentKey]
+    }
+
+    /// The users held, grouped by their facts as rules read them (attributes, and each
+    /// enrolment's package and instants; not who made it or how): `representatives[g]` is the
+    /// first user of group `g`, `groupOfUser[i]` the group of the `i`th user held, and
+    /// `sizes[g]` how many users are in group `g`.
+    func factGroups() -> (representatives: [Slot], groupOfUser: [Int32], sizes: [Int]) {
+        var groups: [GroupKey: Int32] = [:]
+        var representatives: [Slot] = []
+        var sizes: [Int] = []
+        var groupOfUser: [Int32] = []
+        groupOfUser.reserveCapacity(records.count)
+        for index in records.indices {
+            let record = records[index]
+            let attributes =
+                UInt64(record.account) | UInt64(record.profession) << 8 | UInt64(record.subscription) << 16 | UInt64(record.country) << 32
+            var list: [EnrolmentKey] = []
+            if record.enrolmentCount > 0 {
+                let start = Int(record.enrolmentStart)
+                list.reserveCapacity(Int(record.enrolmentCount))
+                for packed in enrolments[start..<(start + Int(record.enrolmentCount))] {
+                    list.append(EnrolmentKey(package: packed.package, enrolledAt: packed.enrolledAt, withdrawnAt: packed.withdrawnAt))
+                }
+                if list.count > 1 { list.sort() }
+            }
+            let key = GroupKey(attributes: attributes, enrolments: list)
+            if let group = groups[key] {
+                groupOfUser.append(group)
+                sizes[Int(group)] += 1
+            } else {
+                let group = Int32(representatives.count)
+                groups[key] = group
+                representatives.append(Slot(index: index))
+                sizes.append(1)
+                groupOfUser.append(group)
+            }
+        }
+        return (representatives, groupOfUser, sizes)
+    }
+
+    /// The `index`th user held (in the order they were first read), for walking every user.
+    func slot(atIndex index: Int) -> Slot { Slot(index: index) }
+
     // MARK: Changes
 
     /// Takes in one state row: a new user, or a newer version of a known one.

@@ -1,6 +1,7 @@
 import Admit
 import AdmitDomain
 import AdmitJSON
+import AdmitRules
 
 extension Dispatcher {
     /// Runs a method other than `check` (which `Call` reads and `run` decides in groups); its
@@ -14,6 +15,7 @@ extension Dispatcher {
         case .auditEnrolments: return try auditEnrolments(&params)
         case .auditVerify: return try auditVerify(&params)
         case .policyReload: return try policyReload(&params, from: peer)
+        case .policyDiff: return try policyDiff(&params)
         case .ping: return try ping(&params)
         case .version: return try version(&params)
         }
@@ -98,12 +100,46 @@ extension Dispatcher {
         return try admit { () throws(AdmitError) in try admission.verifyAudit() }.json
     }
 
-    /// `policy.reload`: no params; re-reads the policy files. The old policy stays on any error.
+    /// `policy.reload`: params dryRun?; re-reads the policy files. The old policy stays on any
+    /// error. With `dryRun` nothing is loaded: the result says what loading would change, as
+    /// `policy.diff` does, with `applied: false`.
     private func policyReload(_ params: inout Params, from peer: Peer) throws(RPCError) -> JSONValue {
+        let dryRun = try params.bool("dryRun") ?? false
         try params.finish()
         let previous = admission.policy.version
+        if dryRun {
+            let (diff, warnings) = try admit { () throws(AdmitError) in
+                let new = try admission.readConfiguredPolicy()
+                return (try admission.policyDiff(to: new), new.set.warnings)
+            }
+            return Self.reloadResult(policy: diff.new, previous: previous, applied: false, diff: diff, warnings: warnings)
+        }
         let loaded = try admit { () throws(AdmitError) in try admission.reloadPolicy(actor: peer.actor) }
-        return ["policy": .string(loaded.hash), "previous": .string(previous.hash), "changed": .bool(loaded != previous)]
+        return Self.reloadResult(policy: loaded, previous: previous, applied: true, diff: nil, warnings: admission.policy.set.warnings)
+    }
+
+    private static func reloadResult(
+        policy: PolicyVersion, previous: PolicyVersion, applied: Bool, diff: PolicyDiff?, warnings: [PolicyDiagnostic]
+    ) -> JSONValue {
+        var result: JSONObject = [
+            "policy": .string(policy.hash), "previous": .string(previous.hash), "changed": .bool(policy != previous),
+            "applied": .bool(applied), "warnings": .array(warnings.map { .string($0.description) }),
+        ]
+        if let diff { result["diff"] = diff.json }
+        return .object(result)
+    }
+
+    /// `policy.diff`: params package?, from?, until?, users? (list every user of each change;
+    /// default the first few); read-only. What reloading the policy files now would change for
+    /// every user and lecture: the result of `admit policy diff --json` against those files.
+    private func policyDiff(_ params: inout Params) throws(RPCError) -> JSONValue {
+        let package = try params.optionalString("package")
+        let range = try params.span()
+        let users = try params.bool("users") ?? false
+        try params.finish()
+        return try admit { () throws(AdmitError) in
+            try admission.policyDiff(to: admission.readConfiguredPolicy(), package: package, range: range, listUsers: users)
+        }.json
     }
 
     /// `ping`: no params; answers `"pong"`.

@@ -7,6 +7,7 @@ public enum RPCMethod: String, Sendable, Hashable, CaseIterable {
     case auditEnrolments = "audit.enrolments"
     case auditVerify = "audit.verify"
     case policyReload = "policy.reload"
+    case policyDiff = "policy.diff"
     case ping
     case version
 
@@ -14,7 +15,7 @@ public enum RPCMethod: String, Sendable, Hashable, CaseIterable {
     public var isMutating: Bool {
         switch self {
         case .enrol, .register, .policyReload: return true
-        case .check, .when, .auditEnrolments, .auditVerify, .ping, .version: return false
+        case .check, .when, .auditEnrolments, .auditVerify, .policyDiff, .ping, .version: return false
         }
     }
 

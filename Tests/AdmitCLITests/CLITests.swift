@@ -196,6 +196,30 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: cli.database), "policy check creates no database")
     }
 
+    @Test func policyCheckWarnsWithLocationsAndStrictMakesWarningsFail() throws {
+        let cli = CLI()
+        #expect(try cli.run(["policy", "check", "--strict"]).status == 0, "the shipped policy has no warnings")
+        let folder = cli.directory + "/policies"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try """
+        window free from 2020-11-08 until 2020-11-20 in Europe/Vienna
+        window after from 2020-11-22 in Europe/Vienna
+        window spare from 2021-01-01 in Europe/Vienna
+        permit during: open lecture in package "idor-2020"
+          when now in free
+        permit later: open lecture in package "idor-2020"
+          when now in after
+
+        """.write(toFile: folder + "/w.policy", atomically: true, encoding: .utf8)
+        let result = try cli.run(["policy", "check", folder])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("2 warnings"))
+        #expect(result.stderr.contains("\(folder)/w.policy:2:8: warning: windows 'free' and 'after' are chained by rules but leave a gap"))
+        #expect(result.stderr.contains("\(folder)/w.policy:3:8: warning: window 'spare' is used by no rule"))
+        #expect(result.stderr.contains("2 warnings"))
+        #expect(try cli.run(["policy", "check", "--strict", folder]).status == 1)
+    }
+
     @Test func policyTestRunsTheShippedTests() throws {
         let result = try CLI().run(["policy", "test"])
         #expect(result.status == 0)

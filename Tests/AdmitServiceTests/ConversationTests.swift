@@ -123,7 +123,7 @@ import Testing
         #expect(version["methods"]?.arrayValue?.contains("check") == true)
         #expect(
             version["methods"]?.arrayValue == [
-                "check", "when", "enrol", "register", "audit.enrolments", "audit.verify", "policy.reload", "ping", "version",
+                "check", "when", "enrol", "register", "audit.enrolments", "audit.verify", "policy.reload", "policy.diff", "ping", "version",
             ])
         // Ben is enrolled now: the cached facts were dropped after the change.
         #expect(try conversation.call(checkRequest(id: 9, user: "ben@example.org"))["result"]?["decision"] == "allow")

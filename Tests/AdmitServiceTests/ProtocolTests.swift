@@ -202,6 +202,40 @@ import Testing
         #expect(changed["policy"] != changed["previous"])
     }
 
+    @Test func policyDiffAndADryRunReloadSayWhatReloadingWouldChangeAndChangeNothing() throws {
+        let workspace = ServiceWorkspace()
+        let policies = try workspace.policyCopy()
+        let conversation = try Conversation(admission: workspace.open(policies: policies))
+        let before = try #require(try conversation.call(request("version")).result?["policy"])
+        let none = try #require(try conversation.call(request("policy.diff")).result)
+        #expect(none["changed"] == false && none["identical"] == true)
+        let file = policies + "/idor-2020.policy"
+        try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "until 2020-11-20", with: "until 2020-11-30")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+
+        let diff = try #require(try conversation.call(request("policy.diff", ["package": "idor-2020", "users": true])).result)
+        #expect(diff["changed"] == true)
+        let change = try #require(diff["changes"]?.arrayValue?.first)
+        #expect(change["kind"] == "gain")
+        #expect(change["spans"]?.arrayValue?.first?["from"] == "2020-11-21T00:00:00+01:00")
+        #expect(change["users"]?.arrayValue?.isEmpty == false)
+
+        let dryRun = try #require(try conversation.call(request("policy.reload", ["dryRun": true])).result)
+        #expect(dryRun["applied"] == false)
+        #expect(dryRun["changed"] == true)
+        #expect(dryRun["diff"]?["changes"]?.arrayValue?.count == diff["changes"]?.arrayValue?.count)
+        #expect(try conversation.call(request("version")).result?["policy"] == before, "a dry run loads nothing")
+
+        let bad = try conversation.call(request("policy.diff", ["from": "2020-11-30T00:00:00Z", "until": "2020-11-01T00:00:00Z"]))
+        #expect(bad.errorCode == -32602)
+        let unknown = try conversation.call(request("policy.diff", ["packages": "idor-2020"]))
+        #expect(unknown.errorCode == -32602)
+
+        let applied = try #require(try conversation.call(request("policy.reload")).result)
+        #expect(applied["applied"] == true && applied["changed"] == true)
+        #expect(try conversation.call(request("policy.diff")).result?["changed"] == false)
+    }
+
     @Test func aBusyDatabaseIsDatabaseBusyAndNothingIsAnsweredAsLogged() throws {
         let workspace = ServiceWorkspace()
         let admission = try workspace.open(busyTimeout: .milliseconds(50))

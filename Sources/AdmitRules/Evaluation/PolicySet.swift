@@ -16,11 +16,14 @@ public struct PolicySet: Sendable {
     let spans: [Span]
     /// The rules compiled for `decide`.
     let program: DecisionProgram
+    /// What is valid but most likely not meant (`PolicyLint`), in file and line order.
+    public let warnings: [PolicyDiagnostic]
 
-    init(windows: [AccessWindow], rules: [Rule], catalog: Catalog) {
+    init(windows: [AccessWindow], rules: [Rule], catalog: Catalog, warnings: [PolicyDiagnostic] = []) {
         self.windows = windows
         self.rules = rules
         self.catalog = catalog
+        self.warnings = warnings.sorted { $0.location < $1.location }
         spans = windows.map(\.span)
         program = DecisionProgram(rules: rules)
     }

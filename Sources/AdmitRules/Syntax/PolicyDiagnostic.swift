@@ -1,12 +1,21 @@
 import AdmitDomain
 
-/// One error found in a policy or policy-test file, with its place and its cause.
+/// One error or warning found in a policy or policy-test file, with its place and its cause.
 ///
 /// The words are written once, in `message`; `description` gives the compiler-style line
 /// `Policies/idor-2020.policy:12:7: error: undefined window 'fre'; did you mean 'free'?`.
+/// Errors stop a policy from loading; warnings (`PolicySet.warnings`) do not.
 public struct PolicyDiagnostic: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Where the problem is.
     public var location: SourceLocation
+    /// What the problem is.
     public var kind: Kind
+
+    /// Whether a diagnostic stops the policy from loading.
+    public enum Severity: String, Sendable, Hashable {
+        case error
+        case warning
+    }
 
     public init(_ location: SourceLocation, _ kind: Kind) {
         self.location = location
@@ -42,6 +51,20 @@ public struct PolicyDiagnostic: Error, Sendable, Hashable, CustomStringConvertib
         case undefinedUser(String, suggestion: String?)
         case duplicateUser(String, previous: SourceLocation)
         case unknownReasonCode(String, suggestion: String?)
+        // Warnings.
+        case noPermitOpens(package: String, lectures: [String], of: Int)
+        case alwaysOverridden(rule: String, forbid: String)
+        case unusedWindow(String)
+        case windowGap(first: String, second: String, span: String)
+        case windowOverlap(first: String, second: String, span: String)
+    }
+
+    /// Warnings are the kinds that `PolicyLint` finds; every other kind is an error.
+    public var severity: Severity {
+        switch kind {
+        case .noPermitOpens, .alwaysOverridden, .unusedWindow, .windowGap, .windowOverlap: return .warning
+        default: return .error
+        }
     }
 
     /// The cause in one lowercase line, without the location.
@@ -78,18 +101,34 @@ public struct PolicyDiagnostic: Error, Sendable, Hashable, CustomStringConvertib
         case .undefinedUser(let name, let suggestion): return "undefined test user '\(name)'" + Self.didYouMean(suggestion)
         case .duplicateUser(let name, let previous): return "test user '\(name)' is already defined at \(previous)"
         case .unknownReasonCode(let code, let suggestion): return "unknown reason code '\(code)'" + Self.didYouMean(suggestion)
+        case .noPermitOpens(let package, let lectures, let all):
+            if all == 1 { return "no permit can open the only lecture of package '\(package)' at any instant" }
+            if lectures.count == all { return "no permit can open any of the \(all) lectures of package '\(package)' at any instant" }
+            return
+                "no permit can open \(lectures.count) of the \(all) lectures of package '\(package)' at any instant: \(Self.list(lectures))"
+        case .alwaysOverridden(let rule, let forbid):
+            return "permit '\(rule)' never grants: whenever it applies, forbid '\(forbid)' applies too"
+        case .unusedWindow(let name): return "window '\(name)' is used by no rule"
+        case .windowGap(let first, let second, let span):
+            return "windows '\(first)' and '\(second)' are chained by rules but leave a gap \(span) that neither covers"
+        case .windowOverlap(let first, let second, let span):
+            return "windows '\(first)' and '\(second)' are chained by rules but overlap in \(span)"
         }
     }
 
-    /// `file:line:col: error: message`.
-    public var description: String { "\(location): error: \(message)" }
+    /// `file:line:col: error: message` (or `warning:`).
+    public var description: String { "\(location): \(severity.rawValue): \(message)" }
+
+    private static func list(_ names: [String]) -> String {
+        names.count <= 4 ? names.joined(separator: ", ") : names.prefix(3).joined(separator: ", ") + ", …, " + names[names.count - 1]
+    }
 
     private static func didYouMean(_ suggestion: String?, prefix: String = "") -> String {
         suggestion.map { "; did you mean '\(prefix)\($0)'?" } ?? ""
     }
 }
 
-/// Every error found in a set of policy files, in file and line order.
+/// Every error (or warning) found in a set of policy files, in file and line order.
 public struct PolicyDiagnostics: Error, Sendable, Hashable, CustomStringConvertible {
     public var diagnostics: [PolicyDiagnostic]
 
@@ -113,8 +152,14 @@ public struct PolicyDiagnostics: Error, Sendable, Hashable, CustomStringConverti
                 out.append(indent.joined() + "^")
             }
         }
-        let count = diagnostics.count
-        out.append("\(count) error\(count == 1 ? "" : "s")")
+        var counts: [String] = []
+        for severity in [PolicyDiagnostic.Severity.error, .warning] {
+            let count = diagnostics.filter { $0.severity == severity }.count
+            if count > 0 || (severity == .error && diagnostics.isEmpty) {
+                counts.append("\(count) \(severity.rawValue)\(count == 1 ? "" : "s")")
+            }
+        }
+        out.append(counts.joined(separator: ", "))
         return out.joined(separator: "\n")
     }
 }

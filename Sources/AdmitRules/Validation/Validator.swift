@@ -4,7 +4,8 @@ import AdmitDomain
 ///
 /// It reports every error it finds: unknown attributes or values, unknown packages or lectures,
 /// undefined or duplicate windows, unknown zones, local times that a zone skips or repeats, windows
-/// that end before they start, duplicate rule ids, and rules that can never apply.
+/// that end before they start, duplicate rule ids, and rules that can never apply; then the
+/// warnings of `PolicyLint`.
 struct Validator {
     let catalog: Catalog
     var diagnostics: [PolicyDiagnostic] = []
@@ -47,7 +48,9 @@ struct Validator {
             }
         }
         if !diagnostics.isEmpty { throw PolicyDiagnostics(diagnostics) }
-        return PolicySet(windows: windows, rules: rules, catalog: catalog)
+        let windowLocations = windows.map { window in windowSyntax.first { $0.name.value == window.name }!.name.location }
+        let lint = PolicyLint(windows: windows, windowLocations: windowLocations, rules: rules, catalog: catalog)
+        return PolicySet(windows: windows, rules: rules, catalog: catalog, warnings: lint.warnings())
     }
 
     // MARK: Windows
