@@ -6,6 +6,14 @@
         OUTDIR/users-none.csv  the users never enrolled,
         OUTDIR/requests.jsonl  REQUESTS `check` requests for random users, lectures and instants
                                over 20 days around the free window.
+    population.py sampled-diff FACTS.tsv DIFF.json NEW_END_MS [USERS]
+        The peer of `admit policy diff` (Benchmarks/policy-diff.sh): Cedar has no way to compare
+        two policies over a population, so the nearest is to sample. For USERS users (default
+        1,000) x 39 lectures x 24 instants a day over 30 days around the window, decides each
+        request under the shipped policy and under one whose free window ends at NEW_END_MS,
+        checks that every user whose answer flips is one DIFF.json (`admit policy diff --users
+        --json`) names as gaining, and prints Cedar's decisions per second and what sampling the
+        whole population that way would take.
     population.py peers FACTS.tsv REQUESTS.jsonl REPLIES.jsonl
         Decides the same requests for the same users through Cedar (PyPI cedarpy, one batch) and
         Casbin (PyPI casbin), checks that every answer equals Admit's reply, and prints one line
@@ -63,15 +71,19 @@ def generate(users, requests, out, seed=3):
                 separators=(",", ":")) + "\n")
 
 
-CEDAR_POLICY = f"""
+def cedar_policy(free_end=WINDOW_END):
+    return f"""
 permit(principal, action == Action::"open", resource in Package::"idor-2020")
 when {{ principal.account == "active" && principal has enrolledAt && principal.enrolledAt <= context.now
         && (!(principal has withdrawnAt) || context.now < principal.withdrawnAt)
-        && {WINDOW_START} <= context.now && context.now < {WINDOW_END} }};
+        && {WINDOW_START} <= context.now && context.now < {free_end} }};
 permit(principal, action == Action::"open", resource in Package::"idor-2020")
 when {{ principal.subscription == "premium" && {WINDOW_END} <= context.now }};
 forbid(principal, action, resource) when {{ principal.account != "active" }};
 """
+
+
+CEDAR_POLICY = cedar_policy()
 
 CASBIN_MODEL = """
 [request_definition]
@@ -100,11 +112,70 @@ def parse_instant(text):
     return seconds * 1000 + int(text[20:23])
 
 
-def peers(facts_path, requests_path, replies_path):
+def read_facts(facts_path):
     users = {}
     for line in open(facts_path):
         email, account, subscription, enrolled, withdrawn = line.rstrip("\n").split("\t")
         users[email] = (account, subscription, int(enrolled) if enrolled else None, int(withdrawn) if withdrawn else None)
+    return users
+
+
+def cedar_entities(users):
+    entities = [{"uid": {"type": "Package", "id": "idor-2020"}, "attrs": {}, "parents": []}]
+    entities += [{"uid": {"type": "Lecture", "id": f"idor-2020-{n:02d}"}, "attrs": {},
+                  "parents": [{"type": "Package", "id": "idor-2020"}]} for n in range(1, LECTURES + 1)]
+    for email, (account, subscription, enrolled, withdrawn) in users.items():
+        attrs = {"account": account, "subscription": subscription}
+        if enrolled is not None:
+            attrs["enrolledAt"] = enrolled
+        if withdrawn is not None:
+            attrs["withdrawnAt"] = withdrawn
+        entities.append({"uid": {"type": "User", "id": email}, "attrs": attrs, "parents": []})
+    return entities
+
+
+def sampled_diff(facts_path, diff_path, new_end, sample_users=1000):
+    import cedarpy
+    users = read_facts(facts_path)
+    diff = json.load(open(diff_path))
+    gaining = set()
+    for change in diff["changes"]:
+        if change["kind"] == "gain":
+            gaining.update(u["email"] for u in change["users"])
+    chosen = dict(sorted(users.items())[:sample_users])
+    entities = cedar_entities(chosen)
+    per_day = 24
+    days = 30
+    start = WINDOW_START - 5 * DAY
+    instants = [start + (DAY // per_day) * i for i in range(days * per_day)]
+    flipped = set()
+    decided = 0
+    seconds = 0.0
+    for email in chosen:
+        batch = [{"principal": f'User::"{email}"', "action": 'Action::"open"', "resource": f'Lecture::"idor-2020-{n:02d}"',
+                  "context": {"now": t}} for n in range(1, LECTURES + 1) for t in instants]
+        started = time.perf_counter()
+        old = cedarpy.is_authorized_batch(batch, CEDAR_POLICY, entities)
+        new = cedarpy.is_authorized_batch(batch, cedar_policy(new_end), entities)
+        seconds += time.perf_counter() - started
+        decided += 2 * len(batch)
+        if any(a.allowed != b.allowed for a, b in zip(old, new)):
+            flipped.add(email)
+    missing = sorted(flipped - gaining)
+    population = diff["users"]
+    result = {
+        "sampledUsers": len(chosen), "decisions": decided, "cedarPerSecond": round(decided / seconds),
+        "flippedInSample": len(flipped), "flippedNotInAdmitDiff": len(missing),
+        "secondsToSampleThePopulation": round(population * LECTURES * len(instants) * 2 / (decided / seconds)),
+    }
+    print(json.dumps(result))
+    if missing:
+        print("users whose sampled answers flip but Admit's diff does not name: " + ", ".join(missing[:10]), file=sys.stderr)
+        sys.exit(1)
+
+
+def peers(facts_path, requests_path, replies_path):
+    users = read_facts(facts_path)
     requests = [json.loads(line) for line in open(requests_path)]
     admit = {}
     for line in open(replies_path):
@@ -116,16 +187,7 @@ def peers(facts_path, requests_path, replies_path):
     result = {"requests": len(requests), "admitAnswered": len(admit)}
 
     import cedarpy
-    entities = [{"uid": {"type": "Package", "id": "idor-2020"}, "attrs": {}, "parents": []}]
-    entities += [{"uid": {"type": "Lecture", "id": f"idor-2020-{n:02d}"}, "attrs": {},
-                  "parents": [{"type": "Package", "id": "idor-2020"}]} for n in range(1, LECTURES + 1)]
-    for email, (account, subscription, enrolled, withdrawn) in users.items():
-        attrs = {"account": account, "subscription": subscription}
-        if enrolled is not None:
-            attrs["enrolledAt"] = enrolled
-        if withdrawn is not None:
-            attrs["withdrawnAt"] = withdrawn
-        entities.append({"uid": {"type": "User", "id": email}, "attrs": attrs, "parents": []})
+    entities = cedar_entities(users)
     batch = [{"principal": f'User::"{r["params"]["user"]}"', "action": 'Action::"open"',
               "resource": f'Lecture::"{r["params"]["lecture"]}"', "context": {"now": parse_instant(r["params"]["at"])}}
              for r in requests]
@@ -179,6 +241,8 @@ def peers(facts_path, requests_path, replies_path):
 if __name__ == "__main__":
     if len(sys.argv) >= 5 and sys.argv[1] == "generate":
         generate(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], int(sys.argv[5]) if len(sys.argv) > 5 else 3)
+    elif len(sys.argv) in (5, 6) and sys.argv[1] == "sampled-diff":
+        sampled_diff(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]) if len(sys.argv) > 5 else 1000)
     elif len(sys.argv) == 5 and sys.argv[1] == "peers":
         peers(sys.argv[2], sys.argv[3], sys.argv[4])
     else:

@@ -8,6 +8,9 @@ public struct WhenOutcome: Sendable {
     public let lecture: Lecture
     public let zone: Zone
     public let availability: Availability
+    /// When the lecture would open (beyond `availability`) if the user enrolled, and when they
+    /// may enrol; nil when no enrolment would open anything more.
+    public let ifEnrolled: EnrolmentHint?
     public let policy: PolicyVersion
 }
 
@@ -28,8 +31,10 @@ extension Admission {
         let referenceInstant = instant ?? (range.start == .min ? clock.now() : range.start)
         let availability = policy.set.availability(
             of: .open(lecture, at: referenceInstant), facts: facts, in: range, reference: referenceInstant)
+        let hint = policy.set.enrolmentHint(opening: lecture, facts: facts, in: range, now: availability)
         return WhenOutcome(
-            user: user, lecture: lecture, zone: zone(of: lecture.package), availability: availability, policy: policy.version)
+            user: user, lecture: lecture, zone: zone(of: lecture.package), availability: availability, ifEnrolled: hint,
+            policy: policy.version)
     }
 }
 
@@ -50,6 +55,14 @@ extension WhenOutcome {
         object["reference"] = time(availability.reference)
         object["decisionAtReference"] = .string(availability.effectAtReference.rawValue)
         object["nextFlip"] = availability.nextFlip.map(time) ?? .null
+        func spans(_ list: [Span]) -> JSONValue { .array(list.map { .object(["from": time($0.start), "until": time($0.end)]) }) }
+        object["ifEnrolled"] =
+            ifEnrolled.map { hint in
+                .object([
+                    "package": .string(hint.package.rawValue), "opens": spans(hint.opens), "enrolBefore": time(hint.enrolBefore),
+                    "enrolmentOpen": spans(hint.enrolment),
+                ])
+            } ?? .null
         object["policy"] = .string(policy.hash)
         return .object(object)
     }

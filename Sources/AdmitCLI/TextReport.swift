@@ -34,10 +34,25 @@ enum TextReport {
         let availability = outcome.availability
         var lines = ["\(outcome.user.email.normalized) may open \(outcome.lecture.id) (times in \(zone.identifier)):"]
         if availability.allowed.isEmpty {
-            lines.append("  never" + (availability.range == .always ? "" : " in the range asked"))
+            lines.append(
+                "  never" + (availability.range == .always ? "" : " in the range asked")
+                    + (outcome.ifEnrolled == nil ? "" : " as things stand"))
         }
         for span in availability.allowed {
             lines.append("  from \(time(span.start, open: "the beginning")) until \(time(span.end, open: "further notice"))")
+        }
+        if let hint = outcome.ifEnrolled {
+            let opens = hint.opens.map { "from \(time($0.start, open: "the beginning")) until \(time($0.end, open: "further notice"))" }
+            lines.append(
+                "  \(availability.allowed.isEmpty ? "" : "and ")would open \(opens.joined(separator: " and ")) if enrolled in '\(hint.package)'"
+                    + (hint.enrolBefore == .max ? "" : " before \(time(hint.enrolBefore, open: ""))"))
+            let enrolment =
+                hint.enrolment.isEmpty
+                ? "the policy lets no one like them enrol themselves; an administrator can (admit enrol --force)"
+                : "they may enrol themselves "
+                    + hint.enrolment.map { "from \(time($0.start, open: "the beginning")) until \(time($0.end, open: "further notice"))" }
+                    .joined(separator: " and ")
+            lines.append("  (\(enrolment))")
         }
         let reference = availability.reference.formatted(in: zone)
         let flip = availability.nextFlip.map { "changes at \($0.formatted(in: zone))" } ?? "never changes after that"

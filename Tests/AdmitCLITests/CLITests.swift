@@ -315,4 +315,15 @@ import Testing
         #expect(result.stdout.contains("from 2020-11-09T10:00:00+01:00 until 2020-11-21T00:00:00+01:00"))
         #expect(result.stdout.contains("the answer is allow; it changes at 2020-11-21T00:00:00+01:00"))
     }
+
+    @Test func whenForAUserWhoIsNotEnrolledSaysWhatWouldOpenIt() throws {
+        let result = try CLI().run(["when", "--user", "ben@example.org", "--lecture", "idor-2020-07"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("  never as things stand\n"), "\(result.stdout)")
+        #expect(
+            result.stdout.contains(
+                "  would open from 2020-11-08T00:00:00+01:00 until 2020-11-21T00:00:00+01:00 if enrolled in 'idor-2020' before 2020-11-21T00:00:00+01:00\n"
+                    + "  (they may enrol themselves from 2020-11-08T00:00:00+01:00 until 2020-11-21T00:00:00+01:00)"),
+            "\(result.stdout)")
+    }
 }

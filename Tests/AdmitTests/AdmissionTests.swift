@@ -102,6 +102,36 @@ import Testing
         let dan = try admission.when(user: "dan@example.org", lecture: "idor-2020-07")
         #expect(dan.availability.allowed == [Span(start: instant("2020-11-12T18:30:00+01:00"), end: .max)])
         #expect(dan.json["allowed"]?[0]?["until"] == .null)
+        #expect(ada.ifEnrolled == nil, "ada is enrolled: nothing more to open")
+        #expect(dan.ifEnrolled == nil, "dan is enrolled since before the free window ends")
+        #expect(ada.json["ifEnrolled"] == .null)
+        #expect(
+            try admission.when(user: "cleo@example.org", lecture: "idor-2020-07").ifEnrolled == nil,
+            "cleo is suspended: no enrolment opens anything")
+        let free = Span(start: instant("2020-11-08T00:00:00+01:00"), end: instant("2020-11-21T00:00:00+01:00"))
+        let ben = try #require(try admission.when(user: "ben@example.org", lecture: "idor-2020-07").ifEnrolled)
+        #expect(ben.package == "idor-2020")
+        #expect(ben.opens == [free])
+        #expect(ben.enrolBefore == free.end)
+        #expect(ben.enrolment == [free], "ben may enrol himself in the free window")
+        // Withdrawn: what enrolling again would open, from the withdrawal on.
+        _ = try admission.enrol(user: "ben@example.org", package: "idor-2020", at: instant("2020-11-10T00:00:00+01:00"))
+        _ = try admission.unenrol(user: "ben@example.org", package: "idor-2020", at: instant("2020-11-12T00:00:00+01:00"))
+        let again = try #require(try admission.when(user: "ben@example.org", lecture: "idor-2020-07").ifEnrolled)
+        #expect(again.opens == [Span(start: instant("2020-11-12T00:00:00+01:00"), end: free.end)])
+        let json = try admission.when(user: "ben@example.org", lecture: "idor-2020-07").json["ifEnrolled"]
+        #expect(json?["enrolBefore"] == "2020-11-21T00:00:00+01:00")
+        #expect(json?["opens"]?[0]?["from"] == "2020-11-12T00:00:00+01:00")
+        // Within a range, the hint is of the range: an enrolment counting from its start.
+        let late = try admission.when(
+            user: "ben@example.org", lecture: "idor-2020-07",
+            range: Span(start: instant("2020-11-15T00:00:00+01:00"), end: instant("2020-12-01T00:00:00+01:00")))
+        #expect(late.ifEnrolled?.opens == [Span(start: instant("2020-11-15T00:00:00+01:00"), end: free.end)])
+        #expect(
+            try admission.when(
+                user: "ben@example.org", lecture: "idor-2020-07",
+                range: Span(start: instant("2020-11-22T00:00:00+01:00"), end: instant("2020-12-01T00:00:00+01:00"))
+            ).ifEnrolled == nil, "after the free window an enrolment opens nothing")
         #expect(throws: AdmitError.self) {
             try admission.when(
                 user: "ada@example.org", lecture: "idor-2020-07",
