@@ -86,6 +86,8 @@ let package = Package(
             dependencies: [
                 "AdmitService", "Admit", "AdmitDomain", "AdmitStore", "AdmitJSON", "AdmitCSV",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -9,7 +9,7 @@
     population.py sampled-diff FACTS.tsv DIFF.json NEW_END_MS [USERS]
         The peer of `admit policy diff` (Benchmarks/policy-diff.sh): Cedar has no way to compare
         two policies over a population, so the nearest is to sample. For USERS users (default
-        1,000) x 39 lectures x 24 instants a day over 30 days around the window, decides each
+        100) x 39 lectures x 24 instants a day over 30 days around the window, decides each
         request under the shipped policy and under one whose free window ends at NEW_END_MS,
         checks that every user whose answer flips is one DIFF.json (`admit policy diff --users
         --json`) names as gaining, and prints Cedar's decisions per second and what sampling the
@@ -134,7 +134,7 @@ def cedar_entities(users):
     return entities
 
 
-def sampled_diff(facts_path, diff_path, new_end, sample_users=1000):
+def sampled_diff(facts_path, diff_path, new_end, sample_users=100):
     import cedarpy
     users = read_facts(facts_path)
     diff = json.load(open(diff_path))
@@ -242,7 +242,7 @@ if __name__ == "__main__":
     if len(sys.argv) >= 5 and sys.argv[1] == "generate":
         generate(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], int(sys.argv[5]) if len(sys.argv) > 5 else 3)
     elif len(sys.argv) in (5, 6) and sys.argv[1] == "sampled-diff":
-        sampled_diff(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]) if len(sys.argv) > 5 else 1000)
+        sampled_diff(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]) if len(sys.argv) > 5 else 100)
     elif len(sys.argv) == 5 and sys.argv[1] == "peers":
         peers(sys.argv[2], sys.argv[3], sys.argv[4])
     else:

@@ -28,6 +28,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Most TCP clients served at once.", valueName: "n"))
     var maxConnections: Int = ServiceLimits().maxConnections
 
+    @Option(name: .long, help: ArgumentHelp("Most TCP clients served at once from one address.", valueName: "n"))
+    var maxConnectionsPerPeer: Int = ServiceLimits().maxConnectionsPerPeer
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Close a TCP client that completes no line for this many seconds (it gets an error line first).", valueName: "seconds"))
+    var idleTimeout: Double = 60
+
     @Option(name: .long, help: ArgumentHelp("Most requests in one batch.", valueName: "n"))
     var maxBatch: Int = ServiceLimits().maxBatch
 
@@ -49,7 +58,9 @@ struct ServeCommand: AsyncParsableCommand {
             configuration = ServiceConfiguration(
                 listen: try listen.map { text throws(ServiceError) in try ListenAddress(parsing: text) },
                 limits: ServiceLimits(
-                    maxLineBytes: maxLineBytes, maxConnections: maxConnections, maxBatch: maxBatch, maxReportCatchUp: maxReportCatchUp),
+                    maxLineBytes: maxLineBytes, maxConnections: maxConnections, maxBatch: maxBatch, maxReportCatchUp: maxReportCatchUp,
+                    maxConnectionsPerPeer: maxConnectionsPerPeer,
+                    idleTimeout: idleTimeout.isFinite && idleTimeout < 1e9 ? .milliseconds(Int64(idleTimeout * 1000)) : .zero),
                 token: try tokenFile.map { path throws(ServiceError) in try BearerToken(contentsOf: path) })
             try configuration.validate()
             admission = try store.open()

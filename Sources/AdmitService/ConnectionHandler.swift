@@ -17,6 +17,11 @@ import NIOExtras
 /// drops whatever the client still sends until the client closes or `drainTimeout` passes.
 /// Closing outright with unread input would make the kernel reset the connection and drop
 /// replies not yet sent.
+///
+/// Idle clients: when no complete line has arrived and no reply has been written for
+/// `idleTimeout`, while nothing of the client's is being answered, the client gets one error line
+/// and its connection is closed the same way. A partial line does not count, so a client that
+/// trickles a line a byte at a time is closed too.
 final class ConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -26,6 +31,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     static let maxReadsInFlight = 2
     /// How long a shutting-down connection waits for the client to close after the last reply.
     static let drainTimeout = TimeAmount.seconds(5)
+    /// How long a timed-out connection waits for the client to close after the error line.
+    static let idleDrainTimeout = TimeAmount.seconds(1)
 
     /// Whether requests are still taken.
     private enum State {
@@ -34,6 +41,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
         case inputEnded
         /// Graceful shutdown: answer what was read, then stop sending and drain the input.
         case quiescing
+        /// Idle too long: told so, sending side shut down; drain the input until closed.
+        case timedOut
     }
 
     private let worker: AdmitWorker
@@ -48,21 +57,31 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var outputClosed = false
     private var drainTimer: Scheduled<Void>?
     private var lastWrite: EventLoopFuture<Void>?
+    private let idleTimeout: TimeAmount
+    private let idleTimeoutMilliseconds: Int64
+    /// When the client last completed a line or a reply was last written.
+    private var lastProgress = NIODeadline.now()
+    private var idleTimer: Scheduled<Void>?
 
     init(worker: AdmitWorker, limits: ServiceLimits, logger: Logger) {
         self.worker = worker
         self.logger = logger
         requests = RequestStream(limits: limits)
+        idleTimeoutMilliseconds = limits.idleTimeoutMilliseconds
+        idleTimeout = .milliseconds(idleTimeoutMilliseconds)
     }
 
     func channelActive(context: ChannelHandlerContext) {
         peer = Self.peer(of: context.channel.remoteAddress)
         logger.debug("client connected", metadata: ["peer": "\(peer.actor)"])
+        lastProgress = .now()
+        scheduleIdleCheck(context: context, at: lastProgress + idleTimeout)
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         drainTimer?.cancel()
+        idleTimer?.cancel()
         requests.discard()
         logger.debug("client disconnected", metadata: ["peer": "\(peer.actor)"])
         context.fireChannelInactive()
@@ -92,6 +111,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 closeIfDone(context: context)
             case .inputEnded:
                 break
+            case .timedOut:
+                context.close(promise: nil)
             }
         } else if event is ChannelShouldQuiesceEvent {
             guard case .open = state else { return }
@@ -109,7 +130,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     func read(context: ChannelHandlerContext) {
         switch state {
         case .inputEnded: return
-        case .quiescing:
+        case .quiescing, .timedOut:
             context.read()  // drain what the client still sends, so that closing does not reset
             return
         case .open: break
@@ -134,6 +155,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// Hands the lines framed so far to the worker.
     private func submit(context: ChannelHandlerContext) {
         guard case .open = state, let read = requests.take() else { return }
+        lastProgress = .now()
         inFlight += 1
         worker.run(read.calls, from: peer, on: context.eventLoop).assumeIsolated().whenComplete { result in
             self.inFlight -= 1
@@ -142,7 +164,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 var out = context.channel.allocator.buffer(capacity: read.slots.count * 600)
                 self.replies.write(read, answers: answers, into: &out)
                 if out.readableBytes > 0, context.channel.isActive {
-                    self.lastWrite = context.writeAndFlush(self.wrapOutboundOut(out))
+                    let write = context.writeAndFlush(self.wrapOutboundOut(out))
+                    write.assumeIsolated().whenSuccess { self.lastProgress = .now() }
+                    self.lastWrite = write
                 }
             case .failure(let error):
                 self.logger.error("the worker could not answer", metadata: ["peer": "\(self.peer.actor)", "error": "\(error)"])
@@ -166,7 +190,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         guard inFlight == 0, context.channel.isActive else { return }
         let written = lastWrite ?? context.eventLoop.makeSucceededVoidFuture()
         switch state {
-        case .open:
+        case .open, .timedOut:
             return
         case .inputEnded:
             written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
@@ -178,6 +202,29 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 self.drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: Self.drainTimeout) { context.close(promise: nil) }
             }
         }
+    }
+
+    private func scheduleIdleCheck(context: ChannelHandlerContext, at deadline: NIODeadline) {
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { self.checkIdle(context: context) }
+    }
+
+    /// Closes the connection if it has been idle for `idleTimeout`; else looks again when it could be.
+    private func checkIdle(context: ChannelHandlerContext) {
+        guard case .open = state, context.channel.isActive else { return }
+        let now = NIODeadline.now()
+        // While a request of its is answered the client waits for the service, not the other way.
+        if inFlight > 0 { lastProgress = now }
+        guard now - lastProgress >= idleTimeout else {
+            return scheduleIdleCheck(context: context, at: lastProgress + idleTimeout)
+        }
+        logger.info("closing an idle connection", metadata: ["peer": "\(peer.actor)", "timeout": "\(idleTimeoutMilliseconds) ms"])
+        state = .timedOut
+        requests.discard()
+        let line = context.channel.allocator.buffer(bytes: Reply.errorLine(.idleTimeout(milliseconds: idleTimeoutMilliseconds)))
+        // A client that reads nothing may never take the line: it is closed soon anyway.
+        drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: Self.idleDrainTimeout) { context.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(line)).assumeIsolated().whenComplete { _ in context.close(mode: .output, promise: nil) }
+        context.read()  // drain
     }
 
     /// The peer of a connection from `address`, on loopback or not.

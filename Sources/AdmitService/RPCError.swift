@@ -67,4 +67,18 @@ extension RPCError {
             .tooManyConnections, "too many connections: the service already serves \(limit) clients; try again later",
             data: ["limit": .number(JSONNumber(limit))])
     }
+
+    static func tooManyConnectionsFromPeer(limit: Int, host: String) -> RPCError {
+        RPCError(
+            .tooManyConnectionsFromPeer,
+            "too many connections from \(host): the service already serves \(limit) clients from that address; try again later",
+            data: ["limit": .number(JSONNumber(limit))])
+    }
+
+    static func idleTimeout(milliseconds: Int64) -> RPCError {
+        let seconds = milliseconds % 1000 == 0 ? "\(milliseconds / 1000)" : "\(Double(milliseconds) / 1000)"
+        return RPCError(
+            .idleTimeout, "idle timeout: no complete line in \(seconds) s; the connection is closed",
+            data: ["timeoutMilliseconds": .number(JSONNumber(milliseconds))])
+    }
 }

@@ -46,4 +46,8 @@ public enum RPCErrorCode: Int, Sendable, Hashable, CaseIterable {
     case batchTooLarge = -32031
     /// The service already serves `--max-connections` clients; the connection is closed.
     case tooManyConnections = -32032
+    /// The connection sent no complete line for `--idle-timeout`; it is closed.
+    case idleTimeout = -32033
+    /// The service already serves `--max-connections-per-peer` clients from this address.
+    case tooManyConnectionsFromPeer = -32034
 }

@@ -51,7 +51,8 @@ public final class TCPService: Service, Sendable {
     /// Listens until a graceful shutdown, then lets every connection finish.
     private func serve() async throws {
         let quiesce = ServerQuiescingHelper(group: group)
-        let connections = NIOLockedValueBox(0)
+        let connections = NIOLockedValueBox(ConnectionCount())
+        let refusals = RefusalLog(logger: logger)
         let limits = limits
         let worker = worker
         let logger = logger
@@ -70,15 +71,28 @@ public final class TCPService: Service, Sendable {
                 .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 16 * 1024, maximum: 256 * 1024)
             )
             .childChannelInitializer { channel in
-                let admitted = connections.withLockedValue { count in
-                    guard count < limits.maxConnections else { return false }
-                    count += 1
-                    return true
+                let host = channel.remoteAddress?.ipAddress ?? "unknown"
+                let refusal = connections.withLockedValue { count -> RPCError? in
+                    guard count.total < limits.maxConnections else { return .tooManyConnections(limit: limits.maxConnections) }
+                    guard count.byHost[host, default: 0] < limits.maxConnectionsPerPeer else {
+                        return .tooManyConnectionsFromPeer(limit: limits.maxConnectionsPerPeer, host: host)
+                    }
+                    count.total += 1
+                    count.byHost[host, default: 0] += 1
+                    return nil
                 }
-                guard admitted else {
-                    return TCPService.turnAway(channel, limit: limits.maxConnections, logger: logger)
+                if let refusal {
+                    let reason: RefusalLog.Reason = refusal.code == .tooManyConnections ? .tooManyConnections : .tooManyFromPeer
+                    refusals.refused(reason, peer: host, on: channel.eventLoop)
+                    return TCPService.turnAway(channel, with: refusal)
                 }
-                channel.closeFuture.whenComplete { _ in connections.withLockedValue { $0 -= 1 } }
+                channel.closeFuture.whenComplete { _ in
+                    connections.withLockedValue { count in
+                        count.total -= 1
+                        count.byHost[host, default: 1] -= 1
+                        if count.byHost[host] == 0 { count.byHost[host] = nil }
+                    }
+                }
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
                         ConnectionHandler(worker: worker, limits: limits, logger: logger))
@@ -114,10 +128,15 @@ public final class TCPService: Service, Sendable {
         try? await server.closeFuture.get()
     }
 
-    /// Answers a connection over the limit with one error line and closes it.
-    private static func turnAway(_ channel: any Channel, limit: Int, logger: Logger) -> EventLoopFuture<Void> {
-        logger.warning("connection refused: too many connections", metadata: ["limit": "\(limit)"])
-        let out = channel.allocator.buffer(bytes: Reply.errorLine(.tooManyConnections(limit: limit)))
+    /// The clients served, in all and by address.
+    private struct ConnectionCount {
+        var total = 0
+        var byHost: [String: Int] = [:]
+    }
+
+    /// Answers a connection over a limit with one error line and closes it.
+    private static func turnAway(_ channel: any Channel, with error: RPCError) -> EventLoopFuture<Void> {
+        let out = channel.allocator.buffer(bytes: Reply.errorLine(error))
         // Stop sending after the line, then close: closing at once with unread input would reset
         // the connection and could drop the line.
         channel.writeAndFlush(out).whenComplete { _ in

@@ -163,7 +163,7 @@ import Testing
             .unknownUser: -32000, .unknownLecture: -32001, .unknownPackage: -32002, .invalidInput: -32003, .databaseBusy: -32004,
             .unauthorised: -32005, .policyInvalid: -32006, .policyMissing: -32007, .fileUnreadable: -32008, .databaseError: -32009,
             .auditNotFound: -32010, .reportIndexesBehind: -32011, .lineTooLong: -32030, .batchTooLarge: -32031,
-            .tooManyConnections: -32032,
+            .tooManyConnections: -32032, .idleTimeout: -32033, .tooManyConnectionsFromPeer: -32034,
         ]
         #expect(Dictionary(uniqueKeysWithValues: RPCErrorCode.allCases.map { ($0, $0.rawValue) }) == documented)
     }
