@@ -22,6 +22,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("File holding the bearer token that mutating methods need over TCP.", valueName: "path"))
     var tokenFile: String?
 
+    @Option(name: .long, help: ArgumentHelp("Speak TLS over TCP with this certificate chain (PEM); needs --tls-key.", valueName: "path"))
+    var tlsCert: String?
+
+    @Option(name: .long, help: ArgumentHelp("The private key of --tls-cert (PEM, readable by its owner only).", valueName: "path"))
+    var tlsKey: String?
+
+    @Flag(name: .long, help: "Listen on an address other than loopback without TLS (e.g. behind a proxy that does TLS).")
+    var insecure = false
+
     @Option(name: .long, help: ArgumentHelp("Longest line accepted, in bytes.", valueName: "n"))
     var maxLineBytes: Int = ServiceLimits().maxLineBytes
 
@@ -49,6 +58,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    private func tlsFiles() throws(ServiceError) -> TLSFiles? {
+        switch (tlsCert, tlsKey) {
+        case (nil, nil): return nil
+        case (let cert?, let key?): return TLSFiles(certificatePath: cert, keyPath: key)
+        case (nil, _?): throw .configuration("--tls-key needs --tls-cert")
+        case (_?, nil): throw .configuration("--tls-cert needs --tls-key")
+        }
+    }
+
     func run() async throws {
         var logger = store.logger
         logger[metadataKey: "service"] = "admit"
@@ -61,7 +79,8 @@ struct ServeCommand: AsyncParsableCommand {
                     maxLineBytes: maxLineBytes, maxConnections: maxConnections, maxBatch: maxBatch, maxReportCatchUp: maxReportCatchUp,
                     maxConnectionsPerPeer: maxConnectionsPerPeer,
                     idleTimeout: idleTimeout.isFinite && idleTimeout < 1e9 ? .milliseconds(Int64(idleTimeout * 1000)) : .zero),
-                token: try tokenFile.map { path throws(ServiceError) in try BearerToken(contentsOf: path) })
+                token: try tokenFile.map { path throws(ServiceError) in try BearerToken(contentsOf: path) },
+                tls: try tlsFiles(), insecure: insecure)
             try configuration.validate()
             admission = try store.open()
         } catch let error as ServiceError {
@@ -74,7 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
         let service: any Service
         do {
             if let address = configuration.listen {
-                let tcp = TCPService(admission: admission, address: address, configuration: configuration, logger: logger)
+                let tcp = try TCPService(admission: admission, address: address, configuration: configuration, logger: logger)
                 service = tcp
                 // Say where, on standard error (standard output is not the service's here): with
                 // port 0 this is the only way to learn the port.

@@ -15,8 +15,9 @@ public struct BearerToken: Sendable {
         bytes = Array(trimmed.utf8)
     }
 
-    /// Reads the token from a file.
+    /// Reads the token from a file, which only its owner may read (mode 600 or stricter).
     public init(contentsOf path: String) throws(ServiceError) {
+        try TLSFiles.checkPrivate(path, what: "token file")
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .configuration("\(path): cannot read the token file")
         }

@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOExtras
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 
 /// `admit serve --listen HOST:PORT`: the JSON-lines protocol over TCP, many clients at once.
@@ -18,9 +19,14 @@ public final class TCPService: Service, Sendable {
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
     private let bound: EventLoopPromise<SocketAddress>
+    private let tls: NIOSSLContext?
 
-    /// Takes over `admission`: from now on only the service uses it.
-    public init(admission: sending Admission, address: ListenAddress, configuration: ServiceConfiguration, logger: Logger) {
+    /// Takes over `admission`: from now on only the service uses it. Throws when the TLS files
+    /// cannot be used.
+    public init(admission: sending Admission, address: ListenAddress, configuration: ServiceConfiguration, logger: Logger)
+        throws(ServiceError)
+    {
+        tls = try configuration.tls?.makeContext()
         self.address = address
         limits = configuration.limits
         self.logger = logger
@@ -56,6 +62,7 @@ public final class TCPService: Service, Sendable {
         let limits = limits
         let worker = worker
         let logger = logger
+        let tls = tls
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -94,6 +101,9 @@ public final class TCPService: Service, Sendable {
                     }
                 }
                 return channel.eventLoop.makeCompletedFuture {
+                    // A client that does not speak TLS fails the handshake: NIOSSL reports it to
+                    // the connection handler, which logs it (debug) and closes.
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.addHandler(
                         ConnectionHandler(worker: worker, limits: limits, logger: logger))
                 }
@@ -106,7 +116,9 @@ public final class TCPService: Service, Sendable {
             throw ServiceError.transport("cannot listen on \(address): \(error)")
         }
         if let local = server.localAddress { bound.succeed(local) }
-        logger.info("listening", metadata: ["address": "\(server.localAddress.map { "\($0)" } ?? "\(address)")"])
+        logger.info(
+            "listening",
+            metadata: ["address": "\(server.localAddress.map { "\($0)" } ?? "\(address)")", "tls": "\(tls != nil)"])
         let drained = group.next().makePromise(of: Void.self)
         let shutdownStarted = NIOLockedValueBox(false)
         let startShutdown: @Sendable () -> Void = {

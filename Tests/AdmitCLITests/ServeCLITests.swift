@@ -98,6 +98,26 @@ import Testing
         #expect(missing.stderr.contains("cannot read the token file"))
     }
 
+    @Test func aNonLoopbackListenerNeedsTLSOrInsecureAndTheTokenFileMustBePrivate() throws {
+        let cli = CLI()
+        let token = cli.directory + "/token"
+        try "0123456789abcdef0123".write(toFile: token, atomically: true, encoding: .utf8)
+        chmod(token, 0o644)
+        let open = try cli.run(["serve", "--listen", "127.0.0.1:0", "--token-file", token])
+        #expect(open.status == 2)
+        #expect(open.stderr.contains("may be read by others (mode 644); make it private: chmod 600 \(token)"), "\(open.stderr)")
+        chmod(token, 0o600)
+        let plain = try cli.run(["serve", "--listen", "0.0.0.0:0", "--token-file", token])
+        #expect(plain.status == 2)
+        #expect(plain.stderr.contains("without TLS the token and every reply cross the network in clear text"), "\(plain.stderr)")
+        let half = try cli.run(["serve", "--listen", "0.0.0.0:0", "--token-file", token, "--tls-cert", token])
+        #expect(half.status == 2)
+        #expect(half.stderr.contains("--tls-cert needs --tls-key"))
+        let notPEM = try cli.run(["serve", "--listen", "0.0.0.0:0", "--token-file", token, "--tls-cert", token, "--tls-key", token])
+        #expect(notPEM.status == 2)
+        #expect(notPEM.stderr.contains("\(token): cannot read the TLS certificate"), "\(notPEM.stderr)")
+    }
+
     enum Signal: Sendable, CustomStringConvertible {
         case terminate, interrupt
         var description: String { self == .terminate ? "SIGTERM" : "SIGINT" }

@@ -12,12 +12,12 @@ import Testing
 @Suite(.serialized) struct TCPServiceTests {
     /// Runs a TCP service on a free loopback port for the duration of `body`, then shuts it down gracefully.
     func withServer(
-        _ workspace: ServiceWorkspace, limits: ServiceLimits = ServiceLimits(), token: String? = testToken,
+        _ workspace: ServiceWorkspace, limits: ServiceLimits = ServiceLimits(), token: String? = testToken, tls: TLSFiles? = nil,
         _ body: @Sendable (_ port: Int, _ group: ServiceGroup) async throws -> Void
     ) async throws {
         let admission = try workspace.open()
-        let configuration = ServiceConfiguration(limits: limits, token: try token.map { try BearerToken($0) })
-        let service = TCPService(
+        let configuration = ServiceConfiguration(limits: limits, token: try token.map { try BearerToken($0) }, tls: tls)
+        let service = try TCPService(
             admission: admission, address: ListenAddress(host: "127.0.0.1", port: 0), configuration: configuration, logger: quietLogger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [service], logger: quietLogger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -196,7 +196,7 @@ import Testing
         let before = try workspace.decisionCount()
         let counted = try await withThrowingTaskGroup(of: Int.self) { tasks in
             let admission = try workspace.open()
-            let service = TCPService(
+            let service = try TCPService(
                 admission: admission, address: ListenAddress(host: "127.0.0.1", port: 0), configuration: ServiceConfiguration(),
                 logger: quietLogger)
             let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [service], logger: quietLogger))
