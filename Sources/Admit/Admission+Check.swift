@@ -159,6 +159,10 @@ extension CheckOutcome {
         writer.write(user.id.rawValue)
         writer.key("email")
         writer.write(user.email.normalized)
+        if let externalID = user.externalID {
+            writer.key("externalId")
+            writer.write(externalID)
+        }
         writer.endObject()
         writer.key("lecture")
         writer.write(lecture.id.rawValue)

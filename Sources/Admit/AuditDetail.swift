@@ -59,9 +59,11 @@ extension Facts {
 }
 
 extension UserReference {
-    /// `{"id": …, "email": …}`: the user as results name them.
+    /// `{"id", "email"}`, and `"externalId"` when the reference carries one.
     var referenceJSON: JSONValue {
-        ["id": .number(JSONNumber(id.rawValue)), "email": .string(email.normalized)]
+        var object: JSONObject = ["id": .number(JSONNumber(id.rawValue)), "email": .string(email.normalized)]
+        if let externalID { object["externalId"] = .string(externalID) }
+        return .object(object)
     }
 }
 

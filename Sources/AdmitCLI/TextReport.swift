@@ -4,8 +4,13 @@ import Foundation
 
 /// The text the CLI prints for people; `--json` prints the outcome's `json` instead.
 enum TextReport {
+    /// A user as people read one: the address, and the external id when there is one.
+    static func who(_ user: UserReference) -> String {
+        user.email.normalized + (user.externalID.map { " (external id \($0))" } ?? "")
+    }
+
     static func check(_ outcome: CheckOutcome) -> String {
-        let who = outcome.user.email.normalized
+        let who = who(outcome.user)
         let when = outcome.at.formatted(in: outcome.zone)
         var lines = [
             outcome.decision.isAllowed
@@ -32,7 +37,7 @@ enum TextReport {
             instant == .min || instant == .max ? open : instant.formatted(in: zone)
         }
         let availability = outcome.availability
-        var lines = ["\(outcome.user.email.normalized) may open \(outcome.lecture.id) (times in \(zone.identifier)):"]
+        var lines = ["\(who(outcome.user)) may open \(outcome.lecture.id) (times in \(zone.identifier)):"]
         if availability.allowed.isEmpty {
             lines.append(
                 "  never" + (availability.range == .always ? "" : " in the range asked")
@@ -62,7 +67,7 @@ enum TextReport {
     }
 
     static func enrol(_ outcome: EnrolOutcome) -> String {
-        let who = outcome.user.email.normalized
+        let who = who(outcome.user)
         let when = outcome.at.formatted(in: outcome.package.zone)
         var lines: [String]
         switch outcome.result {
@@ -83,7 +88,7 @@ enum TextReport {
     }
 
     static func unenrol(_ outcome: UnenrolOutcome) -> String {
-        let who = outcome.user.email.normalized
+        let who = who(outcome.user)
         guard let withdrawn = outcome.withdrawn, let at = withdrawn.withdrawnAt else {
             return "not enrolled: \(who) has no current enrolment in \(outcome.package.id); nothing changed"
         }

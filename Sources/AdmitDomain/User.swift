@@ -42,15 +42,19 @@ public struct UserReference: Sendable, Hashable {
     public var id: UserID
     /// The user's normalised address.
     public var email: EmailAddress
+    /// The user's identifier in the system they were imported from (a OneRoster `sourcedId`),
+    /// when known where the reference was made; nil otherwise.
+    public var externalID: String?
 
-    /// The reference to user `id` with address `email`.
-    public init(id: UserID, email: EmailAddress) {
+    /// The reference to user `id` with address `email` (and `externalID`, when known).
+    public init(id: UserID, email: EmailAddress, externalID: String? = nil) {
         self.id = id
         self.email = email
+        self.externalID = externalID
     }
 }
 
 extension User {
-    /// The user's identifier and address.
-    public var reference: UserReference { UserReference(id: id, email: email) }
+    /// The user's identifier, address and external id.
+    public var reference: UserReference { UserReference(id: id, email: email, externalID: externalID) }
 }

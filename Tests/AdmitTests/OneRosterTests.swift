@@ -1,5 +1,6 @@
 import Admit
 import AdmitDomain
+import AdmitJSON
 import Foundation
 import SQLite
 import Testing
@@ -34,6 +35,15 @@ struct OneRosterTests {
         #expect(roster.enrolled == 2 && roster.withdrawn == 1 && roster.unmapped == 1 && roster.refused == 1 && roster.unchanged == 0)
         #expect(try fixture.userRows() == Self.expectedUsers)
         #expect(try fixture.allEnrolments() == Self.expectedEnrolments)
+        // The sourcedId is the user's external id, and `check` shows it.
+        let admission = try fixture.admission()
+        let checked = try admission.check(user: "bea@example.org", lecture: "idor-2020-01", at: instant("2020-11-15T10:00:00+01:00"))
+        #expect(checked.user.externalID == "u1")
+        #expect(checked.json["user"]?["externalId"] == "u1")
+        var writer = JSONWriter(reservingCapacity: 512)
+        checked.write(to: &writer)
+        #expect(try JSONParser.parse(String(decoding: writer.take(), as: UTF8.self))["user"] == checked.json["user"], "both writers agree")
+        admission.close()
 
         let diagnostics = summary.diagnostics
         #expect(diagnostics.count == 6)
