@@ -13,6 +13,12 @@ let package = Package(
         .executable(name: "admit", targets: ["AdmitCLI"]),
         .executable(name: "admit-load", targets: ["AdmitLoad"]),
         .library(name: "Admit", targets: ["Admit"]),
+        // For Fuzz/ (and other programs built on Admit's layers).
+        .library(name: "AdmitDomain", targets: ["AdmitDomain"]),
+        .library(name: "AdmitRules", targets: ["AdmitRules"]),
+        .library(name: "AdmitJSON", targets: ["AdmitJSON"]),
+        .library(name: "AdmitCSV", targets: ["AdmitCSV"]),
+        .library(name: "AdmitService", targets: ["AdmitService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
