@@ -22,6 +22,7 @@ public struct DecisionCode: Sendable, Hashable {
 
     /// One reason of the decision.
     public struct Reason: Sendable, Hashable {
+        /// The reason's code.
         public var code: ReasonCode
         /// The rule's index in `PolicySet.rules`.
         public var rule: Int?
@@ -33,12 +34,15 @@ public struct DecisionCode: Sendable, Hashable {
     public struct Clause: Sendable, Hashable {
         /// The clause's index among the rule's top-level `and`s.
         public var index: Int
+        /// How it failed.
         public var code: ReasonCode
     }
 
     /// The permit that came closest to granting, and its clauses that failed.
     public struct Miss: Sendable, Hashable {
+        /// The permit's index in `PolicySet.rules`.
         public var rule: Int
+        /// Its clauses that were false or failed, in order.
         public var clauses: [Clause]
     }
 

@@ -2,8 +2,11 @@ import AdmitDomain
 
 /// A validated rule: a permit or forbid with an id, a target and a condition.
 public struct Rule: Sendable, Hashable {
+    /// The rule's id, unique across the policy's files.
     public let id: RuleID
+    /// Whether the rule grants (permit) or refuses (forbid).
     public let effect: RuleEffect
+    /// What the rule is about.
     public let target: Target
     /// Where the rule is written.
     public let location: SourceLocation

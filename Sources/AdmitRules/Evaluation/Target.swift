@@ -11,8 +11,10 @@ public struct Target: Sendable, Hashable {
 
     /// The action covered; nil covers every action.
     public var action: Action?
+    /// The resources covered.
     public var scope: Scope
 
+    /// A target covering `action` (nil: every action) on `scope`.
     public init(action: Action?, scope: Scope) {
         self.action = action
         self.scope = scope

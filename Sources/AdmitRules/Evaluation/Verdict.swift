@@ -5,12 +5,14 @@ import AdmitDomain
 /// `PolicySet.decide` returns this on the hot path; `PolicySet.explain` gives the same effect
 /// with every reason spelt out.
 public struct Verdict: Sendable, Hashable {
+    /// Allow or deny.
     public var effect: Effect
     /// `permitted`, `forbidden`, `forbid-failed` or `no-permit`.
     public var code: ReasonCode
     /// The index in `PolicySet.rules` of the first rule that decided; nil for a deny by default.
     public var ruleIndex: Int?
 
+    /// A verdict with this effect, reason code and deciding rule.
     public init(effect: Effect, code: ReasonCode, ruleIndex: Int?) {
         self.effect = effect
         self.code = code

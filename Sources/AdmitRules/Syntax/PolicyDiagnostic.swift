@@ -17,6 +17,7 @@ public struct PolicyDiagnostic: Error, Sendable, Hashable, CustomStringConvertib
         case warning
     }
 
+    /// A diagnostic of `kind` at `location`.
     public init(_ location: SourceLocation, _ kind: Kind) {
         self.location = location
         self.kind = kind
@@ -130,8 +131,10 @@ public struct PolicyDiagnostic: Error, Sendable, Hashable, CustomStringConvertib
 
 /// Every error (or warning) found in a set of policy files, in file and line order.
 public struct PolicyDiagnostics: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The diagnostics, in file and line order.
     public var diagnostics: [PolicyDiagnostic]
 
+    /// The diagnostics given, sorted by location.
     public init(_ diagnostics: [PolicyDiagnostic]) {
         self.diagnostics = diagnostics.sorted { $0.location < $1.location }
     }

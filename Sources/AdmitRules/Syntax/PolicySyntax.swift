@@ -2,9 +2,12 @@ import AdmitDomain
 
 /// A name or quoted value as written, with where it was written.
 public struct Located<Value: Sendable & Hashable>: Sendable, Hashable {
+    /// The value as written (unquoted).
     public var value: Value
+    /// Where it was written.
     public var location: SourceLocation
 
+    /// `value`, written at `location`.
     public init(_ value: Value, at location: SourceLocation) {
         self.value = value
         self.location = location
@@ -13,15 +16,21 @@ public struct Located<Value: Sendable & Hashable>: Sendable, Hashable {
 
 /// A parsed policy file, before validation.
 public struct PolicySyntax: Sendable, Hashable {
+    /// The file's windows, in order.
     public var windows: [WindowSyntax]
+    /// The file's rules, in order.
     public var rules: [RuleSyntax]
 }
 
 /// `window NAME [from BOUND] [until BOUND] in ZONE`.
 public struct WindowSyntax: Sendable, Hashable {
+    /// The window's name.
     public var name: Located<String>
+    /// The start bound; nil: open since always.
     public var from: Located<TimeLiteral>?
+    /// The end bound; nil: never closes.
     public var until: Located<TimeLiteral>?
+    /// The IANA zone the bounds are read in.
     public var zone: Located<String>
 }
 
@@ -33,9 +42,13 @@ public enum RuleEffect: String, Sendable, Hashable, Codable {
 
 /// `permit|forbid ID: TARGET [when CONDITION]`.
 public struct RuleSyntax: Sendable, Hashable {
+    /// Permit or forbid.
     public var effect: RuleEffect
+    /// The rule's id.
     public var id: Located<String>
+    /// What the rule covers.
     public var target: TargetSyntax
+    /// The `when` condition; nil: always applies.
     public var condition: ConditionSyntax?
     /// Where the rule starts (its `permit` or `forbid`).
     public var location: SourceLocation

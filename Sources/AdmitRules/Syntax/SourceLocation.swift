@@ -4,9 +4,12 @@ import AdmitDomain
 public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The file's path as given to the parser, e.g. `Policies/idor-2020.policy`.
     public var file: String
+    /// The 1-based line.
     public var line: Int
+    /// The 1-based column, in Unicode scalars.
     public var column: Int
 
+    /// The place at `line`:`column` of `file`.
     public init(file: String, line: Int, column: Int) {
         self.file = file
         self.line = line
@@ -16,6 +19,7 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
     /// `file:line:column`.
     public var description: String { "\(file):\(line):\(column)" }
 
+    /// File order, then line, then column.
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
         (lhs.file, lhs.line, lhs.column) < (rhs.file, rhs.line, rhs.column)
     }
@@ -23,9 +27,12 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
 
 /// The text of one policy or policy-test file, with the path used in diagnostics.
 public struct PolicySource: Sendable, Hashable {
+    /// The path diagnostics name the file by.
     public var path: String
+    /// The file's whole text.
     public var text: String
 
+    /// The file at `path` with this text.
     public init(path: String, text: String) {
         self.path = path
         self.text = text

@@ -40,21 +40,30 @@ public struct PolicyTestSuite: Sendable {
 
 /// One expectation: this user, this request, this instant, this effect (and these reasons).
 public struct PolicyTestCase: Sendable, Hashable {
+    /// Where the expectation is written.
     public var location: SourceLocation
+    /// The test user it is about.
     public var userName: String
+    /// The test user's facts.
     public var facts: Facts
+    /// What is asked, and when.
     public var request: AccessRequest
+    /// The effect expected.
     public var expected: Effect
+    /// Reason codes the decision must contain (its own or its nearest miss's).
     public var expectedCodes: [ReasonCode]
 }
 
 /// The outcome of one expectation.
 public struct PolicyTestResult: Sendable, Hashable {
+    /// The expectation.
     public var test: PolicyTestCase
+    /// What the policy decided.
     public var decision: Decision
     /// Expected reason codes the decision lacks.
     public var missingCodes: [ReasonCode]
 
+    /// Whether the effect is the one expected and no expected code is missing.
     public var passed: Bool { decision.effect == test.expected && missingCodes.isEmpty }
 
     /// Why it failed, in one line (empty when it passed).
