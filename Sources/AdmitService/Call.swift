@@ -70,10 +70,10 @@ struct Call: Sendable {
             self.init(id: id, body: .method(method, params), token: token)
             return
         }
+        // A check's params are read here, on the connection's thread, by the reader that sits
+        // with every other method's (`Dispatcher.checkRequest`), so the worker only decides.
         do {
-            let request = CheckRequest(user: try params.user(), lecture: try params.string("lecture"), at: try params.instant("at"))
-            try params.finish()
-            self.init(id: id, body: .check(request), token: token)
+            self.init(id: id, body: .check(try Dispatcher.checkRequest(&params)), token: token)
         } catch {
             self.init(id: id, body: .invalid(error), token: token)
         }

@@ -4,11 +4,25 @@ import AdmitJSON
 import AdmitRules
 
 extension Dispatcher {
-    /// Runs a method other than `check` (which `Call` reads and `run` decides in groups); its
-    /// result is the method's `result` member.
+    /// `check`: params user, lecture, at?; the request `run` decides in groups (with the other
+    /// checks of the read) and `CheckOutcome.write(to:)` answers, as `admit check --json` prints it.
+    ///
+    /// Static because `Call.init` reads it on the connection's thread, before the worker's turn.
+    static func checkRequest(_ params: inout Params) throws(RPCError) -> CheckRequest {
+        let user = try params.user()
+        let lecture = try params.string("lecture")
+        let at = try params.instant("at")
+        try params.finish()
+        return CheckRequest(user: user, lecture: lecture, at: at)
+    }
+
+    /// Runs a method other than `check` (whose params `checkRequest` reads and `run` decides in
+    /// groups); its result is the method's `result` member.
     func perform(_ method: RPCMethod, _ params: inout Params, from peer: Peer) throws(RPCError) -> JSONValue {
         switch method {
-        case .check: throw RPCError(.internalError, "internal error: check is decided in groups")
+        case .check:
+            // Unreachable: `Call.init` turns every check into `.check` or `.invalid`.
+            throw RPCError(.internalError, "internal error: check is decided in groups")
         case .when: return try when(&params)
         case .enrol: return try enrol(&params, from: peer)
         case .register: return try register(&params, from: peer)
