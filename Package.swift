@@ -71,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "AdmitCLI",
             dependencies: [
-                "Admit", "AdmitDomain", "AdmitRules", "AdmitJSON", "AdmitCSV", "AdmitService",
+                "Admit", "AdmitDomain", "AdmitRules", "AdmitJSON", "AdmitService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

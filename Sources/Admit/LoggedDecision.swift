@@ -1,3 +1,4 @@
+import AdmitCSV
 import AdmitDomain
 import AdmitJSON
 import AdmitStore
@@ -89,5 +90,24 @@ public struct LoggedDecision: Sendable {
         object["reasons"] = .array(reasons.map(\.json))
         object["policy"] = .string(policyHash)
         return .object(object)
+    }
+}
+
+extension LoggedDecision {
+    /// Decisions as CSV, one row each under a header row (formulas neutralised):
+    /// `admit audit decisions --format csv`.
+    public static func csv(_ decisions: [LoggedDecision]) -> [UInt8] {
+        var writer = CSVWriter(neutraliseFormulas: true)
+        writer.write(["seq", "recorded_at", "actor", "user", "action", "package", "lecture", "at", "decision", "reasons", "policy"])
+        for decision in decisions {
+            writer.write([
+                String(decision.seq), decision.recordedAt.formatted(in: decision.zone), decision.actor, String(decision.user.rawValue),
+                decision.action.rawValue,
+                decision.package.rawValue, decision.lecture?.rawValue ?? "", decision.at.formatted(in: decision.zone),
+                decision.effect.rawValue,
+                decision.reasons.map(\.code.rawValue).joined(separator: " "), decision.policyHash,
+            ])
+        }
+        return writer.takeBytes()
     }
 }

@@ -130,7 +130,7 @@ struct AuditCommand: ParsableCommand {
                     user: user, lecture: lecture, package: package, effect: effect, range: range, limit: limit, progress: progress)
                 switch format {
                 case .json: try Terminal.emit(json: .array(decisions.map(\.json)), to: output)
-                case .csv: try Terminal.emit(TextReport.decisionsCSV(decisions), to: output)
+                case .csv: try Terminal.emit(LoggedDecision.csv(decisions), to: output)
                 case .table, .html: try Terminal.emit(text: TextReport.decisions(decisions), to: output)
                 case .oneroster: throw AdmitError.invalidInput(.formatNotForReport(format: "oneroster", report: "audit enrolments"))
                 }

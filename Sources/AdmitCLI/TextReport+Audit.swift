@@ -1,5 +1,4 @@
 import Admit
-import AdmitCSV
 import AdmitDomain
 
 extension TextReport {
@@ -59,21 +58,6 @@ extension TextReport {
             )
             return lines.joined(separator: "\n")
         }.joined(separator: "\n")
-    }
-
-    static func decisionsCSV(_ decisions: [LoggedDecision]) -> [UInt8] {
-        var writer = CSVWriter(neutraliseFormulas: true)
-        writer.write(["seq", "recorded_at", "actor", "user", "action", "package", "lecture", "at", "decision", "reasons", "policy"])
-        for decision in decisions {
-            writer.write([
-                String(decision.seq), decision.recordedAt.formatted(in: decision.zone), decision.actor, String(decision.user.rawValue),
-                decision.action.rawValue,
-                decision.package.rawValue, decision.lecture?.rawValue ?? "", decision.at.formatted(in: decision.zone),
-                decision.effect.rawValue,
-                decision.reasons.map(\.code.rawValue).joined(separator: " "), decision.policyHash,
-            ])
-        }
-        return writer.takeBytes()
     }
 
     static func replay(_ outcome: ReplayOutcome) -> String {

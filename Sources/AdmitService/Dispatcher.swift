@@ -9,9 +9,9 @@ import NIOCore
 /// only (`AdmitWorker`'s). All connections share it; it gets the calls of one read at a time.
 /// Parsing (`RequestReader`) and rendering (`ReplyWriter`) happen on the connection's thread.
 ///
-/// The `check` requests of a read go to `Admission.check(_:)` together, so their decisions are
-/// logged in one transaction; any other request first lets the checks before it be decided and
-/// logged, so the audit log keeps the order in which requests arrived.
+/// The `check` requests of a read go to Admit's `CheckBatch`, which decides when they are logged
+/// (together, in one transaction, and before any other request that reads or writes the store, so
+/// the audit log keeps the order in which requests arrived).
 final class Dispatcher {
     let admission: Admission
     let limits: ServiceLimits
@@ -32,33 +32,26 @@ final class Dispatcher {
         case failure(RPCError)
     }
 
-    /// Runs the calls in order. Checks wait in a group until a call that reads or writes the
-    /// store comes (or the read ends); the group is then decided and logged in one transaction.
+    /// Runs the calls in order. Checks wait in a `CheckBatch`, which decides and logs them in
+    /// one transaction before a call that reads or writes the store, and at the end.
     func run(_ calls: [Call], from peer: Peer) -> [Answer] {
         var answers = [Answer](repeating: .failure(RPCError(.internalError, "internal error: no answer")), count: calls.count)
-        var pending: [(index: Int, request: CheckRequest)] = []
-        func decidePending() {
-            guard !pending.isEmpty else { return }
-            let results = admission.check(pending.map(\.request), actor: peer.actor)
-            for (entry, result) in zip(pending, results) {
-                answers[entry.index] = answer(result)
-            }
-            pending.removeAll(keepingCapacity: true)
-        }
+        var batch = CheckBatch(admission: admission, actor: peer.actor)
+        func decided(_ index: Int, _ result: Result<CheckOutcome, AdmitError>) { answers[index] = answer(result) }
         for (index, call) in calls.enumerated() {
             switch call.body {
             case .invalid(let error):
                 answers[index] = .failure(error)
             case .check(let request):
                 if let refusal = authorisation(for: .check, token: call.token, from: peer) {
-                    decidePending()
+                    // The refusal is logged: the checks before it go first.
+                    batch.before(requestTouchingStore: true, decided: decided)
                     answers[index] = .failure(refuse(.check, because: refusal, from: peer))
                 } else {
-                    pending.append((index, request))
+                    batch.add(request, at: index)
                 }
             case .method(let method, var params):
-                // ping and version touch no store: the checks before them may wait.
-                if method != .ping && method != .version { decidePending() }
+                batch.before(requestTouchingStore: method.touchesStore, decided: decided)
                 if let refusal = authorisation(for: method, token: call.token, from: peer) {
                     answers[index] = .failure(refuse(method, because: refusal, from: peer))
                     continue
@@ -70,7 +63,7 @@ final class Dispatcher {
                 }
             }
         }
-        decidePending()
+        batch.flush(decided)
         return answers
     }
 

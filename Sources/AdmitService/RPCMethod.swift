@@ -23,4 +23,10 @@ public enum RPCMethod: String, Sendable, Hashable, CaseIterable {
     public var isPublic: Bool {
         self == .ping || self == .version
     }
+
+    /// Whether the method reads or writes the store: the checks before it are then logged first
+    /// (`CheckBatch`). `ping` and `version` do not.
+    public var touchesStore: Bool {
+        self != .ping && self != .version
+    }
 }
