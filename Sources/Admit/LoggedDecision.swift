@@ -26,6 +26,9 @@ public struct LoggedDecision: Sendable {
     public var factsVersion: Int64?
     /// The zone of the decision's package, for showing instants.
     public var zone: Zone
+    /// The user's external id (a OneRoster sourcedId) in the state the decision used; nil when
+    /// they had none (or the decision is of the first format).
+    public var externalID: String? = nil
 
     public var reasons: [Reason] { decision.reasons }
 
@@ -81,6 +84,7 @@ public struct LoggedDecision: Sendable {
         object["recordedAt"] = .string(recordedAt.formatted(in: zone))
         object["actor"] = .string(actor)
         object["user"] = .number(JSONNumber(user.rawValue))
+        if let externalID { object["externalId"] = .string(externalID) }
         object["action"] = .string(action.rawValue)
         object["package"] = .string(package.rawValue)
         object["lecture"] = lecture.map { .string($0.rawValue) } ?? .null

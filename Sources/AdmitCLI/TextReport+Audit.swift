@@ -37,7 +37,8 @@ extension TextReport {
         for anomaly in report.anomalies {
             lines.append("  \(anomaly.kind.title): \(anomaly.count)")
             for row in anomaly.rows {
-                lines.append("    user \(row.user) \(row.email) \"\(row.name)\" \(row.at.formatted(in: zone)) — \(row.detail)")
+                let external = row.externalID.map { " (\($0))" } ?? ""
+                lines.append("    user \(row.user) \(row.email)\(external) \"\(row.name)\" \(row.at.formatted(in: zone)) — \(row.detail)")
             }
             if Int64(anomaly.rows.count) < anomaly.count {
                 lines.append("    … \(anomaly.count - Int64(anomaly.rows.count)) more (--limit 0 lists all)")
@@ -51,7 +52,7 @@ extension TextReport {
         return decisions.map { decision in
             let what = decision.lecture.map { "open \($0)" } ?? "enrol in \(decision.package)"
             var lines = [
-                "#\(decision.seq) \(decision.effect.rawValue): user \(decision.user) \(what) at \(decision.at.formatted(in: decision.zone))"
+                "#\(decision.seq) \(decision.effect.rawValue): user \(decision.user)\(decision.externalID.map { " (\($0))" } ?? "") \(what) at \(decision.at.formatted(in: decision.zone))"
             ]
             lines += decision.reasons.map { "  \($0.message) [\($0.code.rawValue)]" }
             lines.append(
@@ -63,14 +64,16 @@ extension TextReport {
 
     static func decisionsCSV(_ decisions: [LoggedDecision]) -> [UInt8] {
         var writer = CSVWriter(neutraliseFormulas: true)
-        writer.write(["seq", "recorded_at", "actor", "user", "action", "package", "lecture", "at", "decision", "reasons", "policy"])
+        writer.write([
+            "seq", "recorded_at", "actor", "user", "action", "package", "lecture", "at", "decision", "reasons", "policy", "external_id",
+        ])
         for decision in decisions {
             writer.write([
                 String(decision.seq), decision.recordedAt.formatted(in: decision.zone), decision.actor, String(decision.user.rawValue),
                 decision.action.rawValue,
                 decision.package.rawValue, decision.lecture?.rawValue ?? "", decision.at.formatted(in: decision.zone),
                 decision.effect.rawValue,
-                decision.reasons.map(\.code.rawValue).joined(separator: " "), decision.policyHash,
+                decision.reasons.map(\.code.rawValue).joined(separator: " "), decision.policyHash, decision.externalID ?? "",
             ])
         }
         return writer.takeBytes()

@@ -157,3 +157,42 @@ struct OneRosterRoundTripTests {
         #expect(try target.allEnrolments().filter { emails.contains($0.prefix(while: { $0 != "|" })) } == enrolments)
     }
 }
+
+@Suite("OneRoster: the sourcedId in the audit reports")
+struct OneRosterReportTests {
+    @Test("audit enrolments and audit decisions name a user's external id where they name the user")
+    func reportsShowExternalID() throws {
+        let fixture = try RegistrationFixture()
+        let package = fixture.directory.file("roster")
+        try RosterFixtures.folder(RosterFixtures.bulk11, at: package)
+        _ = try fixture.registerRoster(package)
+        let admission = try fixture.admission()
+        defer { admission.close() }
+        _ = try admission.check(user: "bea@example.org", lecture: "idor-2020-01", at: instant("2020-11-15T10:00:00+01:00"))
+
+        // Carl (u2) never opened a lecture; a seeded user has no external id.
+        let report = try admission.enrolmentReport(package: "idor-2020")
+        let never = try #require(report.anomalies.first { $0.kind == .neverOpened })
+        #expect(never.rows.first { $0.email == "carl@example.org" }?.externalID == "u2")
+        #expect(never.rows.allSatisfy { $0.email != "ada@example.org" || $0.externalID == nil })
+        guard case .array(let anomalies)? = report.json["anomalies"],
+            case .array(let rows)? = anomalies.first(where: { $0["kind"] == "never-opened" })?["rows"]
+        else {
+            Issue.record("no never-opened rows in \(report.json)")
+            return
+        }
+        #expect(rows.first { $0["email"] == "carl@example.org" }?["externalId"] == "u2")
+        #expect(rows.allSatisfy { $0["email"] != "ada@example.org" || $0["externalId"] == nil })
+        let csv = String(decoding: report.csv, as: UTF8.self)
+        #expect(csv.hasPrefix("section,key,count,user,email,name,country,at,detail,externalId\r\n"))
+        #expect(csv.contains("carl@example.org") && csv.contains(",u2\r\n"))
+        #expect(report.html().contains("carl@example.org <small>(u2)</small>"))
+
+        let decisions = try admission.decisions(limit: 0)
+        let bea = try #require(decisions.first { $0.externalID != nil })
+        #expect(bea.externalID == "u1")
+        #expect(bea.json["externalId"] == "u1")
+        let decisionReport = try admission.decisionReport(user: "bea@example.org")
+        #expect(decisionReport.rows.first?.externalID == "u1")
+    }
+}
