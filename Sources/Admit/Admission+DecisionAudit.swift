@@ -77,9 +77,11 @@ extension Admission {
         let then = try storedPolicy(policyHash, for: entry.seq)
         let lecture = catalog.lecture(lectureID) ?? Lecture(id: lectureID, package: entry.package ?? "", position: 1, title: "")
         let decision = then.set.render(code, .open(lecture, at: at), facts: state.facts)
-        return LoggedDecision(
+        var logged = LoggedDecision(
             entry: entry, user: user, package: lecture.package, action: .open, at: at, effect: effect, policyHash: policyHash,
             decision: decision, facts: state.facts, factsVersion: version, zone: zone)
+        logged.externalID = state.user.externalID
+        return logged
     }
 
     /// A policy version the database keeps, compiled (once per version).

@@ -129,9 +129,10 @@ extension Admission {
             directory: directory, package: package.id, users: userCount, enrolments: enrolmentCount, files: files.map(\.0))
     }
 
-    /// A name as OneRoster's given and family names: split at the last space (a one-word name is all given name).
+    /// A name as OneRoster's given and family names: split at the last space. Both are required,
+    /// so a one-word name is written as both (the import reads equal names back as one word).
     static func split(name: String) -> (given: String, family: String) {
-        guard let space = name.lastIndex(of: " ") else { return (name, "") }
+        guard let space = name.lastIndex(of: " ") else { return (name, name) }
         return (String(name[..<space]), String(name[name.index(after: space)...]))
     }
 }

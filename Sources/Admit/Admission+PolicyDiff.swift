@@ -219,7 +219,7 @@ extension Admission {
         let facts = ResidentFacts()
         facts.reserve(users: try perform { () throws(StoreError) in try store.userCount() })
         _ = try perform { () throws(StoreError) in
-            try store.forEachState(after: 0) { seq, user, version, email, state in
+            try store.forEachState(after: 0) { seq, user, version, email, state, _ in
                 facts.apply(seq: seq, user: user, version: version, email: email, facts: state)
             }
         }

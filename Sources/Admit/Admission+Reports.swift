@@ -49,7 +49,7 @@ extension Admission {
             let perDay = Admission.days(
                 tally.buckets.pairs.sorted { $0.key < $1.key }.map { (Instant(millisecondsSinceEpoch: $0.key), $0.value) }, in: package.zone
             )
-            return EnrolmentReport(
+            var report = EnrolmentReport(
                 package: package, range: range, total: tally.total, withdrawn: tally.withdrawn, people: tally.people,
                 first: tally.first, last: tally.last, perDay: perDay,
                 byProfession: counts(tally.professions) { Profession.allCases[$0].rawValue },
@@ -72,6 +72,16 @@ extension Admission {
                         }),
                     listing(.neverOpened, tally.neverOpened),
                 ])
+            // The rows name users: each with their external id, looked up once per user.
+            var externalIDs: [UserID: String?] = [:]
+            for anomaly in report.anomalies.indices {
+                for index in report.anomalies[anomaly].rows.indices {
+                    let user = report.anomalies[anomaly].rows[index].user
+                    if externalIDs[user] == nil { externalIDs[user] = .some(try store.user(id: user)?.externalID) }
+                    report.anomalies[anomaly].rows[index].externalID = externalIDs[user] ?? nil
+                }
+            }
+            return report
         }
     }
 

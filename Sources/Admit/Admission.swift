@@ -199,8 +199,9 @@ public final class Admission {
         let changes = store.changeCount
         if let token = residentToken, token.dataVersion == dataVersion, token.changes == changes { return }
         _ = try perform { () throws(StoreError) in
-            try store.forEachState(after: resident.lastSeq) { seq, user, version, email, facts in
+            try store.forEachState(after: resident.lastSeq) { seq, user, version, email, facts, externalID in
                 resident.apply(seq: seq, user: user, version: version, email: email, facts: facts)
+                resident.setExternalID(externalID, of: user)
             }
         }
         residentToken = (dataVersion, changes)
@@ -218,7 +219,8 @@ public final class Admission {
             guard let slot = resident.slot(reference: reference) else { throw .unknownUser(reference) }
             let email = slot.isAddress ? EmailAddress(storedNormalized: reference) : resident.email(slot)
             return ResolvedUser(
-                reference: UserReference(id: resident.id(slot), email: email), version: resident.version(slot),
+                reference: UserReference(id: resident.id(slot), email: email, externalID: resident.externalID(slot)),
+                version: resident.version(slot),
                 facts: resident.facts(slot))
         }
         let state = try perform { () throws(StoreError) -> UserState? in

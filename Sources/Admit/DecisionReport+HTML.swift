@@ -125,7 +125,7 @@ extension DecisionReport {
             }
             out +=
                 "<tr><td class=\"num\">\(row.seq)</td><td>\(HTMLPage.time(row.at, in: zone))</td>"
-                + "<td class=\"num\">\(row.user.rawValue)</td><td>\(request)</td><td class=\"effect-\(row.effect.rawValue)\">\(row.effect.rawValue)</td>"
+                + "<td class=\"num\">\(row.user.rawValue)\(row.externalID.map { " <small>(\(esc($0)))</small>" } ?? "")</td><td>\(request)</td><td class=\"effect-\(row.effect.rawValue)\">\(row.effect.rawValue)</td>"
                 + "<td class=\"wrap\">\(reasons.joined(separator: "<br>"))</td><td class=\"wrap\">\(esc(row.actor))</td><td><time>\(HTMLPage.breakable(row.recordedAt.formatted(in: zone)))</time></td>"
                 + "<td><code title=\"\(esc(row.policyHash))\">\(esc(PolicyVersion.short(row.policyHash)))</code></td></tr>\n"
         }

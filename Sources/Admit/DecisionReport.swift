@@ -82,6 +82,8 @@ public struct DecisionReport: Sendable {
         public var effect: Effect
         public var policyHash: String
         public var reasons: [Reason]
+        /// The user's external id (a OneRoster sourcedId); nil when they have none.
+        public var externalID: String?
 
         public init(
             seq: Int64, recordedAt: Instant, actor: String, user: UserID, package: PackageID, lecture: LectureID?, action: Action,
@@ -105,6 +107,7 @@ public struct DecisionReport: Sendable {
                 seq: decision.seq, recordedAt: decision.recordedAt, actor: decision.actor, user: decision.user, package: decision.package,
                 lecture: decision.lecture, action: decision.action, at: decision.at, effect: decision.effect,
                 policyHash: decision.policyHash, reasons: decision.reasons)
+            externalID = decision.externalID
         }
     }
 

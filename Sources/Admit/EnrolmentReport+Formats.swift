@@ -34,27 +34,29 @@ extension EnrolmentReport {
                     "count": .number(JSONNumber(anomaly.count)),
                     "rows": .array(
                         anomaly.rows.map { row in
-                            .object([
+                            var fields: JSONObject = [
                                 "user": .number(JSONNumber(row.user.rawValue)), "email": .string(row.email), "name": .string(row.name),
                                 "country": row.country.map { .string($0) } ?? .null, "at": time(row.at), "detail": .string(row.detail),
-                            ])
+                            ]
+                            if let externalID = row.externalID { fields["externalId"] = .string(externalID) }
+                            return .object(fields)
                         }),
                 ])
             })
         return .object(object)
     }
 
-    /// The report as one CSV table (`section,key,count,user,email,name,country,at,detail`), safe to
+    /// The report as one CSV table (`section,key,count,user,email,name,country,at,detail,externalId`), safe to
     /// open in a spreadsheet: cells starting with `=`, `+`, `-`, `@`, tab or CR get a leading `'`.
     public var csv: [UInt8] {
         var writer = CSVWriter(neutraliseFormulas: true)
         let zone = package.zone
-        writer.write(["section", "key", "count", "user", "email", "name", "country", "at", "detail"])
+        writer.write(["section", "key", "count", "user", "email", "name", "country", "at", "detail", "externalId"])
         func line(_ section: String, _ key: String, _ count: Int64, row: Row? = nil) {
             writer.write([
                 section, key, String(count), row.map { String($0.user.rawValue) } ?? "", row?.email ?? "", row?.name ?? "",
                 row?.country ?? "",
-                row.map { $0.at.formatted(in: zone) } ?? "", row?.detail ?? "",
+                row.map { $0.at.formatted(in: zone) } ?? "", row?.detail ?? "", row?.externalID ?? "",
             ])
         }
         line("total", package.id.rawValue, total)

@@ -129,7 +129,7 @@ extension EnrolmentReport {
                 + "<th scope=\"col\">country</th><th scope=\"col\">at</th><th scope=\"col\">detail</th></tr></thead>\n<tbody>\n"
             for row in anomaly.rows {
                 out +=
-                    "<tr><td class=\"num\">\(row.user.rawValue)</td><td class=\"wrap\">\(esc(row.email))</td><td class=\"wrap\">\(esc(row.name))</td>"
+                    "<tr><td class=\"num\">\(row.user.rawValue)</td><td class=\"wrap\">\(esc(row.email))\(row.externalID.map { " <small>(\(esc($0)))</small>" } ?? "")</td><td class=\"wrap\">\(esc(row.name))</td>"
                     + "<td>\(esc(row.country ?? "–"))</td><td>\(HTMLPage.time(row.at, in: zone))</td><td class=\"wrap\">\(esc(row.detail))</td></tr>\n"
             }
             out += "</tbody>\n</table></div>\n"

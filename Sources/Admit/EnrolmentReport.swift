@@ -62,5 +62,7 @@ public struct EnrolmentReport: Sendable {
         public var at: Instant
         /// Further facts in words (`source admin`, `account suspended`, `lecture idor-2020-07`, `same as user 12`).
         public var detail: String
+        /// The user's external id (a OneRoster sourcedId); nil when they have none.
+        public var externalID: String? = nil
     }
 }

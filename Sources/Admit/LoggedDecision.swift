@@ -27,6 +27,9 @@ public struct LoggedDecision: Sendable {
     public var factsVersion: Int64?
     /// The zone of the decision's package, for showing instants.
     public var zone: Zone
+    /// The user's external id (a OneRoster sourcedId) in the state the decision used; nil when
+    /// they had none (or the decision is of the first format).
+    public var externalID: String? = nil
 
     public var reasons: [Reason] { decision.reasons }
 
@@ -82,6 +85,7 @@ public struct LoggedDecision: Sendable {
         object["recordedAt"] = .string(recordedAt.formatted(in: zone))
         object["actor"] = .string(actor)
         object["user"] = .number(JSONNumber(user.rawValue))
+        if let externalID { object["externalId"] = .string(externalID) }
         object["action"] = .string(action.rawValue)
         object["package"] = .string(package.rawValue)
         object["lecture"] = lecture.map { .string($0.rawValue) } ?? .null
@@ -98,14 +102,14 @@ extension LoggedDecision {
     /// `admit audit decisions --format csv`.
     public static func csv(_ decisions: [LoggedDecision]) -> [UInt8] {
         var writer = CSVWriter(neutraliseFormulas: true)
-        writer.write(["seq", "recorded_at", "actor", "user", "action", "package", "lecture", "at", "decision", "reasons", "policy"])
+        writer.write(["seq", "recorded_at", "actor", "user", "action", "package", "lecture", "at", "decision", "reasons", "policy", "external_id"])
         for decision in decisions {
             writer.write([
                 String(decision.seq), decision.recordedAt.formatted(in: decision.zone), decision.actor, String(decision.user.rawValue),
                 decision.action.rawValue,
                 decision.package.rawValue, decision.lecture?.rawValue ?? "", decision.at.formatted(in: decision.zone),
                 decision.effect.rawValue,
-                decision.reasons.map(\.code.rawValue).joined(separator: " "), decision.policyHash,
+                decision.reasons.map(\.code.rawValue).joined(separator: " "), decision.policyHash, decision.externalID ?? "",
             ])
         }
         return writer.takeBytes()

@@ -54,6 +54,10 @@ final class ResidentFacts {
     private var countries: [CountryCode] = []
     private var countryNumbers: [CountryCode: UInt16] = [:]
 
+    /// The external ids (OneRoster sourcedIds) of the users who have one, by user id: a side
+    /// table, so that the many users without one cost nothing.
+    private var externalIDs: [Int64: String] = [:]
+
     /// The last audit row read.
     private(set) var lastSeq: Int64 = 0
 
@@ -226,6 +230,20 @@ final class ResidentFacts {
             }
         }
         return (representatives, groupOfUser, sizes)
+    }
+
+    /// The user's external id; nil when they have none.
+    func externalID(_ slot: Slot) -> String? {
+        externalIDs.isEmpty ? nil : externalIDs[records[slot.index].id]
+    }
+
+    /// Records user `user`'s external id from their latest state row (nil removes it).
+    func setExternalID(_ externalID: String?, of user: UserID) {
+        if let externalID {
+            externalIDs[user.rawValue] = externalID
+        } else if !externalIDs.isEmpty {
+            externalIDs[user.rawValue] = nil
+        }
     }
 
     /// The `index`th user held (in the order they were first read), for walking every user.

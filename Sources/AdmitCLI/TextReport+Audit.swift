@@ -36,7 +36,8 @@ extension TextReport {
         for anomaly in report.anomalies {
             lines.append("  \(anomaly.kind.title): \(anomaly.count)")
             for row in anomaly.rows {
-                lines.append("    user \(row.user) \(row.email) \"\(row.name)\" \(row.at.formatted(in: zone)) — \(row.detail)")
+                let external = row.externalID.map { " (\($0))" } ?? ""
+                lines.append("    user \(row.user) \(row.email)\(external) \"\(row.name)\" \(row.at.formatted(in: zone)) — \(row.detail)")
             }
             if Int64(anomaly.rows.count) < anomaly.count {
                 lines.append("    … \(anomaly.count - Int64(anomaly.rows.count)) more (--limit 0 lists all)")
@@ -50,7 +51,7 @@ extension TextReport {
         return decisions.map { decision in
             let what = decision.lecture.map { "open \($0)" } ?? "enrol in \(decision.package)"
             var lines = [
-                "#\(decision.seq) \(decision.effect.rawValue): user \(decision.user) \(what) at \(decision.at.formatted(in: decision.zone))"
+                "#\(decision.seq) \(decision.effect.rawValue): user \(decision.user)\(decision.externalID.map { " (\($0))" } ?? "") \(what) at \(decision.at.formatted(in: decision.zone))"
             ]
             lines += decision.reasons.map { "  \($0.message) [\($0.code.rawValue)]" }
             lines.append(

@@ -54,14 +54,17 @@ extension Store {
     /// the change feed a process that holds facts in memory reads, at start from 0 and then
     /// after the last row it has seen. Returns the last row's sequence number (`seq` when none).
     ///
-    /// Only what rules read and what finds the user is decoded: no name, no external id.
+    /// Only what rules read, what finds the user and their external id (nil when none) are
+    /// decoded: no name.
     public func forEachState(
-        after seq: Int64, _ body: (_ seq: Int64, _ user: UserID, _ version: Int64, _ email: EmailAddress, _ facts: Facts) throws -> Void
+        after seq: Int64,
+        _ body: (_ seq: Int64, _ user: UserID, _ version: Int64, _ email: EmailAddress, _ facts: Facts, _ externalID: String?) throws ->
+            Void
     ) throws(StoreError) -> Int64 {
         try read {
             let select = try connection.prepare(
                 """
-                SELECT seq, user_id, version, email, profession, country, account, subscription, enrolments
+                SELECT seq, user_id, version, email, profession, country, account, subscription, enrolments, external_id
                 FROM audit_changes WHERE seq > ? ORDER BY seq
                 """)
             try select.bindAll(seq)
@@ -92,7 +95,7 @@ extension Store {
                 }
                 let facts = Facts(
                     account: account, profession: profession, country: country, subscription: subscription, enrolments: enrolments)
-                try body(last, user, select.int64(2), EmailAddress(storedNormalized: select.string(3) ?? ""), facts)
+                try body(last, user, select.int64(2), EmailAddress(storedNormalized: select.string(3) ?? ""), facts, select.string(9))
             }
             return last
         }

@@ -304,7 +304,7 @@ import Testing
         let csv = try cli.run(["audit", "decisions", "--format", "csv"])
         #expect(csv.status == 0)
         let lines = csv.stdout.split(whereSeparator: \.isNewline)  // CRLF, as RFC 4180 says
-        #expect(lines.first == "seq,recorded_at,actor,user,action,package,lecture,at,decision,reasons,policy")
+        #expect(lines.first == "seq,recorded_at,actor,user,action,package,lecture,at,decision,reasons,policy,external_id")
         #expect(lines.count == 2)
         #expect(lines.last?.contains(",2020-11-15T10:00:00+01:00,allow,permitted,") == true, "\(csv.stdout)")
     }

@@ -66,13 +66,14 @@ enum RosterFixtures {
         "users.csv": users11, "classes.csv": classes, "enrollments.csv": enrollments,
     ]
 
-    /// 1.2 users (no orgSourcedIds or role: those are in roles.csv), with empty optional columns.
+    /// 1.2 users (no orgSourcedIds or role: those are in roles.csv), with empty optional columns; a
+    /// one-word name written as both givenName and familyName.
     static let users12 =
         "sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,"
         + "agentSourcedIds,grades,password,userMasterIdentifier,resourceSourcedIds,preferredGivenName,preferredMiddleName,"
         + "preferredFamilyName,primaryOrgSourcedId,pronouns\r\n"
         + "p1,,,true,eve,\"{LDAP:12},{LTI:15}\",Eve,Adams,,,eve@example.org,,,,,,,,,,,org1,\r\n"
-        + "p2,,,true,finn@example.org,,Finn,,,,,,,,,,,,,,,,\r\n"
+        + "p2,,,true,finn@example.org,,Finn,Finn,,,,,,,,,,,,,,,\r\n"
 
     static let roles12 =
         "sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,orgSourcedId,userProfileSourcedId\r\n"

@@ -44,6 +44,15 @@ struct OneRosterSource: RegistrationSource {
     private var classes: [String: String]?
     private let usersInFile: Bool
     private var measured: [MeasuredByteSource] = []
+    /// A valid row of `roles.csv`, kept until `users.csv` is read.
+    private struct RoleRow {
+        var line: Int
+        var userSourcedID: String
+        var fields: [String]
+    }
+    private var roles: [RoleRow] = []
+    /// The sourcedIds of the rows of a bulk `users.csv` read so far; nil when no role needs them.
+    private var seenUsers: Set<String>?
 
     /// Checks every header the run will read and loads the classes; throws before any row is applied.
     init(package: RosterPackage, classMap: ClassMap) throws(AdmitError) {
@@ -71,7 +80,7 @@ struct OneRosterSource: RegistrationSource {
         let users = checked(.users)
         let enrolments = checked(.enrollments)
         let classTable = checked(.classes)
-        if version == .version12 { _ = checked(.roles) }
+        let roleTable = version == .version12 ? checked(.roles) : nil
         guard problems.isEmpty else {
             throw .invalidInput(.problems(path: package.path, problems: problems))
         }
@@ -98,11 +107,99 @@ struct OneRosterSource: RegistrationSource {
                         continue
                     }
                     if let status = record["status"], status.lowercasedASCII() == "tobedeleted" { continue }
+                    if let column = record.missingRequired() {
+                        pending.append(reject(column, .missingValue, Self.requiredMessage(version)))
+                        continue
+                    }
                     titles[id] = record["title"] ?? ""
                 }
             }
             classes = titles
         }
+        if var table = roleTable { try readRoles(&table) }
+    }
+
+    /// Reads `roles.csv` (1.2): each row's values are checked, a bad row is a reject; the valid
+    /// rows are kept to check, once `users.csv` is read, that their user is in it.
+    private mutating func readRoles(_ table: inout RosterTable<MeasuredByteSource>) throws(AdmitError) {
+        let version = package.version
+        var primary: [String: Int] = [:]
+        while let item = try table.next() {
+            let record: RosterRecord
+            switch item {
+            case .malformed(let reject, let raw):
+                pending.append(RegistrationInput(content: .malformed(reject), original: .bytes(raw)))
+                continue
+            case .record(let read): record = read
+            }
+            func reject(_ column: String, _ rejectClass: RejectClass, _ message: String) {
+                pending.append(
+                    RegistrationInput(
+                        content: .malformed(
+                            RegistrationReject(
+                                line: record.line, column: column, rejectClass: rejectClass, message: message,
+                                file: RosterFile.roles.fileName)),
+                        original: .fields(record.fields)))
+            }
+            guard let status = Self.status(record["status"]) else {
+                reject(
+                    "status", .invalidValue, "'\(RegistrationRow.shown(record["status"] ?? ""))' is not a status (active or tobedeleted)")
+                continue
+            }
+            if let problem = Self.dateTimeProblem(record["dateLastModified"]) {
+                reject("dateLastModified", .invalidValue, problem)
+                continue
+            }
+            let deleted = status
+            if let column = record.missingRequired(skipping: deleted ? ["roleType", "role", "orgSourcedId"] : []) {
+                reject(column, .missingValue, Self.requiredMessage(version))
+                continue
+            }
+            if deleted { continue }  // a role withdrawn: nothing of it is used
+            let user = record["userSourcedId"] ?? ""
+            let roleType = (record["roleType"] ?? "").lowercasedASCII()
+            guard roleType == "primary" || roleType == "secondary" else {
+                reject("roleType", .invalidValue, "'\(RegistrationRow.shown(record["roleType"] ?? ""))' is not primary or secondary")
+                continue
+            }
+            guard OneRosterRole(caseless: record["role"] ?? "") != nil else {
+                reject(
+                    "role", .invalidValue,
+                    "'\(RegistrationRow.shown(record["role"] ?? ""))' is not a OneRoster 1.2 role ("
+                        + OneRosterRole.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+                continue
+            }
+            var dates: [LocalDate?] = []
+            var bad = false
+            for column in ["beginDate", "endDate"] {
+                guard let text = record[column] else {
+                    dates.append(nil)
+                    continue
+                }
+                guard case .date(let date)? = try? TimeLiteral(parsing: text) else {
+                    reject(column, .invalidValue, "'\(RegistrationRow.shown(text))' is not an ISO 8601 date (YYYY-MM-DD)")
+                    bad = true
+                    break
+                }
+                dates.append(date)
+            }
+            if bad { continue }
+            if let begin = dates[0], let end = dates[1], end < begin {
+                reject("endDate", .invalidValue, "the role ends (\(end)) before it begins (\(begin))")
+                continue
+            }
+            if roleType == "primary" {
+                if let earlier = primary[user] {
+                    reject(
+                        "roleType", .invalidValue,
+                        "user '\(RegistrationRow.shown(user))' already has a primary role (\(RosterFile.roles.fileName) line \(earlier))")
+                    continue
+                }
+                primary[user] = record.line
+            }
+            roles.append(RoleRow(line: record.line, userSourcedID: user, fields: record.fields))
+        }
+        if !roles.isEmpty && usersInFile { seenUsers = [] }
     }
 
     /// The byte counters of the files read (their sum is how far the run has got).
@@ -111,8 +208,27 @@ struct OneRosterSource: RegistrationSource {
     mutating func next() throws(AdmitError) -> RegistrationInput? {
         if !pending.isEmpty { return pending.removeFirst() }
         if users != nil {
-            if let item = try users!.next() { return user(item) }
+            if let item = try users!.next() {
+                if seenUsers != nil, case .record(let record) = item, let id = record["sourcedId"] { seenUsers!.insert(id) }
+                return user(item)
+            }
             users = nil
+            if let seen = seenUsers {
+                seenUsers = nil
+                for role in roles where !seen.contains(role.userSourcedID) {
+                    pending.append(
+                        RegistrationInput(
+                            content: .malformed(
+                                RegistrationReject(
+                                    line: role.line, column: "userSourcedId", rejectClass: .unknownReference,
+                                    message:
+                                        "user '\(RegistrationRow.shown(role.userSourcedID))' is in no row of \(RosterFile.users.fileName)",
+                                    file: RosterFile.roles.fileName)),
+                            original: .fields(role.fields)))
+                }
+                roles = []
+                if !pending.isEmpty { return pending.removeFirst() }
+            }
         }
         if enrolments != nil {
             if let item = try enrolments!.next() { return enrolment(item) }
@@ -152,6 +268,9 @@ struct OneRosterSource: RegistrationSource {
         } else if let username = record["username"], username.contains("@") {
             row.email = username
         }
+        if !deleted, let column = record.missingRequired() {
+            return reject(column, .missingValue, Self.requiredMessage(package.version))
+        }
         if deleted {
             row.account = AccountState.closed.rawValue
             return RegistrationInput(
@@ -167,7 +286,8 @@ struct OneRosterSource: RegistrationSource {
         }
         let names = [record["givenName"], record["familyName"]].compactMap { $0 }
         guard !names.isEmpty else { return reject("givenName", .missingValue, "the user has neither a givenName nor a familyName") }
-        row.name = names.joined(separator: " ")
+        // The export writes a one-word name as both givenName and familyName (both are required).
+        row.name = names.count == 2 && names[0] == names[1] ? names[0] : names.joined(separator: " ")
         return RegistrationInput(
             content: .rosterUser(RosterUser(row: row, sourcedID: sourcedID, deleted: deleted)), original: .fields(record.fields))
     }
@@ -198,6 +318,9 @@ struct OneRosterSource: RegistrationSource {
                 "status", .invalidValue, "'\(RegistrationRow.shown(record["status"] ?? ""))' is not a status (active or tobedeleted)")
         }
         if let problem = Self.dateTimeProblem(record["dateLastModified"]) { return reject("dateLastModified", .invalidValue, problem) }
+        if !deleted, let column = record.missingRequired() {
+            return reject(column, .missingValue, Self.requiredMessage(package.version))
+        }
         var dates: [LocalDate?] = []
         for column in ["beginDate", "endDate"] {
             guard let text = record[column] else {
@@ -240,6 +363,11 @@ struct OneRosterSource: RegistrationSource {
     }
 
     // MARK: Values
+
+    /// The message for an empty cell in a column the specification requires.
+    static func requiredMessage(_ version: OneRosterVersion) -> String {
+        "the value is empty; OneRoster \(version.rawValue) requires one"
+    }
 
     /// `status`: false for empty or `active`, true for `tobedeleted` (any ASCII case); nil for anything else.
     static func status(_ text: String?) -> Bool? {

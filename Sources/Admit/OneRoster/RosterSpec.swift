@@ -4,6 +4,20 @@ public enum OneRosterVersion: String, Sendable, Hashable, CaseIterable {
     case version12 = "1.2"
 }
 
+/// A role of a user in OneRoster 1.2 (`roles.csv`'s `role`; 1.1's `users.csv` has the same
+/// column with a subset of these values).
+enum OneRosterRole: String, Sendable, Hashable, CaseIterable {
+    case aide, counselor, districtAdministrator, guardian, parent, principal, proctor, relative, siteAdministrator, student,
+        systemAdministrator, teacher
+
+    /// The role named `text`, compared ignoring ASCII case; nil for a name that is not one.
+    init?(caseless text: String) {
+        let lowered = text.lowercasedASCII()
+        guard let role = Self.allCases.first(where: { $0.rawValue.lowercasedASCII() == lowered }) else { return nil }
+        self = role
+    }
+}
+
 /// A column of a OneRoster CSV file, as the specification lists it.
 struct RosterColumn: Sendable, Hashable {
     let name: String
@@ -63,6 +77,9 @@ struct RosterHeader {
     let positions: [String: Int]
     /// How many fields a record has.
     let count: Int
+    /// The specification's required columns the header has, with their positions, in its order:
+    /// a row must give each of them a value.
+    let required: [(name: String, position: Int)]
 
     init(cells: [String], file: RosterFile, version: OneRosterVersion, line: Int) throws(AdmitError) {
         let spec = file.columns(version)
@@ -119,6 +136,10 @@ struct RosterHeader {
         }
         self.positions = positions
         count = cells.count
+        required = spec.compactMap { column in
+            guard column.required, let position = positions[column.name] else { return nil }
+            return (column.name, position)
+        }
     }
 }
 
@@ -133,5 +154,14 @@ struct RosterRecord {
         guard let position = header.positions[name] else { return nil }
         let text = fields[position].trimmingWhitespace()
         return text.isEmpty ? nil : text
+    }
+
+    /// The first of the specification's required columns (`skipping` aside) whose cell is empty
+    /// or only white space; nil when the row gives each of them a value.
+    func missingRequired(skipping: Set<String> = []) -> String? {
+        for (name, position) in header.required where !skipping.contains(name) {
+            if fields[position].trimmingWhitespace().isEmpty { return name }
+        }
+        return nil
     }
 }
