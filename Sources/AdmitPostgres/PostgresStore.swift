@@ -98,9 +98,10 @@ public final class PostgresStore: Sendable {
     /// The database's schema version: the highest migration recorded, 0 when none.
     public func schemaVersion() async throws(PostgresStoreError) -> Int {
         do {
-            let exists = try await connection.query(
-                "SELECT to_regclass('admit_schema_versions') IS NOT NULL", logger: logger
-            ).collect().first?.decode(Bool.self) ?? false
+            let exists =
+                try await connection.query(
+                    "SELECT to_regclass('admit_schema_versions') IS NOT NULL", logger: logger
+                ).collect().first?.decode(Bool.self) ?? false
             guard exists else { return 0 }
             let rows = try await connection.query("SELECT coalesce(max(version), 0) FROM admit_schema_versions", logger: logger)
             return try await rows.collect().first?.decode(Int.self) ?? 0
