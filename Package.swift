@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Pure layers: no I/O, no clock.
@@ -43,6 +44,16 @@ let package = Package(
         .target(
             name: "AdmitStore",
             dependencies: ["AdmitDomain", "SQLite", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
+        // The PostgreSQL store (issue 11): connection, errors, migrations. Not yet used by Admit.
+        .target(
+            name: "AdmitPostgres",
+            dependencies: [
+                "AdmitDomain",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings),
         // Use cases.
         .target(
@@ -103,6 +114,14 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "AdmitCLITests", dependencies: ["AdmitJSON", "AdmitCLI"], swiftSettings: swiftSettings),
         .testTarget(name: "AdmitStoreTests", dependencies: ["AdmitStore", "AdmitDomain", "SQLite"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AdmitPostgresTests",
+            dependencies: [
+                "AdmitPostgres", "AdmitDomain",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "CSQLite"], swiftSettings: swiftSettings),
         .testTarget(name: "AdmitCSVTests", dependencies: ["AdmitCSV"], swiftSettings: swiftSettings),
         .testTarget(name: "AdmitJSONTests", dependencies: ["AdmitJSON"], swiftSettings: swiftSettings),

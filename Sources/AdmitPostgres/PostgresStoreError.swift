@@ -1,0 +1,75 @@
+/// A failure of the PostgreSQL store, with the values that say it: the host and port, the user,
+/// the database, the versions.
+///
+/// Every sentence is written once, in ``description``; throw sites pass values, never words. The
+/// password never appears in a value.
+public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The text given as a database URL is not one (the password, if any, is masked in `text`).
+    case invalidURL(text: String, problem: URLProblem)
+    /// No server answered at host and port (refused, unresolvable, timed out); the network's words.
+    case unreachable(host: String, port: Int, cause: String)
+    /// The server refused the user's password.
+    case wrongPassword(user: String, host: String, port: Int)
+    /// The server asked for a password and none was given (in the URL or `PGPASSWORD`).
+    case passwordRequired(user: String, host: String, port: Int)
+    /// The server refused the user for another reason (`pg_hba.conf`, no such role); its words.
+    case authenticationRefused(user: String, host: String, port: Int, message: String)
+    /// The server has no database of that name.
+    case noSuchDatabase(database: String, host: String, port: Int)
+    /// The user may not do what Admit needs in the database (create its tables, read or write them); the server's words.
+    case lacksPrivilege(user: String, database: String, message: String)
+    /// The database's schema was written by a newer Admit.
+    case tooNew(database: String, version: Int, supported: Int)
+    /// Anything else the server reported: its SQLSTATE and words.
+    case server(sqlState: String, message: String)
+    /// The connection failed or closed in another way; the driver's words.
+    case connection(host: String, port: Int, cause: String)
+
+    /// What is wrong with a text that should be a database URL.
+    public enum URLProblem: Sendable, Hashable, CustomStringConvertible {
+        /// It does not start with `postgresql://` or `postgres://`.
+        case scheme
+        /// No `USER@` before the host.
+        case user
+        /// No host.
+        case host
+        /// The port is missing or not a number from 1 to 65535.
+        case port(String)
+        /// No `/DB` after the host and port.
+        case database
+        /// A part is not valid percent-encoding.
+        case encoding
+
+        /// The problem, in a few lowercase words.
+        public var description: String {
+            switch self {
+            case .scheme: "it does not start with postgresql:// or postgres://"
+            case .user: "it names no user (postgresql://USER@HOST:PORT/DB)"
+            case .host: "it names no host"
+            case .port(let text): text.isEmpty ? "it names no port" : "the port '\(text)' is not a number from 1 to 65535"
+            case .database: "it names no database (…/DB at the end)"
+            case .encoding: "it holds an invalid percent-encoding"
+            }
+        }
+    }
+
+    /// The failure, in one line.
+    public var description: String {
+        switch self {
+        case .invalidURL(let text, let problem): "'\(text)' is not a PostgreSQL URL: \(problem)"
+        case .unreachable(let host, let port, let cause): "PostgreSQL is not reachable at \(host):\(port): \(cause)"
+        case .wrongPassword(let user, let host, let port): "PostgreSQL at \(host):\(port) refused the password of user '\(user)'"
+        case .passwordRequired(let user, let host, let port):
+            "PostgreSQL at \(host):\(port) wants a password for user '\(user)': give it in the URL or in PGPASSWORD"
+        case .authenticationRefused(let user, let host, let port, let message):
+            "PostgreSQL at \(host):\(port) refused user '\(user)': \(message)"
+        case .noSuchDatabase(let database, let host, let port): "PostgreSQL at \(host):\(port) has no database '\(database)'"
+        case .lacksPrivilege(let user, let database, let message):
+            "user '\(user)' lacks a privilege Admit needs in database '\(database)': \(message)"
+        case .tooNew(let database, let version, let supported):
+            "database '\(database)' is at schema version \(version), written by a newer Admit; this one knows up to \(supported) and will not touch it"
+        case .server(let sqlState, let message): "PostgreSQL error \(sqlState): \(message)"
+        case .connection(let host, let port, let cause): "the connection to PostgreSQL at \(host):\(port) failed: \(cause)"
+        }
+    }
+}
