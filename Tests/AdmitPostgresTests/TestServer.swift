@@ -7,8 +7,9 @@ import Testing
 /// The PostgreSQL server the tests run against.
 ///
 /// `ADMIT_TEST_POSTGRES` (set by `.ci/run`, or from `Tests/postgres/cluster.sh start DIR`) names
-/// it. Without it the tests fail with one message saying why; they never skip. (Starting a cluster
-/// from the test process itself hung in this slice: left for the next one.)
+/// one. Without it the tests start a throw-away cluster of their own with the same script, in
+/// `.build/test-postgres` (a stale one from a killed run is wiped), and stop it when the test
+/// process exits. When neither works the tests fail with one message saying why; they never skip.
 enum TestServer {
     /// Why the server could not be had.
     struct Unavailable: Error, CustomStringConvertible {
@@ -35,7 +36,77 @@ enum TestServer {
                 return .failure(Unavailable(reason: "ADMIT_TEST_POSTGRES: \(error)"))
             }
         }
-        return .failure(Unavailable(reason: "ADMIT_TEST_POSTGRES is not set"))
+        return startOwnCluster(environment: environment)
+    }
+
+    /// `Tests/postgres/cluster.sh`, next to this file's folder.
+    private static let script = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("postgres/cluster.sh")
+
+    /// The folder of the tests' own cluster: `.build/test-postgres` in the package.
+    private static let clusterFolder = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent(".build/test-postgres")
+
+    /// Starts a cluster with `cluster.sh start`, and arranges `cluster.sh stop` at exit.
+    ///
+    /// The script's output goes to files, never to pipes: the server it starts outlives the
+    /// script, and a pipe it inherited would never reach end-of-file.
+    private static func startOwnCluster(environment: [String: String]) -> Result<PostgresURL, Unavailable> {
+        let folder = clusterFolder
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let data = folder.appendingPathComponent("data")
+        let output = folder.appendingPathComponent("url.txt")
+        let errors = folder.appendingPathComponent("cluster.log")
+        for file in [output, errors] { try? FileManager.default.removeItem(at: file) }
+        do {
+            let status = try run(script, ["start", data.path], stdout: output, stderr: errors)
+            let text = (try? String(contentsOf: output, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            guard status == 0, !text.isEmpty else {
+                let log = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+                let tail = log.split(separator: "\n").suffix(5).joined(separator: "\n")
+                return .failure(Unavailable(reason: "ADMIT_TEST_POSTGRES is not set and \(script.path) start failed (exit \(status)): \(tail)"))
+            }
+            atexit { TestServer.stopOwnCluster() }
+            return .success(try PostgresURL(parsing: text, environment: environment))
+        } catch {
+            return .failure(Unavailable(reason: "ADMIT_TEST_POSTGRES is not set and \(script.path) could not run: \(error)"))
+        }
+    }
+
+    /// Stops the tests' own cluster (at exit).
+    private static func stopOwnCluster() {
+        let folder = clusterFolder
+        _ = try? run(
+            script, ["stop", folder.appendingPathComponent("data").path],
+            stdout: folder.appendingPathComponent("stop.log"), stderr: folder.appendingPathComponent("stop.log"))
+    }
+
+    /// Runs `executable` with its output appended to files and no input; its exit status.
+    ///
+    /// `posix_spawn` and `waitpid`, not Foundation's `Process`: its `waitUntilExit` never
+    /// returned when called from a test here.
+    private static func run(_ executable: URL, _ arguments: [String], stdout: URL, stderr: URL) throws -> Int32 {
+        struct SpawnFailed: Error, CustomStringConvertible {
+            var code: Int32
+            var description: String { "posix_spawn failed: \(String(cString: strerror(code)))" }
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        let flags = O_WRONLY | O_CREAT | O_APPEND
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout.path, flags, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr.path, flags, 0o644)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable.path] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable.path, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw SpawnFailed(code: spawned) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        // WIFEXITED / WEXITSTATUS by hand: the macros do not reach Swift.
+        return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 
     /// A quiet logger for the driver.
