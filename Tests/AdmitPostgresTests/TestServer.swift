@@ -65,7 +65,8 @@ enum TestServer {
             guard status == 0, !text.isEmpty else {
                 let log = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
                 let tail = log.split(separator: "\n").suffix(5).joined(separator: "\n")
-                return .failure(Unavailable(reason: "ADMIT_TEST_POSTGRES is not set and \(script.path) start failed (exit \(status)): \(tail)"))
+                let reason = "ADMIT_TEST_POSTGRES is not set and \(script.path) start failed (exit \(status)): \(tail)"
+                return .failure(Unavailable(reason: reason))
             }
             atexit { TestServer.stopOwnCluster() }
             return .success(try PostgresURL(parsing: text, environment: environment))
