@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "AdmitJSON", targets: ["AdmitJSON"]),
         .library(name: "AdmitCSV", targets: ["AdmitCSV"]),
         .library(name: "AdmitService", targets: ["AdmitService"]),
+        // For Benchmarks/ (the PostgreSQL decision log's figures).
+        .library(name: "AdmitPostgres", targets: ["AdmitPostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -45,12 +47,14 @@ let package = Package(
             name: "AdmitStore",
             dependencies: ["AdmitDomain", "SQLite", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
-        // The PostgreSQL store (issue 11): connection, errors, migrations. Not yet used by Admit.
+        // The PostgreSQL store (issue 11): connection, errors, migrations, the decision log with one
+        // hash chain per writer (AdmitStore's row hashing). Not yet used by Admit.
         .target(
             name: "AdmitPostgres",
             dependencies: [
-                "AdmitDomain",
+                "AdmitDomain", "AdmitStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -117,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "AdmitPostgresTests",
             dependencies: [
-                "AdmitPostgres", "AdmitDomain",
+                "AdmitPostgres", "AdmitDomain", "AdmitStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

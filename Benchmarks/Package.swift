@@ -13,12 +13,21 @@ let package = Package(
     dependencies: [
         .package(name: "Admit", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Population, requests and decision rows shared by the benchmarks and the profiling driver.
         .target(name: "AdmitBenchmarkSupport", dependencies: [.product(name: "Admit", package: "Admit")]),
         // The benchmarked loops as a plain executable, for callgrind and perf.
         .executableTarget(name: "Profile", dependencies: ["AdmitBenchmarkSupport"]),
+        // The decision log on PostgreSQL beside SQLite (Benchmarks/postgres-log.sh starts a server).
+        .executableTarget(
+            name: "PostgresLog",
+            dependencies: [
+                "AdmitBenchmarkSupport",
+                .product(name: "AdmitPostgres", package: "Admit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "Evaluator",
             dependencies: [

@@ -7,7 +7,7 @@
 /// has its own sequence and hash chain (`audit_heads`); the decision log is partitioned by day.
 enum PostgresMigrations {
     /// Every migration, in order.
-    static let all: [[String]] = [version1]
+    static let all: [[String]] = [version1, version2]
 
     /// The highest schema version this build knows.
     static var supported: Int { all.count }
@@ -206,4 +206,11 @@ enum PostgresMigrations {
         "CREATE TRIGGER audit_changes_append_only BEFORE UPDATE OR DELETE ON audit_changes FOR EACH ROW EXECUTE FUNCTION admit_append_only()",
         "CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events FOR EACH ROW EXECUTE FUNCTION admit_append_only()",
     ]
+
+    /// Version 2: TRUNCATE, which row triggers do not see, is refused on the log's tables too.
+    /// (Dropping or detaching a whole day's partition of `audit_decisions` stays possible: that is
+    /// how retention works, Docs/scaling.md.)
+    static let version2: [String] = ["audit_texts", "audit_decisions", "audit_decisions_default", "audit_changes", "audit_events"].map {
+        "CREATE TRIGGER \($0)_no_truncate BEFORE TRUNCATE ON \($0) FOR EACH STATEMENT EXECUTE FUNCTION admit_append_only()"
+    }
 }

@@ -1,15 +1,19 @@
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// One connection to Admit's PostgreSQL database: connects, migrates, runs statements.
 ///
-/// This is the first slice of the PostgreSQL store (issue 11, Docs/scaling.md): connection,
-/// errors and schema. Admit's use cases still run on SQLite's `Store`.
+/// This is the first slices of the PostgreSQL store (issue 11, Docs/scaling.md): connection,
+/// errors, schema, and the decision log with one hash chain per writer. Admit's use cases still
+/// run on SQLite's `Store`.
 public final class PostgresStore: Sendable {
     /// Where the database is.
     public let url: PostgresURL
     let connection: PostgresConnection
     let logger: Logger
+    /// `audit_texts` ids already read or written: texts are never changed or removed.
+    let textIDs = Mutex<[String: Int64]>([:])
 
     private init(url: PostgresURL, connection: PostgresConnection, logger: Logger) {
         self.url = url

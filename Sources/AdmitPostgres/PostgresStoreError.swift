@@ -20,6 +20,12 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
     case lacksPrivilege(user: String, database: String, message: String)
     /// The database's schema was written by a newer Admit.
     case tooNew(database: String, version: Int, supported: Int)
+    /// Registering a writer returned no row of `audit_writers`.
+    case writerNotRegistered(name: String)
+    /// A registered writer has no row in `audit_heads`: the tables were changed outside Admit.
+    case writerWithoutHead(id: Int32, name: String)
+    /// A text inserted into `audit_texts` could not be read back.
+    case textNotStored(text: String)
     /// Anything else the server reported: its SQLSTATE and words.
     case server(sqlState: String, message: String)
     /// The connection failed or closed in another way; the driver's words.
@@ -68,6 +74,10 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
             "user '\(user)' lacks a privilege Admit needs in database '\(database)': \(message)"
         case .tooNew(let database, let version, let supported):
             "database '\(database)' is at schema version \(version), written by a newer Admit; this one knows up to \(supported) and will not touch it"
+        case .writerNotRegistered(let name): "the writer '\(name)' could not be registered: audit_writers returned no row"
+        case .writerWithoutHead(let id, let name):
+            "the writer \(id) ('\(name)') has no row in audit_heads: the log's tables were changed outside Admit"
+        case .textNotStored(let text): "audit_texts lacks '\(text)' just after it was inserted"
         case .server(let sqlState, let message): "PostgreSQL error \(sqlState): \(message)"
         case .connection(let host, let port, let cause): "the connection to PostgreSQL at \(host):\(port) failed: \(cause)"
         }

@@ -4,7 +4,7 @@ import Foundation
 
 extension SHA256.Digest {
     /// The digest's 32 bytes.
-    var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
+    package var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
 
     /// Whether the digest is these bytes.
     func equals(_ other: UnsafeRawBufferPointer) -> Bool {
@@ -28,7 +28,7 @@ struct ChainHead {
 /// blob as a 4-byte big-endian length and its bytes; an absent value as its tag alone. So no two
 /// different rows encode to the same bytes. Rows of the first format (`audit_log_v1`) are hashed
 /// as `LegacyAuditChain` says.
-final class RowHasher {
+package final class RowHasher {
     /// The table byte of each kind of row.
     enum Table: UInt8 {
         case decision = 0x44  // "D"
@@ -41,7 +41,7 @@ final class RowHasher {
     private var capacity = 1024
     private var count = 0
 
-    init() { storage = .allocate(byteCount: capacity, alignment: 8) }
+    package init() { storage = .allocate(byteCount: capacity, alignment: 8) }
 
     deinit { storage.deallocate() }
 
@@ -110,7 +110,7 @@ final class RowHasher {
     // and for `audit verify` alike.
 
     /// The hash of an `audit_decisions` row.
-    func decision(
+    package func decision(
         previous: UnsafeRawBufferPointer, seq: Int64, recordedAt: Int64, actor: String, user: Int64, facts: Int64, lecture: String,
         at: Int64, effect: Int64, policy: String, reasons: UnsafeRawBufferPointer
     ) -> SHA256.Digest {

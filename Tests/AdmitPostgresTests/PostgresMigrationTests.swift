@@ -129,13 +129,16 @@ struct PostgresMigrationTests {
         }
     }
 
-    @Test("the audit log refuses updates and deletes")
+    @Test("the audit log refuses updates, deletes and truncation")
     func appendOnly() async throws {
         try await TestServer.withFreshDatabase { url in
             let store = try await PostgresStore.open(url, logger: TestServer.logger)
             await store.close()
             try await TestServer.execute("INSERT INTO audit_texts(text) VALUES ('admin')", on: url)
-            for statement in ["UPDATE audit_texts SET text = 'other'", "DELETE FROM audit_texts"] {
+            for statement in [
+                "UPDATE audit_texts SET text = 'other'", "DELETE FROM audit_texts", "TRUNCATE audit_texts", "TRUNCATE audit_decisions",
+                "TRUNCATE audit_decisions_default", "TRUNCATE audit_changes", "TRUNCATE audit_events",
+            ] {
                 let error = await #expect(throws: PSQLError.self) {
                     try await TestServer.execute(statement, on: url)
                 }

@@ -1,0 +1,266 @@
+import AdmitDomain
+import AdmitStore
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// A process that appends to the log, as `audit_writers` knows it: each writer has its own
+/// sequence and hash chain (`audit_heads`), so writers never wait for one another's head.
+public struct PostgresWriter: Sendable, Hashable {
+    /// Its id in `audit_writers`, stored with every row it appends.
+    public let id: Int32
+    /// The name it registered under (e.g. `serve:host-a:8080`).
+    public let name: String
+}
+
+/// What ``PostgresStore/verifyDecisions(of:)`` found in one writer's chain.
+public struct PostgresChainReport: Sendable, Hashable {
+    public let writer: PostgresWriter
+    /// Rows whose sequence and hash were checked.
+    public let rows: Int64
+    /// The first problem, in words with the sequence number; nil when the chain is intact up to
+    /// its head.
+    public let problem: String?
+
+    /// Whether the chain is intact.
+    public var isIntact: Bool { problem == nil }
+}
+
+extension PostgresStore {
+    /// Registers a writer by name, or finds the one registered under it before (a restarted
+    /// process with the same name continues its chain), with a head of sequence 0.
+    public func registerWriter(name: String, at now: Instant) async throws(PostgresStoreError) -> PostgresWriter {
+        let logger = self.logger
+        let started = now.millisecondsSinceEpoch
+        do {
+            let id = try await connection.withTransaction(logger: logger) { connection -> Int32 in
+                let rows = try await connection.query(
+                    """
+                    INSERT INTO audit_writers(name, started_at) VALUES (\(name), \(started))
+                    ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id
+                    """, logger: logger)
+                var id: Int32?
+                for try await value in rows.decode(Int32.self) { id = value }
+                guard let id else { throw PostgresStoreError.writerNotRegistered(name: name) }
+                let genesis = ByteBuffer(bytes: [UInt8](repeating: 0, count: 32))
+                try await connection.query(
+                    "INSERT INTO audit_heads(writer_id, seq, hash) VALUES (\(id), 0, \(genesis)) ON CONFLICT (writer_id) DO NOTHING",
+                    logger: logger)
+                return id
+            }
+            return PostgresWriter(id: id, name: name)
+        } catch {
+            throw Self.storeError(error, url: url)
+        }
+    }
+
+    /// Appends decisions to `writer`'s chain in one transaction, as one multi-row insert (not a
+    /// round trip per row), and returns their sequence numbers. When it returns, they are
+    /// committed: a reply sent after it cannot be lost.
+    ///
+    /// The writer's head row is locked for the transaction, so two processes sharing a writer
+    /// name append one after the other and the chain stays gap-free.
+    @discardableResult
+    public func append(_ decisions: [DecisionRecord], writer: PostgresWriter) async throws(PostgresStoreError) -> [Int64] {
+        guard !decisions.isEmpty else { return [] }
+        var texts: Set<String> = []
+        for decision in decisions {
+            texts.insert(decision.actor)
+            texts.insert(decision.policyHash)
+            texts.insert(decision.lecture.rawValue)
+        }
+        let ids = try await textIDs(for: texts)
+        let logger = self.logger
+        do {
+            return try await connection.withTransaction(logger: logger) { connection -> [Int64] in
+                var head: (seq: Int64, hash: [UInt8])?
+                for try await (seq, hash) in try await connection.query(
+                    "SELECT seq, hash FROM audit_heads WHERE writer_id = \(writer.id) FOR UPDATE", logger: logger
+                ).decode((Int64, ByteBuffer).self) {
+                    head = (seq, Array(buffer: hash))
+                }
+                guard var head else { throw PostgresStoreError.writerWithoutHead(id: writer.id, name: writer.name) }
+                let rows = DecisionColumns(decisions, following: &head, ids: ids)
+                try await connection.query(
+                    """
+                    INSERT INTO audit_decisions(writer_id, seq, day, recorded_at, actor, user_id, facts, lecture, at, effect, policy, reasons, hash)
+                    SELECT \(writer.id), r.seq, date '1970-01-01' + (r.recorded_at / 86400000)::integer, r.recorded_at, r.actor,
+                           r.user_id, r.facts, r.lecture, r.at, r.effect::smallint, r.policy, r.reasons, r.hash
+                    FROM unnest(\(rows.seq)::bigint[], \(rows.recordedAt)::bigint[], \(rows.actor)::bigint[], \(rows.user)::bigint[],
+                                \(rows.facts)::bigint[], \(rows.lecture)::bigint[], \(rows.at)::bigint[], \(rows.effect)::bigint[],
+                                \(rows.policy)::bigint[], \(rows.reasons)::bytea[], \(rows.hash)::bytea[])
+                         AS r(seq, recorded_at, actor, user_id, facts, lecture, at, effect, policy, reasons, hash)
+                    """, logger: logger)
+                let hash = ByteBuffer(bytes: head.hash)
+                try await connection.query(
+                    "UPDATE audit_heads SET seq = \(head.seq), hash = \(hash) WHERE writer_id = \(writer.id)", logger: logger)
+                return rows.seq
+            }
+        } catch {
+            throw Self.storeError(error, url: url)
+        }
+    }
+
+    /// Re-reads `writer`'s decisions in sequence order and checks that the sequence has no gap,
+    /// that each row's hash is the hash of its fields and the row before, and that the last row
+    /// is the writer's head. (This slice's writers append decisions only; a writer's changes and
+    /// events join its chain when the PostgreSQL store writes them.)
+    public func verifyDecisions(of writer: PostgresWriter) async throws(PostgresStoreError) -> PostgresChainReport {
+        let logger = self.logger
+        let hasher = RowHasher()
+        var previous = [UInt8](repeating: 0, count: 32)
+        var expected: Int64 = 1
+        var problem: String?
+        do {
+            let rows = try await connection.query(
+                """
+                SELECT d.seq, d.recorded_at, a.text, d.user_id, d.facts, l.text, d.at, d.effect, p.text, d.reasons, d.hash
+                FROM audit_decisions d
+                JOIN audit_texts a ON a.id = d.actor JOIN audit_texts l ON l.id = d.lecture JOIN audit_texts p ON p.id = d.policy
+                WHERE d.writer_id = \(writer.id) ORDER BY d.seq
+                """, logger: logger)
+            for try await row in rows {
+                let (seq, recordedAt, actor, user, facts, lecture, at, effect, policy, reasons, stored) = try row.decode(
+                    (Int64, Int64, String, Int64, Int64, String, Int64, Int16, String, ByteBuffer, ByteBuffer).self)
+                guard problem == nil else { continue }
+                guard seq == expected else {
+                    problem = seq > expected ? "rows \(expected)…\(seq - 1) are missing" : "row \(seq) appears twice"
+                    continue
+                }
+                let reasonBytes = Array(buffer: reasons)
+                let hash = previous.withUnsafeBytes { previous in
+                    reasonBytes.withUnsafeBytes { code in
+                        hasher.decision(
+                            previous: previous, seq: seq, recordedAt: recordedAt, actor: actor, user: user, facts: facts,
+                            lecture: lecture, at: at, effect: Int64(effect), policy: policy, reasons: code)
+                    }
+                }.bytes
+                guard hash == Array(buffer: stored) else {
+                    problem = "row \(seq) does not match its hash: it was changed after it was written"
+                    continue
+                }
+                previous = hash
+                expected += 1
+            }
+            if problem == nil {
+                var head: (seq: Int64, hash: [UInt8])?
+                for try await (seq, hash) in try await connection.query(
+                    "SELECT seq, hash FROM audit_heads WHERE writer_id = \(writer.id)", logger: logger
+                ).decode((Int64, ByteBuffer).self) {
+                    head = (seq, Array(buffer: hash))
+                }
+                if let head, head.seq != expected - 1 || head.hash != previous {
+                    problem =
+                        head.seq > expected - 1
+                        ? "the head is at row \(head.seq) but the log ends at row \(expected - 1): rows were removed"
+                        : "the head (row \(head.seq)) does not match the log's last row \(expected - 1)"
+                } else if head == nil {
+                    problem = "the writer has no head in audit_heads"
+                }
+            }
+        } catch {
+            throw Self.storeError(error, url: url)
+        }
+        return PostgresChainReport(writer: writer, rows: expected - 1, problem: problem)
+    }
+
+    /// The decision log's size on disk (every partition, indexes included) and the server's WAL
+    /// position, both in bytes: two readings around a workload give its storage and write cost.
+    public func storageFigures() async throws(PostgresStoreError) -> (decisionBytes: Int64, walPosition: Int64) {
+        do {
+            let rows = try await connection.query(
+                """
+                SELECT coalesce(sum(pg_total_relation_size(inhrelid)), 0)::bigint,
+                       pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint
+                FROM pg_inherits WHERE inhparent = 'audit_decisions'::regclass
+                """, logger: logger)
+            for try await (bytes, wal) in rows.decode((Int64, Int64).self) { return (bytes, wal) }
+            return (0, 0)
+        } catch {
+            throw Self.storeError(error, url: url)
+        }
+    }
+
+    /// Every writer registered in the database.
+    public func writers() async throws(PostgresStoreError) -> [PostgresWriter] {
+        do {
+            var writers: [PostgresWriter] = []
+            for try await (id, name) in try await connection.query("SELECT id, name FROM audit_writers ORDER BY id", logger: logger)
+                .decode((Int32, String).self)
+            {
+                writers.append(PostgresWriter(id: id, name: name))
+            }
+            return writers
+        } catch {
+            throw Self.storeError(error, url: url)
+        }
+    }
+
+    /// The `audit_texts` ids of `texts`, adding the ones the table lacks (outside any decision's
+    /// transaction: a text added for a batch that then fails is harmless).
+    func textIDs(for texts: Set<String>) async throws(PostgresStoreError) -> [String: Int64] {
+        let known = textIDs.withLock { cache in texts.compactMap { text in cache[text].map { (text, $0) } } }
+        var ids = Dictionary(uniqueKeysWithValues: known)
+        let missing = texts.filter { ids[$0] == nil }.sorted()
+        guard !missing.isEmpty else { return ids }
+        do {
+            try await connection.query(
+                "INSERT INTO audit_texts(text) SELECT unnest(\(missing)::text[]) ON CONFLICT (text) DO NOTHING", logger: logger)
+            for try await (id, text) in try await connection.query(
+                "SELECT id, text FROM audit_texts WHERE text = ANY(\(missing)::text[])", logger: logger
+            ).decode((Int64, String).self) {
+                ids[text] = id
+            }
+        } catch {
+            throw Self.storeError(error, url: url)
+        }
+        let found = ids
+        textIDs.withLock { cache in cache.merge(found) { old, _ in old } }
+        if let lost = missing.first(where: { ids[$0] == nil }) { throw .textNotStored(text: lost) }
+        return ids
+    }
+}
+
+/// Decisions as columns for one `unnest` insert, with each row's sequence number and hash.
+private struct DecisionColumns {
+    var seq: [Int64] = []
+    var recordedAt: [Int64] = []
+    var actor: [Int64] = []
+    var user: [Int64] = []
+    var facts: [Int64] = []
+    var lecture: [Int64] = []
+    var at: [Int64] = []
+    var effect: [Int64] = []
+    var policy: [Int64] = []
+    var reasons: [ByteBuffer] = []
+    var hash: [ByteBuffer] = []
+
+    /// Numbers and hashes `decisions` after `head`, and moves `head` to the last of them.
+    init(_ decisions: [DecisionRecord], following head: inout (seq: Int64, hash: [UInt8]), ids: [String: Int64]) {
+        let hasher = RowHasher()
+        for decision in decisions {
+            let seq = head.seq + 1
+            let effect: Int64 = decision.effect == .allow ? 0 : 1
+            let digest = head.hash.withUnsafeBytes { previous in
+                decision.code.withUnsafeBytes { code in
+                    hasher.decision(
+                        previous: previous, seq: seq, recordedAt: decision.recordedAt.millisecondsSinceEpoch, actor: decision.actor,
+                        user: decision.user.rawValue, facts: decision.factsVersion, lecture: decision.lecture.rawValue,
+                        at: decision.at.millisecondsSinceEpoch, effect: effect, policy: decision.policyHash, reasons: code)
+                }
+            }.bytes
+            self.seq.append(seq)
+            recordedAt.append(decision.recordedAt.millisecondsSinceEpoch)
+            actor.append(ids[decision.actor]!)
+            user.append(decision.user.rawValue)
+            facts.append(decision.factsVersion)
+            lecture.append(ids[decision.lecture.rawValue]!)
+            at.append(decision.at.millisecondsSinceEpoch)
+            self.effect.append(effect)
+            policy.append(ids[decision.policyHash]!)
+            reasons.append(ByteBuffer(bytes: decision.code))
+            hash.append(ByteBuffer(bytes: digest))
+            head = (seq, digest)
+        }
+    }
+}
