@@ -63,7 +63,7 @@ let package = Package(
         .target(
             name: "Admit",
             dependencies: [
-                "AdmitDomain", "AdmitRules", "AdmitStore", "AdmitJSON", "AdmitCSV",
+                "AdmitDomain", "AdmitRules", "AdmitStore", "AdmitPostgres", "AdmitJSON", "AdmitCSV",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),

@@ -1,4 +1,5 @@
 import AdmitDomain
+import AdmitPostgres
 import AdmitRules
 import AdmitStore
 import Foundation
@@ -41,6 +42,7 @@ public final class Admission {
         self.clock = clock
         self.logger = logger
         let path = configuration.databasePath
+        guard !PostgresURL.isPostgresURL(path) else { throw .postgresNotYet(url: PostgresURL.masked(path)) }
         let isNew = path == ":memory:" || !FileManager.default.fileExists(atPath: path)
         // Read the seeds before creating a file, so a wrong folder leaves no empty database behind.
         let seeds = isNew ? try Seeds.read(from: configuration.seedsDirectory) : nil

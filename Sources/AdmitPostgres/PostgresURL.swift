@@ -106,7 +106,7 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `text` with the password part of `scheme://user:password@` replaced by `***`.
-    static func masked(_ text: String) -> String {
+    public static func masked(_ text: String) -> String {
         guard let scheme = text.range(of: "://") else { return text }
         let afterScheme = text[scheme.upperBound...]
         guard let at = afterScheme.lastIndex(of: "@"), let colon = afterScheme[..<at].firstIndex(of: ":") else { return text }

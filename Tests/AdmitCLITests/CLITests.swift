@@ -33,6 +33,23 @@ import Testing
         #expect(!result.stdout.dropLast().contains("\n"), "one line when not a terminal")
     }
 
+    @Test("a PostgreSQL URL for --db or $ADMIT_DB: one clear line, the password masked, no file made")
+    func postgresURLNotYet() throws {
+        let cli = CLI()
+        for (arguments, environment) in [
+            (["--db", "postgresql://admit:s3cret@127.0.0.1:5432/admit"], [String: String]()),
+            ([], ["ADMIT_DB": "postgres://admit:s3cret@127.0.0.1:5432/admit"]),
+        ] {
+            let result = try cli.runOnTheDefaultDatabase(
+                ["check", "--user", "ada@example.org", "--lecture", "idor-2020-07"] + arguments, environment: environment)
+            #expect(result.status == 2)
+            #expect(result.stderr.hasPrefix("error: postgres"))
+            #expect(result.stderr.contains("admit:***@127.0.0.1:5432/admit is a PostgreSQL database"))
+            #expect(!result.stderr.contains("s3cret"))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: cli.directory).isEmpty)
+        }
+    }
+
     @Test func theProcessTimeZoneChangesNothing() throws {
         let cli = CLI()
         var outputs: Set<String> = []
