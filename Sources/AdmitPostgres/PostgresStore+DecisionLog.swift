@@ -18,12 +18,39 @@ public struct PostgresChainReport: Sendable, Hashable {
     public let writer: PostgresWriter
     /// Rows whose sequence and hash were checked.
     public let rows: Int64
-    /// The first problem, in words with the sequence number; nil when the chain is intact up to
-    /// its head.
-    public let problem: String?
+    /// The first problem; nil when the chain is intact up to its head.
+    public let problem: ChainProblem?
 
     /// Whether the chain is intact.
     public var isIntact: Bool { problem == nil }
+}
+
+/// The first break in a writer's chain, with the sequence numbers that show it.
+public enum ChainProblem: Sendable, Hashable, CustomStringConvertible {
+    /// Rows `first` through `last` are not in the log.
+    case missing(first: Int64, last: Int64)
+    /// Row `seq` is there twice.
+    case repeated(seq: Int64)
+    /// Row `seq`'s stored hash is not the hash of its fields and the row before.
+    case changed(seq: Int64)
+    /// The head says the chain reaches row `head`, but the log ends at row `last`.
+    case headAhead(head: Int64, last: Int64)
+    /// The head (row `head`) does not match the log's last row `last`.
+    case headMismatch(head: Int64, last: Int64)
+    /// The writer has no head row.
+    case noHead
+
+    /// The problem, in one line.
+    public var description: String {
+        switch self {
+        case .missing(let first, let last): first == last ? "row \(first) is missing" : "rows \(first)…\(last) are missing"
+        case .repeated(let seq): "row \(seq) appears twice"
+        case .changed(let seq): "row \(seq) does not match its hash: it was changed after it was written"
+        case .headAhead(let head, let last): "the head is at row \(head) but the log ends at row \(last): rows were removed"
+        case .headMismatch(let head, let last): "the head (row \(head)) does not match the log's last row \(last)"
+        case .noHead: "the writer has no head in audit_heads"
+        }
+    }
 }
 
 extension PostgresStore {
@@ -110,7 +137,7 @@ extension PostgresStore {
         let hasher = RowHasher()
         var previous = [UInt8](repeating: 0, count: 32)
         var expected: Int64 = 1
-        var problem: String?
+        var problem: ChainProblem?
         do {
             let rows = try await connection.query(
                 """
@@ -124,7 +151,7 @@ extension PostgresStore {
                     (Int64, Int64, String, Int64, Int64, String, Int64, Int16, String, ByteBuffer, ByteBuffer).self)
                 guard problem == nil else { continue }
                 guard seq == expected else {
-                    problem = seq > expected ? "rows \(expected)…\(seq - 1) are missing" : "row \(seq) appears twice"
+                    problem = seq > expected ? .missing(first: expected, last: seq - 1) : .repeated(seq: seq)
                     continue
                 }
                 let reasonBytes = Array(buffer: reasons)
@@ -136,7 +163,7 @@ extension PostgresStore {
                     }
                 }.bytes
                 guard hash == Array(buffer: stored) else {
-                    problem = "row \(seq) does not match its hash: it was changed after it was written"
+                    problem = .changed(seq: seq)
                     continue
                 }
                 previous = hash
@@ -152,10 +179,9 @@ extension PostgresStore {
                 if let head, head.seq != expected - 1 || head.hash != previous {
                     problem =
                         head.seq > expected - 1
-                        ? "the head is at row \(head.seq) but the log ends at row \(expected - 1): rows were removed"
-                        : "the head (row \(head.seq)) does not match the log's last row \(expected - 1)"
+                        ? .headAhead(head: head.seq, last: expected - 1) : .headMismatch(head: head.seq, last: expected - 1)
                 } else if head == nil {
-                    problem = "the writer has no head in audit_heads"
+                    problem = .noHead
                 }
             }
         } catch {
