@@ -9,6 +9,9 @@ struct RosterUser {
     var sourcedID: String
     /// `status` is `tobedeleted`: the account is closed (the user and their history stay).
     var deleted: Bool
+    /// The user's role (`OneRosterRole.stored`): 1.1's `role` column, or the 1.2 user's primary
+    /// role in `roles.csv`; nil when neither gives one (and for a deletion).
+    var role: String? = nil
 }
 
 /// A OneRoster enrolment as registration applies it.
@@ -51,6 +54,8 @@ struct OneRosterSource: RegistrationSource {
         var fields: [String]
     }
     private var roles: [RoleRow] = []
+    /// Each user's primary role in `roles.csv` (1.2), by sourcedId.
+    private var primaryRoles: [String: String] = [:]
     /// The sourcedIds of the rows of a bulk `users.csv` read so far; nil when no role needs them.
     private var seenUsers: Set<String>?
 
@@ -196,6 +201,7 @@ struct OneRosterSource: RegistrationSource {
                     continue
                 }
                 primary[user] = record.line
+                primaryRoles[user] = OneRosterRole.stored(record["role"] ?? "")
             }
             roles.append(RoleRow(line: record.line, userSourcedID: user, fields: record.fields))
         }
@@ -288,8 +294,10 @@ struct OneRosterSource: RegistrationSource {
         guard !names.isEmpty else { return reject("givenName", .missingValue, "the user has neither a givenName nor a familyName") }
         // The export writes a one-word name as both givenName and familyName (both are required).
         row.name = names.count == 2 && names[0] == names[1] ? names[0] : names.joined(separator: " ")
+        let role = package.version == .version11 ? record["role"].map(OneRosterRole.stored) : primaryRoles[sourcedID]
         return RegistrationInput(
-            content: .rosterUser(RosterUser(row: row, sourcedID: sourcedID, deleted: deleted)), original: .fields(record.fields))
+            content: .rosterUser(RosterUser(row: row, sourcedID: sourcedID, deleted: deleted, role: role)),
+            original: .fields(record.fields))
     }
 
     // MARK: Enrolments

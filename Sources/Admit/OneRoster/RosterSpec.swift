@@ -16,6 +16,39 @@ enum OneRosterRole: String, Sendable, Hashable, CaseIterable {
         guard let role = Self.allCases.first(where: { $0.rawValue.lowercasedASCII() == lowered }) else { return nil }
         self = role
     }
+
+    /// The roles of OneRoster 1.1's `users.csv` (`administrator` is 1.1's alone).
+    static let version11Names = ["administrator", "aide", "guardian", "parent", "proctor", "relative", "student", "teacher"]
+    /// The roles of OneRoster 1.1's `enrollments.csv`.
+    static let version11EnrolmentNames: Set<String> = ["administrator", "proctor", "student", "teacher"]
+
+    /// The role to keep for `text`, a user's role as a file gives it (trimmed): a role of
+    /// OneRoster 1.1 or 1.2 in the specification's spelling, whatever its ASCII case; any other
+    /// text (an extension such as `ext:mentor`) as it is.
+    static func stored(_ text: String) -> String {
+        if let role = OneRosterRole(caseless: text) { return role.rawValue }
+        let lowered = text.lowercasedASCII()
+        return version11Names.first { $0 == lowered } ?? text
+    }
+
+    /// A stored role as OneRoster 1.1's `users.csv` writes it: `student` when none; the 1.2
+    /// roles 1.1 lacks as the nearest 1.1 one (the administrators and `principal` as
+    /// `administrator`, `counselor` as `aide`); anything else as it is.
+    static func version11(_ stored: String?) -> String {
+        guard let stored else { return "student" }
+        switch OneRosterRole(rawValue: stored) {
+        case .districtAdministrator?, .siteAdministrator?, .systemAdministrator?, .principal?: return "administrator"
+        case .counselor?: return "aide"
+        default: return stored
+        }
+    }
+
+    /// A user's 1.1 role (`version11(_:)`) as a role in a class, which 1.1's `enrollments.csv`
+    /// limits to `administrator`, `proctor`, `student` and `teacher`: one of those as it is,
+    /// any other as `student`.
+    static func version11Enrolment(_ userRole: String) -> String {
+        version11EnrolmentNames.contains(userRole) ? userRole : "student"
+    }
 }
 
 /// A column of a OneRoster CSV file, as the specification lists it.

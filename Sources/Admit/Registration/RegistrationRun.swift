@@ -145,7 +145,10 @@ final class RegistrationRun {
         } catch {
             return try rejected(error, input)
         }
-        if roster != nil { patch.defaultProfession = .other }
+        if let roster {
+            patch.defaultProfession = .other
+            patch.externalRole = roster.role
+        }
         let upsert = try admission.perform { () throws(StoreError) in
             try session.upsert(patch, line: row.line, registeredAt: startedAt, at: now)
         }
