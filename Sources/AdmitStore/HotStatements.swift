@@ -7,6 +7,7 @@ enum HotStatement: Int, CaseIterable {
     case insertDecision
     case insertState
     case latestState
+    case latestStateByExternalID
     case userIDByEmail
     case insertUser
     case updateUser
@@ -31,6 +32,11 @@ enum HotStatement: Int, CaseIterable {
                 """
         case .latestState:
             return "SELECT \(Store.stateColumns) FROM audit_changes WHERE user_id = ? ORDER BY version DESC LIMIT 1"
+        case .latestStateByExternalID:
+            return """
+                SELECT \(Store.stateColumns) FROM audit_changes
+                WHERE user_id = (SELECT id FROM users WHERE external_id = ?) ORDER BY version DESC LIMIT 1
+                """
         case .userIDByEmail:
             return "SELECT id FROM users WHERE email = ?"
         case .insertUser:

@@ -32,6 +32,17 @@ extension Store {
         }
     }
 
+    /// The latest state of the user whose external id is `externalID` (nil when no user has it):
+    /// `users` finds the id by its partial unique index, and the log the state, in one statement.
+    public func userState(externalID: String) throws(StoreError) -> UserState? {
+        try run {
+            let select = try hot(.latestStateByExternalID)
+            try select.bindAll(externalID)
+            defer { select.reset() }
+            return try select.step() ? try Store.userState(from: select, at: 0) : nil
+        }
+    }
+
     /// The user's state at `version` (what a decision that names it used).
     public func userState(_ id: UserID, version: Int64) throws(StoreError) -> UserState? {
         try run {
@@ -191,11 +202,15 @@ extension Store {
     /// Enrolling twice is not an error: the second call changes nothing and says so. The latest
     /// state is read inside the transaction, and a unique partial index makes this hold between
     /// processes too. The enrolment's batch is the context's.
-    public func enrol(_ enrolment: Enrolment, _ context: ChangeContext) throws(StoreError) -> EnrolmentInsert {
+    ///
+    /// `latest`, when given, is the user's latest state as the caller read it in this same write
+    /// transaction (so that it is not read twice); otherwise it is read here.
+    public func enrol(_ enrolment: Enrolment, _ context: ChangeContext, latest: UserState? = nil) throws(StoreError) -> EnrolmentInsert {
         try run {
-            guard let previous = try userState(enrolment.user) else {
+            guard let previous = try latest ?? userState(enrolment.user) else {
                 throw StoreError.Cause.noState(user: enrolment.user.rawValue, email: nil)
             }
+            precondition(previous.user.id == enrolment.user, "the latest state given is another user's")
             if let existing = previous.currentEnrolment(in: enrolment.package) { return .alreadyEnrolled(existing) }
             var enrolment = enrolment
             enrolment.batch = context.batch

@@ -12,10 +12,15 @@ enum OneRosterRole: String, Sendable, Hashable, CaseIterable {
 
     /// The role named `text`, compared ignoring ASCII case; nil for a name that is not one.
     init?(caseless text: String) {
-        let lowered = text.lowercasedASCII()
-        guard let role = Self.allCases.first(where: { $0.rawValue.lowercasedASCII() == lowered }) else { return nil }
+        if let exact = Self(rawValue: text) {
+            self = exact
+            return
+        }
+        guard let role = Self.byLowercasedName[text.lowercasedASCII()] else { return nil }
         self = role
     }
+
+    private static let byLowercasedName = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue.lowercasedASCII(), $0) })
 
     /// The roles of OneRoster 1.1's `users.csv` (`administrator` is 1.1's alone).
     static let version11Names = ["administrator", "aide", "guardian", "parent", "proctor", "relative", "student", "teacher"]
@@ -184,16 +189,25 @@ struct RosterRecord {
 
     /// The trimmed value of the column `name`; nil when the header lacks it or the cell is empty.
     subscript(name: String) -> String? {
-        guard let position = header.positions[name] else { return nil }
-        let text = fields[position].trimmingWhitespace()
+        self[at: header.positions[name]]
+    }
+
+    /// The trimmed value of the column at `position` (as `RosterHeader.positions` gives it, found
+    /// once per file rather than by name on every row); nil when the header lacks it (nil) or the
+    /// cell is empty.
+    subscript(at position: Int?) -> String? {
+        guard let position else { return nil }
+        let field = fields[position]
+        if field.isEmpty { return nil }
+        let text = field.trimmingWhitespace()
         return text.isEmpty ? nil : text
     }
 
     /// The first of the specification's required columns (`skipping` aside) whose cell is empty
     /// or only white space; nil when the row gives each of them a value.
     func missingRequired(skipping: Set<String> = []) -> String? {
-        for (name, position) in header.required where !skipping.contains(name) {
-            if fields[position].trimmingWhitespace().isEmpty { return name }
+        for (name, position) in header.required where fields[position].trimmingWhitespace().isEmpty {
+            if !skipping.contains(name) { return name }
         }
         return nil
     }
