@@ -293,9 +293,12 @@ struct OneRosterSource: RegistrationSource {
         case .some(let value): deleted = value
         case .none:
             return reject(
-                "status", .invalidValue, "'\(RegistrationRow.shown(record[at: column.status] ?? ""))' is not a status (active or tobedeleted)")
+                "status", .invalidValue,
+                "'\(RegistrationRow.shown(record[at: column.status] ?? ""))' is not a status (active or tobedeleted)")
         }
-        if let problem = Self.dateTimeProblem(record[at: column.dateLastModified]) { return reject("dateLastModified", .invalidValue, problem) }
+        if let problem = Self.dateTimeProblem(record[at: column.dateLastModified]) {
+            return reject("dateLastModified", .invalidValue, problem)
+        }
         var row = RegistrationRow(line: record.line)
         row.externalID = sourcedID
         if let email = record[at: column.email] {
@@ -348,16 +351,23 @@ struct OneRosterSource: RegistrationSource {
                 original: .fields(record.fields))
         }
         guard record[at: column.sourcedID] != nil else { return reject("sourcedId", .missingValue, "the enrolment has no sourcedId") }
-        guard let user = record[at: column.userSourcedID] else { return reject("userSourcedId", .missingValue, "the enrolment names no user") }
-        guard let classID = record[at: column.classSourcedID] else { return reject("classSourcedId", .missingValue, "the enrolment names no class") }
+        guard let user = record[at: column.userSourcedID] else {
+            return reject("userSourcedId", .missingValue, "the enrolment names no user")
+        }
+        guard let classID = record[at: column.classSourcedID] else {
+            return reject("classSourcedId", .missingValue, "the enrolment names no class")
+        }
         let deleted: Bool
         switch Self.status(record[at: column.status]) {
         case .some(let value): deleted = value
         case .none:
             return reject(
-                "status", .invalidValue, "'\(RegistrationRow.shown(record[at: column.status] ?? ""))' is not a status (active or tobedeleted)")
+                "status", .invalidValue,
+                "'\(RegistrationRow.shown(record[at: column.status] ?? ""))' is not a status (active or tobedeleted)")
         }
-        if let problem = Self.dateTimeProblem(record[at: column.dateLastModified]) { return reject("dateLastModified", .invalidValue, problem) }
+        if let problem = Self.dateTimeProblem(record[at: column.dateLastModified]) {
+            return reject("dateLastModified", .invalidValue, problem)
+        }
         if !deleted, let column = record.missingRequired() {
             return reject(column, .missingValue, Self.requiredMessage(package.version))
         }
