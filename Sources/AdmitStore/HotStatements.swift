@@ -8,6 +8,7 @@ enum HotStatement: Int, CaseIterable {
     case insertState
     case latestState
     case latestStateByExternalID
+    case userByExternalID
     case userIDByEmail
     case insertUser
     case updateUser
@@ -37,6 +38,8 @@ enum HotStatement: Int, CaseIterable {
                 SELECT \(Store.stateColumns) FROM audit_changes
                 WHERE user_id = (SELECT id FROM users WHERE external_id = ?) ORDER BY version DESC LIMIT 1
                 """
+        case .userByExternalID:
+            return "SELECT id, email FROM users WHERE external_id = ?"
         case .userIDByEmail:
             return "SELECT id FROM users WHERE email = ?"
         case .insertUser:

@@ -209,7 +209,7 @@ public final class ImportSession {
     /// The user whose external id is `externalID` (the users table's partial unique index finds it).
     public func userReference(externalID: String) throws(StoreError) -> UserReference? {
         try store.run {
-            let select = try connection.cached("SELECT id, email FROM users WHERE external_id = ?")
+            let select = try store.hot(.userByExternalID)
             try select.bind(externalID, at: 1)
             defer { select.reset() }
             guard try select.step() else { return nil }

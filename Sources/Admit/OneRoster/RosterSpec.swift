@@ -206,9 +206,17 @@ struct RosterRecord {
     /// The first of the specification's required columns (`skipping` aside) whose cell is empty
     /// or only white space; nil when the row gives each of them a value.
     func missingRequired(skipping: Set<String> = []) -> String? {
-        for (name, position) in header.required where fields[position].trimmingWhitespace().isEmpty {
+        for (name, position) in header.required where Self.isBlank(fields[position]) {
             if !skipping.contains(name) { return name }
         }
         return nil
+    }
+
+    /// Whether `text` is empty or only white space (what `trimmingWhitespace()` would make empty),
+    /// decided on the first byte when that is ASCII and not white space, without a new string.
+    private static func isBlank(_ text: String) -> Bool {
+        guard let first = text.utf8.first else { return true }
+        if first < 0x80, first != 0x20, !(0x09...0x0D).contains(first) { return false }  // ASCII, not tab, LF, VT, FF, CR, space
+        return text.trimmingWhitespace().isEmpty
     }
 }
