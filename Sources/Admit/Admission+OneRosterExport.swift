@@ -48,6 +48,7 @@ extension Admission {
         try perform { () throws(StoreError) in
             try store.forEachEnrolment(in: package.id) { user, enrolment in
                 let sourcedID = user.externalID ?? "admit-user-\(user.id.rawValue)"
+                let role = OneRosterRole.version11(user.externalRole)
                 if previous != user.id {
                     previous = user.id
                     userCount += 1
@@ -55,7 +56,7 @@ extension Admission {
                     // sourcedId status dateLastModified enabledUser orgSourcedIds role username userIds givenName
                     // familyName middleName identifier email sms phone agentSourcedIds grades password
                     users.write([
-                        sourcedID, "", "", user.account == .active ? "true" : "false", org, "student", user.email.normalized,
+                        sourcedID, "", "", user.account == .active ? "true" : "false", org, role, user.email.normalized,
                         "{admit:\(user.id.rawValue)}", given, family, "", "", user.email.normalized, "", "", "", "", "",
                     ])
                 }
@@ -67,7 +68,7 @@ extension Admission {
                 // sourcedId status dateLastModified classSourcedId schoolSourcedId userSourcedId role primary beginDate endDate
                 enrolments.write([
                     "\(classID)-\(user.id.rawValue)-\(enrolment.enrolledAt.millisecondsSinceEpoch)", "", "", classID, org, sourcedID,
-                    "student", "", begin.description, end.map { $0.description } ?? "",
+                    OneRosterRole.version11Enrolment(role), "", begin.description, end.map { $0.description } ?? "",
                 ])
             }
         }

@@ -16,11 +16,13 @@ public struct NewUser: Sendable, Hashable {
     public var registeredAt: Instant
     /// The identifier in the system the user came from, if any.
     public var externalID: String?
+    /// The role in the system the user came from (a OneRoster role), if any.
+    public var externalRole: String?
 
     /// A user to create with these attributes.
     public init(
         email: EmailAddress, name: String, profession: Profession, country: CountryCode?, account: AccountState,
-        subscription: Subscription, registeredAt: Instant, externalID: String? = nil
+        subscription: Subscription, registeredAt: Instant, externalID: String? = nil, externalRole: String? = nil
     ) {
         self.email = email
         self.name = name
@@ -30,12 +32,13 @@ public struct NewUser: Sendable, Hashable {
         self.subscription = subscription
         self.registeredAt = registeredAt
         self.externalID = externalID
+        self.externalRole = externalRole
     }
 
     /// The user once the store has given it `id`.
     public func withID(_ id: UserID) -> User {
         User(
             id: id, email: email, name: name, profession: profession, country: country, account: account, subscription: subscription,
-            registeredAt: registeredAt, externalID: externalID)
+            registeredAt: registeredAt, externalID: externalID, externalRole: externalRole)
     }
 }

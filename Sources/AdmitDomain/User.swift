@@ -18,11 +18,15 @@ public struct User: Sendable, Hashable, Codable {
     public var registeredAt: Instant
     /// The user's identifier in the system they were imported from, if any; unique when present.
     public var externalID: String?
+    /// The user's role in the system they were imported from (a OneRoster role such as
+    /// `student` or `teacher`), if it said one. Admit's rules do not read it.
+    public var externalRole: String?
 
     /// A user with these attributes.
     public init(
         id: UserID, email: EmailAddress, name: String, profession: Profession, country: CountryCode?,
-        account: AccountState, subscription: Subscription, registeredAt: Instant, externalID: String? = nil
+        account: AccountState, subscription: Subscription, registeredAt: Instant, externalID: String? = nil,
+        externalRole: String? = nil
     ) {
         self.id = id
         self.email = email
@@ -33,6 +37,7 @@ public struct User: Sendable, Hashable, Codable {
         self.subscription = subscription
         self.registeredAt = registeredAt
         self.externalID = externalID
+        self.externalRole = externalRole
     }
 }
 

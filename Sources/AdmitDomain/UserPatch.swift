@@ -20,6 +20,8 @@ public struct UserPatch: Sendable, Hashable {
     public var registeredAt: Instant?
     /// The external id, when given.
     public var externalID: String?
+    /// The role in the system the user came from (a OneRoster role), when given.
+    public var externalRole: String?
     /// The profession a new user gets when `profession` is not given (a roster that has no
     /// professions); an existing user's profession is left as it is.
     public var defaultProfession: Profession?
@@ -46,7 +48,8 @@ public struct UserPatch: Sendable, Hashable {
         guard let name, let profession = profession ?? defaultProfession else { return nil }
         return NewUser(
             email: email, name: name, profession: profession, country: country, account: account ?? .active,
-            subscription: subscription ?? .none, registeredAt: registeredAt ?? defaultInstant, externalID: externalID)
+            subscription: subscription ?? .none, registeredAt: registeredAt ?? defaultInstant, externalID: externalID,
+            externalRole: externalRole)
     }
 
     /// Whether a new user can be created from the patch: `name` and `profession` (or `defaultProfession`) are given.
@@ -71,6 +74,7 @@ public struct UserPatch: Sendable, Hashable {
         if let subscription { user.subscription = subscription }
         if let registeredAt { user.registeredAt = registeredAt }
         if let externalID { user.externalID = externalID }
+        if let externalRole { user.externalRole = externalRole }
         return user
     }
 }

@@ -7,6 +7,8 @@ enum HotStatement: Int, CaseIterable {
     case insertDecision
     case insertState
     case latestState
+    case latestStateByExternalID
+    case userByExternalID
     case userIDByEmail
     case insertUser
     case updateUser
@@ -26,11 +28,18 @@ enum HotStatement: Int, CaseIterable {
         case .insertState:
             return """
                 INSERT INTO audit_changes(seq, recorded_at, actor, kind, user_id, version, batch_id, policy, overrode, email, name,
-                    profession, country, account, subscription, registered_at, external_id, enrolments, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    profession, country, account, subscription, registered_at, external_id, enrolments, hash, external_role)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         case .latestState:
             return "SELECT \(Store.stateColumns) FROM audit_changes WHERE user_id = ? ORDER BY version DESC LIMIT 1"
+        case .latestStateByExternalID:
+            return """
+                SELECT \(Store.stateColumns) FROM audit_changes
+                WHERE user_id = (SELECT id FROM users WHERE external_id = ?) ORDER BY version DESC LIMIT 1
+                """
+        case .userByExternalID:
+            return "SELECT id, email FROM users WHERE external_id = ?"
         case .userIDByEmail:
             return "SELECT id FROM users WHERE email = ?"
         case .insertUser:
@@ -38,14 +47,15 @@ enum HotStatement: Int, CaseIterable {
             // bound, so only a taken address or external id can stop the row, and a statement that
             // cannot abort needs no statement journal (a third of the cost of the insert).
             return """
-                INSERT OR IGNORE INTO users(email, name, profession, country, account, subscription, registered_at, external_id, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT OR IGNORE INTO users(email, name, profession, country, account, subscription, registered_at, external_id, updated_at,
+                    external_role)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         case .updateUser:
             return """
-                UPDATE users SET name = ?, profession = ?, country = ?, account = ?, subscription = ?, registered_at = ?,
-                    external_id = ?, updated_at = ?
-                WHERE id = ?
+                UPDATE users SET name = ?1, profession = ?2, country = ?3, account = ?4, subscription = ?5, registered_at = ?6,
+                    external_id = ?7, updated_at = ?8, external_role = ?10
+                WHERE id = ?9
                 """
         case .touchUser:
             return "UPDATE users SET updated_at = ?1 WHERE id = ?2 AND updated_at <> ?1"
@@ -76,4 +86,13 @@ extension Store {
         hotStatements[statement.rawValue] = prepared
         return prepared
     }
+}
+
+extension HotStatement {
+    /// `insertState` as it was before migration 5 added `external_role` (for migration 4's step).
+    static let insertStateVersion4 = """
+        INSERT INTO audit_changes(seq, recorded_at, actor, kind, user_id, version, batch_id, policy, overrode, email, name,
+            profession, country, account, subscription, registered_at, external_id, enrolments, hash)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
 }

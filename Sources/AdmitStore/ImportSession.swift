@@ -191,11 +191,13 @@ public final class ImportSession {
 
     /// Records an enrolment under this session's batch unless the user already has a current
     /// one (see `Store.enrol`); `enrolment.accountState` is the user's account state then.
-    public func enrol(_ enrolment: Enrolment, at now: Instant, policyHash: String?, overrode: [UInt8]?) throws(StoreError)
-        -> EnrolmentInsert
-    {
+    /// `latest` is the user's latest state when the caller has just read it in this transaction.
+    public func enrol(
+        _ enrolment: Enrolment, at now: Instant, policyHash: String?, overrode: [UInt8]?, latest: UserState? = nil
+    ) throws(StoreError) -> EnrolmentInsert {
         try store.enrol(
-            enrolment, ChangeContext(recordedAt: now, actor: actor, batch: batch, policyHash: policyHash, overrode: overrode))
+            enrolment, ChangeContext(recordedAt: now, actor: actor, batch: batch, policyHash: policyHash, overrode: overrode),
+            latest: latest)
     }
 
     /// Withdraws the user's current enrolment in `package` at `at` under this session's batch,
@@ -207,7 +209,7 @@ public final class ImportSession {
     /// The user whose external id is `externalID` (the users table's partial unique index finds it).
     public func userReference(externalID: String) throws(StoreError) -> UserReference? {
         try store.run {
-            let select = try connection.cached("SELECT id, email FROM users WHERE external_id = ?")
+            let select = try store.hot(.userByExternalID)
             try select.bind(externalID, at: 1)
             defer { select.reset() }
             guard try select.step() else { return nil }
@@ -218,6 +220,13 @@ public final class ImportSession {
     /// The user's latest state, read in the open transaction.
     public func userState(_ id: UserID) throws(StoreError) -> UserState? {
         try store.userState(id)
+    }
+
+    /// The latest state of the user whose external id is `externalID`, read in the open
+    /// transaction; nil when no user has it (or, outside Admit's own writes, when that user has
+    /// no state row: `userReference(externalID:)` tells the two apart).
+    public func userState(externalID: String) throws(StoreError) -> UserState? {
+        try store.userState(externalID: externalID)
     }
 
     /// Whether a row of this session created or claimed the user (an address it applied).

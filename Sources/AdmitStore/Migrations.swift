@@ -20,6 +20,7 @@ enum Migrations {
     static let all: [Migration] = [
         Migration(sql: version1), Migration(sql: version2), Migration(sql: version3),
         Migration(sql: version4, step: { try $0.startStateRows() }, rebuildsTables: true),
+        Migration(sql: version5),
     ]
 
     /// Users, catalog, enrolments, policy versions, import batches and the hash-chained audit log.
@@ -347,6 +348,43 @@ enum Migrations {
                         'country', c.country, 'account', c.account, 'subscription', c.subscription,
                         'registeredAt', c.registered_at, 'externalId', c.external_id, 'enrolments', hex(c.enrolments),
                         'overrode', hex(c.overrode))
+                FROM audit_changes c JOIN audit_texts a ON a.id = c.actor LEFT JOIN audit_texts p ON p.id = c.policy
+            UNION ALL
+            SELECT e.seq, e.recorded_at, a.text, e.kind, NULL, e.package_id, NULL, e.at, NULL, p.text, e.batch_id, e.detail
+                FROM audit_events e JOIN audit_texts a ON a.id = e.actor LEFT JOIN audit_texts p ON p.id = e.policy;
+        """
+
+    /// The user's role in the system they were imported from (`external_role`: a OneRoster
+    /// role, read from `users.csv` or `roles.csv`), in `users` and in every state row after it.
+    ///
+    /// Both columns are NULL for the rows that were there before. A state row's hash covers the
+    /// role only when it has one (`RowHasher.change`), so every row written before this
+    /// migration, and every row without a role after it, hashes as it did. The view `audit_log`
+    /// is made again with the role in a state row's detail.
+    static let version5 = """
+        ALTER TABLE users ADD COLUMN external_role TEXT;
+        ALTER TABLE audit_changes ADD COLUMN external_role TEXT;
+
+        DROP VIEW audit_log;
+        -- Every row of the log in the columns of the first format, for people with the shell.
+        CREATE VIEW audit_log AS
+            SELECT seq, recorded_at, actor, kind, user_id, package_id, lecture_id, at, effect, policy_hash, batch_id, detail
+                FROM audit_log_v1
+            UNION ALL
+            SELECT d.seq, d.recorded_at, a.text, 'decision', d.user_id, l.package_id, t.text, d.at,
+                    CASE d.effect WHEN 0 THEN 'allow' ELSE 'deny' END, p.text, NULL,
+                    json_object('facts', d.facts, 'reasons', hex(d.reasons))
+                FROM audit_decisions d JOIN audit_texts a ON a.id = d.actor JOIN audit_texts t ON t.id = d.lecture
+                JOIN audit_texts p ON p.id = d.policy LEFT JOIN lectures l ON l.id = t.text
+            UNION ALL
+            SELECT c.seq, c.recorded_at, a.text,
+                    CASE c.kind WHEN 1 THEN 'user.created' WHEN 2 THEN 'user.updated' WHEN 3 THEN 'enrolment.added'
+                        WHEN 4 THEN 'enrolment.withdrawn' WHEN 5 THEN 'user.state' ELSE 'change.' || c.kind END,
+                    c.user_id, NULL, NULL, NULL, NULL, p.text, c.batch_id,
+                    json_object('version', c.version, 'email', c.email, 'name', c.name, 'profession', c.profession,
+                        'country', c.country, 'account', c.account, 'subscription', c.subscription,
+                        'registeredAt', c.registered_at, 'externalId', c.external_id, 'externalRole', c.external_role,
+                        'enrolments', hex(c.enrolments), 'overrode', hex(c.overrode))
                 FROM audit_changes c JOIN audit_texts a ON a.id = c.actor LEFT JOIN audit_texts p ON p.id = c.policy
             UNION ALL
             SELECT e.seq, e.recorded_at, a.text, e.kind, NULL, e.package_id, NULL, e.at, NULL, p.text, e.batch_id, e.detail

@@ -13,7 +13,8 @@ public enum EnrolmentInsert: Sendable, Hashable {
 extension Store {
     /// The columns of a state row, as `stateRow(from:at:)` reads them from `offset` on.
     static let stateColumns = """
-        user_id, version, email, name, profession, country, account, subscription, registered_at, external_id, enrolments
+        user_id, version, email, name, profession, country, account, subscription, registered_at, external_id, enrolments,
+        external_role
         """
 
     // MARK: Reading states
@@ -26,6 +27,17 @@ extension Store {
         try run {
             let select = try hot(.latestState)
             try select.bindAll(id.rawValue)
+            defer { select.reset() }
+            return try select.step() ? try Store.userState(from: select, at: 0) : nil
+        }
+    }
+
+    /// The latest state of the user whose external id is `externalID` (nil when no user has it):
+    /// `users` finds the id by its partial unique index, and the log the state, in one statement.
+    public func userState(externalID: String) throws(StoreError) -> UserState? {
+        try run {
+            let select = try hot(.latestStateByExternalID)
+            try select.bindAll(externalID)
             defer { select.reset() }
             return try select.step() ? try Store.userState(from: select, at: 0) : nil
         }
@@ -128,7 +140,7 @@ extension Store {
         let user = User(
             id: id, email: email, name: row.string(offset + 3) ?? "", profession: profession, country: country, account: account,
             subscription: subscription, registeredAt: Instant(millisecondsSinceEpoch: row.int64(offset + 8)),
-            externalID: row.string(offset + 9))
+            externalID: row.string(offset + 9), externalRole: row.string(offset + 11))
         return UserState(user: user, enrolments: enrolments, version: row.int64(offset + 1))
     }
 
@@ -148,6 +160,7 @@ extension Store {
             try insert.bind(new.registeredAt.millisecondsSinceEpoch, at: 7)
             try insert.bind(new.externalID, at: 8)
             try insert.bind(context.recordedAt.millisecondsSinceEpoch, at: 9)
+            try insert.bind(new.externalRole, at: 10)
             _ = try insert.step()
             guard connection.changes == 1 else { return nil }
             let state = UserState(user: new.withID(UserID(connection.lastInsertRowID)), enrolments: [], version: 1)
@@ -172,6 +185,7 @@ extension Store {
             try update.bind(user.externalID, at: 7)
             try update.bind(context.recordedAt.millisecondsSinceEpoch, at: 8)
             try update.bind(user.id.rawValue, at: 9)
+            try update.bind(user.externalRole, at: 10)
             _ = try update.step()
             var state = previous
             state.user = user
@@ -188,11 +202,15 @@ extension Store {
     /// Enrolling twice is not an error: the second call changes nothing and says so. The latest
     /// state is read inside the transaction, and a unique partial index makes this hold between
     /// processes too. The enrolment's batch is the context's.
-    public func enrol(_ enrolment: Enrolment, _ context: ChangeContext) throws(StoreError) -> EnrolmentInsert {
+    ///
+    /// `latest`, when given, is the user's latest state as the caller read it in this same write
+    /// transaction (so that it is not read twice); otherwise it is read here.
+    public func enrol(_ enrolment: Enrolment, _ context: ChangeContext, latest: UserState? = nil) throws(StoreError) -> EnrolmentInsert {
         try run {
-            guard let previous = try userState(enrolment.user) else {
+            guard let previous = try latest ?? userState(enrolment.user) else {
                 throw StoreError.Cause.noState(user: enrolment.user.rawValue, email: nil)
             }
+            precondition(previous.user.id == enrolment.user, "the latest state given is another user's")
             if let existing = previous.currentEnrolment(in: enrolment.package) { return .alreadyEnrolled(existing) }
             var enrolment = enrolment
             enrolment.batch = context.batch
@@ -244,8 +262,11 @@ extension Store {
     }
 
     /// Appends a state row of `kind` for `state` to the chain. Call inside a write.
+    ///
+    /// `schema4` is for migration 4's step, which runs before `audit_changes` has the role
+    /// column of migration 5: the row is written without it (the state has no role then).
     @discardableResult
-    func appendState(_ kind: AuditKind, _ state: UserState, _ context: ChangeContext) throws -> Int64 {
+    func appendState(_ kind: AuditKind, _ state: UserState, _ context: ChangeContext, schema4: Bool = false) throws -> Int64 {
         let head = try chainHead()
         let seq = head.seq + 1
         let actor = try textID(context.actor)
@@ -261,11 +282,11 @@ extension Store {
                         policy: context.policyHash, overrode: overrode, email: user.email.normalized, name: user.name,
                         profession: user.profession.rawValue, country: user.country?.rawValue, account: user.account.rawValue,
                         subscription: user.subscription.rawValue, registeredAt: user.registeredAt.millisecondsSinceEpoch,
-                        externalID: user.externalID, enrolments: list)
+                        externalID: user.externalID, enrolments: list, externalRole: schema4 ? nil : user.externalRole)
                 }
             }
         }.bytes
-        let insert = try hot(.insertState)
+        let insert = try schema4 ? connection.prepare(HotStatement.insertStateVersion4) : hot(.insertState)
         try insert.bind(seq, at: 1)
         try insert.bind(context.recordedAt.millisecondsSinceEpoch, at: 2)
         try insert.bind(actor, at: 3)
@@ -285,6 +306,7 @@ extension Store {
         try insert.bind(user.externalID, at: 17)
         try insert.bind(enrolments, at: 18)
         try insert.bind(hash, at: 19)
+        if !schema4 { try insert.bind(user.externalRole, at: 20) }
         _ = try insert.step()
         advanceChain(to: hash)
         return seq
@@ -303,7 +325,7 @@ extension Store {
         try connection.run("INSERT INTO audit_head(id, seq, hash) VALUES (1, ?, ?)", seq, hash)
         try connection.execute("DROP TABLE audit_head_v1")
         let context = ChangeContext(recordedAt: .now, actor: "admit:migration-4")
-        let users = try connection.prepare("SELECT \(Store.userColumns) FROM users ORDER BY id")
+        let users = try connection.prepare("SELECT \(Store.userColumnsVersion4) FROM users ORDER BY id")
         let enrolments = try connection.prepare(
             """
             SELECT user_id, package_id, enrolled_at, source, forced, withdrawn_at, account_state, batch_id
@@ -313,7 +335,7 @@ extension Store {
             let user = try Store.user(from: users)
             try enrolments.bindAll(user.id.rawValue)
             let list = try enrolments.rows(Store.enrolment(from:))
-            try appendState(.userState, UserState(user: user, enrolments: list, version: 1), context)
+            try appendState(.userState, UserState(user: user, enrolments: list, version: 1), context, schema4: true)
         }
     }
 }

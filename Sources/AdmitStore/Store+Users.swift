@@ -2,7 +2,9 @@ import AdmitDomain
 import SQLite
 
 extension Store {
-    static let userColumns = "id, email, name, profession, country, account, subscription, registered_at, external_id"
+    static let userColumns = "id, email, name, profession, country, account, subscription, registered_at, external_id, external_role"
+    /// The columns of `users` before migration 5 (what migration 4's step reads).
+    static let userColumnsVersion4 = "id, email, name, profession, country, account, subscription, registered_at, external_id"
 
     /// The user with this identifier, as the `users` table holds it (for reports; decisions read `userState`).
     public func user(id: UserID) throws(StoreError) -> User? {
@@ -37,7 +39,7 @@ extension Store {
         return User(
             id: UserID(row.int64(0)), email: email, name: row.string(2) ?? "", profession: profession, country: country,
             account: account, subscription: subscription, registeredAt: Instant(millisecondsSinceEpoch: row.int64(7)),
-            externalID: row.string(8))
+            externalID: row.string(8), externalRole: row.columnCount > 9 ? row.string(9) : nil)
     }
 }
 

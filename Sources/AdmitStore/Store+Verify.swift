@@ -223,7 +223,8 @@ extension Store {
             "SELECT max(version), seq, recorded_at, \(Store.stateColumns), kind FROM audit_changes GROUP BY user_id ORDER BY user_id")
         let users = try connection.prepare(
             """
-            SELECT id, email, name, profession, country, account, subscription, registered_at, external_id, updated_at
+            SELECT id, email, name, profession, country, account, subscription, registered_at, external_id, updated_at,
+                external_role
             FROM users ORDER BY id
             """)
         let enrolments = try connection.prepare("SELECT \(Store.enrolmentColumns) FROM enrolments ORDER BY user_id")
@@ -295,8 +296,9 @@ extension Store {
             compare("subscription", 6, 10)
             compare("registered_at", 7, 11, integer: true)
             compare("external_id", 8, 12)
+            compare("external_role", 10, 14)
             // A `user.state` row (migration 4) took the state as it found it, `updated_at` included.
-            if states.int64(14) != AuditKind.userState.changeNumber {
+            if states.int64(15) != AuditKind.userState.changeNumber {
                 compare("updated_at", 9, 2, integer: true)
             }
             guard let logged = EnrolmentList.decode(states.blob(13) ?? [], user: UserID(tableUser)) else {
@@ -446,12 +448,13 @@ struct CompactRange {
                                 overrode: overrode, email: row.string(9) ?? "", name: row.string(10) ?? "",
                                 profession: row.string(11) ?? "",
                                 country: row.string(12), account: row.string(13) ?? "", subscription: row.string(14) ?? "",
-                                registeredAt: row.int64(15), externalID: row.string(16), enrolments: enrolments)
+                                registeredAt: row.int64(15), externalID: row.string(16), enrolments: enrolments,
+                                externalRole: row.string(18))
                         }
                     }
                 }
-                intact = row.withBlob(18) { digest.equals($0) }
-                if intact { row.withBlob(18) { stored in previous.withUnsafeMutableBytes { $0.copyMemory(from: stored) } } }
+                intact = row.withBlob(19) { digest.equals($0) }
+                if intact { row.withBlob(19) { stored in previous.withUnsafeMutableBytes { $0.copyMemory(from: stored) } } }
             default:
                 let policy = row.isNull(6) ? nil : texts[row.int64(6)]
                 guard let actor = texts[row.int64(2)], row.isNull(6) || policy != nil else { return broken(seq, missingText) }

@@ -30,7 +30,13 @@ public final class Store {
     ///
     /// A missing directory, a file that is not a database, a truncated file or a database written
     /// by a newer Admit all fail here with a one-line `StoreError` naming the path.
-    public init(path: String, create: Bool = true, busyTimeout: Duration = .seconds(5)) throws(StoreError) {
+    public convenience init(path: String, create: Bool = true, busyTimeout: Duration = .seconds(5)) throws(StoreError) {
+        try self.init(path: path, create: create, busyTimeout: busyTimeout, migratingTo: Store.schemaVersion)
+    }
+
+    /// Opens the database at `path` and migrates it to schema version `target` at most (tests
+    /// make databases of an older version with it, to migrate them from there).
+    init(path: String, create: Bool = true, busyTimeout: Duration = .seconds(5), migratingTo target: Int) throws(StoreError) {
         self.path = path
         do {
             if path != ":memory:", !create, !FileManager.default.fileExists(atPath: path) {
@@ -46,7 +52,7 @@ public final class Store {
         } catch {
             throw StoreError(.other("\(error)"), path: path)
         }
-        try migrate()
+        try migrate(to: target)
     }
 
     /// Adds the cause people need when a file cannot be opened.
@@ -63,21 +69,21 @@ public final class Store {
         try run { Int(try connection.userVersion()) }
     }
 
-    private func migrate() throws(StoreError) {
+    private func migrate(to target: Int) throws(StoreError) {
         let current = try version()
         let supported = Store.schemaVersion
         if current > supported {
             throw StoreError(.tooNew(version: current, supported: supported), path: path)
         }
-        guard current < supported else { return }
-        let rebuilds = Migrations.all[current...].contains(where: \.rebuildsTables)
+        guard current < target else { return }
+        let rebuilds = Migrations.all[current..<target].contains(where: \.rebuildsTables)
         // Foreign keys can only be switched outside a transaction.
         if rebuilds { try run { try connection.execute("PRAGMA foreign_keys = OFF") } }
         defer { if rebuilds { try? connection.execute("PRAGMA foreign_keys = ON") } }
         try write {
             // Re-read inside the write lock: another process may have migrated meanwhile.
             let locked = Int(try connection.userVersion())
-            for (index, migration) in Migrations.all.enumerated() where index >= locked {
+            for (index, migration) in Migrations.all.enumerated().prefix(target) where index >= locked {
                 try connection.execute(migration.sql)
                 try migration.step?(self)
                 try connection.setUserVersion(Int32(index + 1))

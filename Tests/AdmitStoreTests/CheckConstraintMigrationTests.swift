@@ -35,7 +35,7 @@ struct CheckConstraintMigrationTests {
         let earlier = try Connection(path: path)
         _ = try earlier.query("SELECT count(*) FROM users") { $0.int64(0) }
         let store = try Store(path: path)
-        #expect(try store.version() == 4)
+        #expect(try store.version() == Store.schemaVersion)
         #expect(try store.integrityProblems().isEmpty)
         #expect(try store.user(email: EmailAddress("a@example.org"))?.account == .suspended)
         #expect(try store.enrolments(of: UserID(1)).first?.forced == true)
@@ -64,7 +64,7 @@ struct CheckConstraintMigrationTests {
         #expect(throws: SQLiteError.self) { try earlier.execute("UPDATE enrolments SET account_state = 'paused'") }
         try earlier.execute("UPDATE enrolments SET account_state = 'closed'")
         earlier.close()
-        #expect(try Store(path: path).version() == 4)
+        #expect(try Store(path: path).version() == Store.schemaVersion)
         #expect(schema.joined().contains("account_state IS NULL OR account_state = 'active' OR"))
     }
 

@@ -9,6 +9,9 @@ struct RosterUser {
     var sourcedID: String
     /// `status` is `tobedeleted`: the account is closed (the user and their history stay).
     var deleted: Bool
+    /// The user's role (`OneRosterRole.stored`): 1.1's `role` column, or the 1.2 user's primary
+    /// role in `roles.csv`; nil when neither gives one (and for a deletion).
+    var role: String? = nil
 }
 
 /// A OneRoster enrolment as registration applies it.
@@ -51,8 +54,34 @@ struct OneRosterSource: RegistrationSource {
         var fields: [String]
     }
     private var roles: [RoleRow] = []
+    /// Each user's primary role in `roles.csv` (1.2), by sourcedId.
+    private var primaryRoles: [String: String] = [:]
     /// The sourcedIds of the rows of a bulk `users.csv` read so far; nil when no role needs them.
     private var seenUsers: Set<String>?
+
+    /// Where the columns read on every row are, found once per file.
+    private struct UserColumns {
+        let sourcedID, status, dateLastModified, enabledUser, role, username, givenName, familyName, email: Int?
+        init(_ header: RosterHeader) {
+            let at = header.positions
+            (sourcedID, status, dateLastModified, enabledUser, role) = (
+                at["sourcedId"], at["status"], at["dateLastModified"], at["enabledUser"], at["role"]
+            )
+            (username, givenName, familyName, email) = (at["username"], at["givenName"], at["familyName"], at["email"])
+        }
+    }
+    private struct EnrolmentColumns {
+        let sourcedID, status, dateLastModified, classSourcedID, userSourcedID, beginDate, endDate: Int?
+        init(_ header: RosterHeader) {
+            let at = header.positions
+            (sourcedID, status, dateLastModified, classSourcedID) = (
+                at["sourcedId"], at["status"], at["dateLastModified"], at["classSourcedId"]
+            )
+            (userSourcedID, beginDate, endDate) = (at["userSourcedId"], at["beginDate"], at["endDate"])
+        }
+    }
+    private var userColumns: UserColumns?
+    private var enrolmentColumns: EnrolmentColumns?
 
     /// Checks every header the run will read and loads the classes; throws before any row is applied.
     init(package: RosterPackage, classMap: ClassMap) throws(AdmitError) {
@@ -86,6 +115,8 @@ struct OneRosterSource: RegistrationSource {
         }
         self.users = users
         self.enrolments = enrolments
+        userColumns = users.map { UserColumns($0.header) }
+        enrolmentColumns = enrolments.map { EnrolmentColumns($0.header) }
         measured = counters
         if var table = classTable {
             var titles: [String: String] = [:]
@@ -196,6 +227,7 @@ struct OneRosterSource: RegistrationSource {
                     continue
                 }
                 primary[user] = record.line
+                primaryRoles[user] = OneRosterRole.stored(record["role"] ?? "")
             }
             roles.append(RoleRow(line: record.line, userSourcedID: user, fields: record.fields))
         }
@@ -209,7 +241,9 @@ struct OneRosterSource: RegistrationSource {
         if !pending.isEmpty { return pending.removeFirst() }
         if users != nil {
             if let item = try users!.next() {
-                if seenUsers != nil, case .record(let record) = item, let id = record["sourcedId"] { seenUsers!.insert(id) }
+                if seenUsers != nil, case .record(let record) = item, let id = record[at: userColumns?.sourcedID] {
+                    seenUsers!.insert(id)
+                }
                 return user(item)
             }
             users = nil
@@ -246,26 +280,30 @@ struct OneRosterSource: RegistrationSource {
         case .record(let read): record = read
         }
         let file = RosterFile.users.fileName
+        guard let column = userColumns else { preconditionFailure("a user row without users.csv") }
         func reject(_ column: String, _ rejectClass: RejectClass, _ message: String) -> RegistrationInput {
             RegistrationInput(
                 content: .malformed(
                     RegistrationReject(line: record.line, column: column, rejectClass: rejectClass, message: message, file: file)),
                 original: .fields(record.fields))
         }
-        guard let sourcedID = record["sourcedId"] else { return reject("sourcedId", .missingValue, "the user has no sourcedId") }
+        guard let sourcedID = record[at: column.sourcedID] else { return reject("sourcedId", .missingValue, "the user has no sourcedId") }
         let deleted: Bool
-        switch Self.status(record["status"]) {
+        switch Self.status(record[at: column.status]) {
         case .some(let value): deleted = value
         case .none:
             return reject(
-                "status", .invalidValue, "'\(RegistrationRow.shown(record["status"] ?? ""))' is not a status (active or tobedeleted)")
+                "status", .invalidValue,
+                "'\(RegistrationRow.shown(record[at: column.status] ?? ""))' is not a status (active or tobedeleted)")
         }
-        if let problem = Self.dateTimeProblem(record["dateLastModified"]) { return reject("dateLastModified", .invalidValue, problem) }
+        if let problem = Self.dateTimeProblem(record[at: column.dateLastModified]) {
+            return reject("dateLastModified", .invalidValue, problem)
+        }
         var row = RegistrationRow(line: record.line)
         row.externalID = sourcedID
-        if let email = record["email"] {
+        if let email = record[at: column.email] {
             row.email = email
-        } else if let username = record["username"], username.contains("@") {
+        } else if let username = record[at: column.username], username.contains("@") {
             row.email = username
         }
         if !deleted, let column = record.missingRequired() {
@@ -276,7 +314,7 @@ struct OneRosterSource: RegistrationSource {
             return RegistrationInput(
                 content: .rosterUser(RosterUser(row: row, sourcedID: sourcedID, deleted: deleted)), original: .fields(record.fields))
         }
-        guard let enabled = record["enabledUser"] else {
+        guard let enabled = record[at: column.enabledUser] else {
             return reject("enabledUser", .missingValue, "enabledUser is required (true or false)")
         }
         switch enabled.lowercasedASCII() {
@@ -284,12 +322,16 @@ struct OneRosterSource: RegistrationSource {
         case "false": row.account = AccountState.suspended.rawValue
         default: return reject("enabledUser", .invalidValue, "'\(RegistrationRow.shown(enabled))' is not true or false")
         }
-        let names = [record["givenName"], record["familyName"]].compactMap { $0 }
-        guard !names.isEmpty else { return reject("givenName", .missingValue, "the user has neither a givenName nor a familyName") }
+        switch (record[at: column.givenName], record[at: column.familyName]) {
+        case (nil, nil): return reject("givenName", .missingValue, "the user has neither a givenName nor a familyName")
         // The export writes a one-word name as both givenName and familyName (both are required).
-        row.name = names.count == 2 && names[0] == names[1] ? names[0] : names.joined(separator: " ")
+        case (let given?, let family?): row.name = given == family ? given : given + " " + family
+        case (let one?, nil), (nil, let one?): row.name = one
+        }
+        let role = package.version == .version11 ? record[at: column.role].map(OneRosterRole.stored) : primaryRoles[sourcedID]
         return RegistrationInput(
-            content: .rosterUser(RosterUser(row: row, sourcedID: sourcedID, deleted: deleted)), original: .fields(record.fields))
+            content: .rosterUser(RosterUser(row: row, sourcedID: sourcedID, deleted: deleted, role: role)),
+            original: .fields(record.fields))
     }
 
     // MARK: Enrolments
@@ -301,38 +343,43 @@ struct OneRosterSource: RegistrationSource {
         case .record(let read): record = read
         }
         let file = RosterFile.enrollments.fileName
+        guard let column = enrolmentColumns else { preconditionFailure("an enrolment row without enrollments.csv") }
         func reject(_ column: String, _ rejectClass: RejectClass, _ message: String) -> RegistrationInput {
             RegistrationInput(
                 content: .malformed(
                     RegistrationReject(line: record.line, column: column, rejectClass: rejectClass, message: message, file: file)),
                 original: .fields(record.fields))
         }
-        guard record["sourcedId"] != nil else { return reject("sourcedId", .missingValue, "the enrolment has no sourcedId") }
-        guard let user = record["userSourcedId"] else { return reject("userSourcedId", .missingValue, "the enrolment names no user") }
-        guard let classID = record["classSourcedId"] else { return reject("classSourcedId", .missingValue, "the enrolment names no class") }
+        guard record[at: column.sourcedID] != nil else { return reject("sourcedId", .missingValue, "the enrolment has no sourcedId") }
+        guard let user = record[at: column.userSourcedID] else {
+            return reject("userSourcedId", .missingValue, "the enrolment names no user")
+        }
+        guard let classID = record[at: column.classSourcedID] else {
+            return reject("classSourcedId", .missingValue, "the enrolment names no class")
+        }
         let deleted: Bool
-        switch Self.status(record["status"]) {
+        switch Self.status(record[at: column.status]) {
         case .some(let value): deleted = value
         case .none:
             return reject(
-                "status", .invalidValue, "'\(RegistrationRow.shown(record["status"] ?? ""))' is not a status (active or tobedeleted)")
+                "status", .invalidValue,
+                "'\(RegistrationRow.shown(record[at: column.status] ?? ""))' is not a status (active or tobedeleted)")
         }
-        if let problem = Self.dateTimeProblem(record["dateLastModified"]) { return reject("dateLastModified", .invalidValue, problem) }
+        if let problem = Self.dateTimeProblem(record[at: column.dateLastModified]) {
+            return reject("dateLastModified", .invalidValue, problem)
+        }
         if !deleted, let column = record.missingRequired() {
             return reject(column, .missingValue, Self.requiredMessage(package.version))
         }
-        var dates: [LocalDate?] = []
-        for column in ["beginDate", "endDate"] {
-            guard let text = record[column] else {
-                dates.append(nil)
-                continue
-            }
+        var dates: (LocalDate?, LocalDate?) = (nil, nil)
+        for (name, position) in [("beginDate", column.beginDate), ("endDate", column.endDate)] {
+            guard let text = record[at: position] else { continue }
             guard case .date(let date)? = try? TimeLiteral(parsing: text) else {
-                return reject(column, .invalidValue, "'\(RegistrationRow.shown(text))' is not an ISO 8601 date (YYYY-MM-DD)")
+                return reject(name, .invalidValue, "'\(RegistrationRow.shown(text))' is not an ISO 8601 date (YYYY-MM-DD)")
             }
-            dates.append(date)
+            if name == "beginDate" { dates.0 = date } else { dates.1 = date }
         }
-        if let begin = dates[0], let end = dates[1], end < begin {
+        if let begin = dates.0, let end = dates.1, end < begin {
             return reject("endDate", .invalidValue, "the enrolment ends (\(end)) before it begins (\(begin))")
         }
         var title: String?
@@ -343,7 +390,7 @@ struct OneRosterSource: RegistrationSource {
                         content: .rosterEnrolment(
                             RosterEnrolment(
                                 line: record.line, userSourcedID: user, classSourcedID: classID,
-                                package: classMap.package(sourcedID: classID, title: nil), begin: dates[0], end: dates[1], deleted: true,
+                                package: classMap.package(sourcedID: classID, title: nil), begin: dates.0, end: dates.1, deleted: true,
                                 usersInFile: usersInFile)),
                         original: .fields(record.fields))
                 }
@@ -357,7 +404,7 @@ struct OneRosterSource: RegistrationSource {
             content: .rosterEnrolment(
                 RosterEnrolment(
                     line: record.line, userSourcedID: user, classSourcedID: classID,
-                    package: classMap.package(sourcedID: classID, title: title), begin: dates[0], end: dates[1], deleted: deleted,
+                    package: classMap.package(sourcedID: classID, title: title), begin: dates.0, end: dates.1, deleted: deleted,
                     usersInFile: usersInFile)),
             original: .fields(record.fields))
     }

@@ -12,9 +12,47 @@ enum OneRosterRole: String, Sendable, Hashable, CaseIterable {
 
     /// The role named `text`, compared ignoring ASCII case; nil for a name that is not one.
     init?(caseless text: String) {
-        let lowered = text.lowercasedASCII()
-        guard let role = Self.allCases.first(where: { $0.rawValue.lowercasedASCII() == lowered }) else { return nil }
+        if let exact = Self(rawValue: text) {
+            self = exact
+            return
+        }
+        guard let role = Self.byLowercasedName[text.lowercasedASCII()] else { return nil }
         self = role
+    }
+
+    private static let byLowercasedName = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue.lowercasedASCII(), $0) })
+
+    /// The roles of OneRoster 1.1's `users.csv` (`administrator` is 1.1's alone).
+    static let version11Names = ["administrator", "aide", "guardian", "parent", "proctor", "relative", "student", "teacher"]
+    /// The roles of OneRoster 1.1's `enrollments.csv`.
+    static let version11EnrolmentNames: Set<String> = ["administrator", "proctor", "student", "teacher"]
+
+    /// The role to keep for `text`, a user's role as a file gives it (trimmed): a role of
+    /// OneRoster 1.1 or 1.2 in the specification's spelling, whatever its ASCII case; any other
+    /// text (an extension such as `ext:mentor`) as it is.
+    static func stored(_ text: String) -> String {
+        if let role = OneRosterRole(caseless: text) { return role.rawValue }
+        let lowered = text.lowercasedASCII()
+        return version11Names.first { $0 == lowered } ?? text
+    }
+
+    /// A stored role as OneRoster 1.1's `users.csv` writes it: `student` when none; the 1.2
+    /// roles 1.1 lacks as the nearest 1.1 one (the administrators and `principal` as
+    /// `administrator`, `counselor` as `aide`); anything else as it is.
+    static func version11(_ stored: String?) -> String {
+        guard let stored else { return "student" }
+        switch OneRosterRole(rawValue: stored) {
+        case .districtAdministrator?, .siteAdministrator?, .systemAdministrator?, .principal?: return "administrator"
+        case .counselor?: return "aide"
+        default: return stored
+        }
+    }
+
+    /// A user's 1.1 role (`version11(_:)`) as a role in a class, which 1.1's `enrollments.csv`
+    /// limits to `administrator`, `proctor`, `student` and `teacher`: one of those as it is,
+    /// any other as `student`.
+    static func version11Enrolment(_ userRole: String) -> String {
+        version11EnrolmentNames.contains(userRole) ? userRole : "student"
     }
 }
 
@@ -151,17 +189,34 @@ struct RosterRecord {
 
     /// The trimmed value of the column `name`; nil when the header lacks it or the cell is empty.
     subscript(name: String) -> String? {
-        guard let position = header.positions[name] else { return nil }
-        let text = fields[position].trimmingWhitespace()
+        self[at: header.positions[name]]
+    }
+
+    /// The trimmed value of the column at `position` (as `RosterHeader.positions` gives it, found
+    /// once per file rather than by name on every row); nil when the header lacks it (nil) or the
+    /// cell is empty.
+    subscript(at position: Int?) -> String? {
+        guard let position else { return nil }
+        let field = fields[position]
+        if field.isEmpty { return nil }
+        let text = field.trimmingWhitespace()
         return text.isEmpty ? nil : text
     }
 
     /// The first of the specification's required columns (`skipping` aside) whose cell is empty
     /// or only white space; nil when the row gives each of them a value.
     func missingRequired(skipping: Set<String> = []) -> String? {
-        for (name, position) in header.required where !skipping.contains(name) {
-            if fields[position].trimmingWhitespace().isEmpty { return name }
+        for (name, position) in header.required where Self.isBlank(fields[position]) {
+            if !skipping.contains(name) { return name }
         }
         return nil
+    }
+
+    /// Whether `text` is empty or only white space (what `trimmingWhitespace()` would make empty),
+    /// decided on the first byte when that is ASCII and not white space, without a new string.
+    private static func isBlank(_ text: String) -> Bool {
+        guard let first = text.utf8.first else { return true }
+        if first < 0x80, first != 0x20, !(0x09...0x0D).contains(first) { return false }  // ASCII, not tab, LF, VT, FF, CR, space
+        return text.trimmingWhitespace().isEmpty
     }
 }

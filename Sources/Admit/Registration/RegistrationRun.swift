@@ -26,6 +26,9 @@ final class RegistrationRun {
     /// OneRoster: the first line of each user sourcedId whose row was rejected (for the enrolments that name it).
     private var rejectedRosterUsers: [String: Int] = [:]
     private var rosterPackages: [PackageID: Package] = [:]
+    /// The start of a day in a package's zone, by package and day: an export's enrolments share
+    /// a few dates, and finding midnight in a zone is a search over its offsets.
+    private var dayStarts: [RosterDay: Instant] = [:]
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
 
@@ -145,7 +148,10 @@ final class RegistrationRun {
         } catch {
             return try rejected(error, input)
         }
-        if roster != nil { patch.defaultProfession = .other }
+        if let roster {
+            patch.defaultProfession = .other
+            patch.externalRole = roster.role
+        }
         let upsert = try admission.perform { () throws(StoreError) in
             try session.upsert(patch, line: row.line, registeredAt: startedAt, at: now)
         }
@@ -288,6 +294,16 @@ final class RegistrationRun {
         return row
     }
 
+    /// The instant `day` begins in `package`'s zone (`Zone.startOfDay`), remembered.
+    private func startOfDay(_ day: LocalDate, in package: Package) -> Instant {
+        let key = RosterDay(package: package.id, day: day)
+        if let known = dayStarts[key] { return known }
+        let start = package.zone.startOfDay(day)
+        if dayStarts.count >= 4096 { dayStarts.removeAll(keepingCapacity: true) }
+        dayStarts[key] = start
+        return start
+    }
+
     /// Applies a OneRoster enrolment: enrols (under the policy, as `--package` does), withdraws
     /// at `endDate` or for `tobedeleted`, or finds it already so.
     private func applyRoster(_ given: RosterEnrolment, _ input: RegistrationInput) throws(AdmitError) {
@@ -302,8 +318,15 @@ final class RegistrationRun {
             summary.roster?.unmapped += 1
             return
         }
-        let userID = RegistrationRow.shown(given.userSourcedID)
-        let found = try admission.perform { () throws(StoreError) in try session.userReference(externalID: given.userSourcedID) }
+        var userID: String { RegistrationRow.shown(given.userSourcedID) }
+        // The user's latest state, found by sourcedId in one statement.
+        let latest = try admission.perform { () throws(StoreError) in try session.userState(externalID: given.userSourcedID) }
+        let found: UserReference?
+        if let latest {
+            found = latest.user.reference
+        } else {
+            found = try admission.perform { () throws(StoreError) in try session.userReference(externalID: given.userSourcedID) }
+        }
         guard let user = found else {
             if let line = rejectedRosterUsers[given.userSourcedID] {
                 return try reject("userSourcedId", .unknownReference, "user '\(userID)' was rejected (users.csv line \(line))")
@@ -328,12 +351,12 @@ final class RegistrationRun {
             package = try admission.package(packageID.rawValue)
             rosterPackages[packageID] = package
         }
-        guard let state = try admission.perform({ () throws(StoreError) in try session.userState(user.id) }) else {
+        guard let state = latest else {
             throw .database(StoreError(.noState(user: user.id.rawValue, email: "\(user.email)"), path: admission.store.path))
         }
         let zone = package.zone
-        let start = given.begin.map { zone.startOfDay($0) } ?? enrolAt
-        let end = given.end.map { zone.startOfDay($0.nextDay) }
+        let start = given.begin.map { startOfDay($0, in: package) } ?? enrolAt
+        let end = given.end.map { startOfDay($0.nextDay, in: package) }
         func withdraw(at instant: Instant) throws(AdmitError) {
             _ = try admission.perform { () throws(StoreError) in try session.withdraw(user: user.id, from: packageID, at: instant, now: now)
             }
@@ -390,7 +413,8 @@ final class RegistrationRun {
         let enrolment = Enrolment(
             user: user.id, package: packageID, enrolledAt: start, source: .bulk, forced: forced, accountState: state.user.account)
         let result = try admission.perform { () throws(StoreError) in
-            try session.enrol(enrolment, at: now, policyHash: admission.policy.version.hash, overrode: forced ? code.bytes : nil)
+            try session.enrol(
+                enrolment, at: now, policyHash: admission.policy.version.hash, overrode: forced ? code.bytes : nil, latest: state)
         }
         guard case .added = result else {
             summary.roster?.unchanged += 1
@@ -427,4 +451,10 @@ final class RegistrationRun {
     private func finish(_ batch: Int64?, status: ImportBatch.Status, error: String) {
         try? finishOrThrow(batch, status: status, error: error)
     }
+}
+
+/// A day in a package's zone (a key of `RegistrationRun.dayStarts`).
+private struct RosterDay: Hashable {
+    var package: PackageID
+    var day: LocalDate
 }
