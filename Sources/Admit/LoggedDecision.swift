@@ -102,7 +102,9 @@ extension LoggedDecision {
     /// `admit audit decisions --format csv`.
     public static func csv(_ decisions: [LoggedDecision]) -> [UInt8] {
         var writer = CSVWriter(neutraliseFormulas: true)
-        writer.write(["seq", "recorded_at", "actor", "user", "action", "package", "lecture", "at", "decision", "reasons", "policy", "external_id"])
+        writer.write([
+            "seq", "recorded_at", "actor", "user", "action", "package", "lecture", "at", "decision", "reasons", "policy", "external_id",
+        ])
         for decision in decisions {
             writer.write([
                 String(decision.seq), decision.recordedAt.formatted(in: decision.zone), decision.actor, String(decision.user.rawValue),
