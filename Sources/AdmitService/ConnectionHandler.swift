@@ -38,8 +38,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
         case stdio
     }
 
-    /// Reads handed to the worker and not yet answered, at most.
+    /// Reads handed to the worker and not yet answered, at most (per TCP client; stdio, the only
+    /// client of its process, keeps more in flight).
     static let maxReadsInFlight = 2
+    static let maxStdioReadsInFlight = 4
     /// How long a shutting-down connection waits for the client to close after the last reply.
     static let drainTimeout = TimeAmount.seconds(5)
     /// How long a timed-out connection waits for the client to close after the error line.
@@ -71,7 +73,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 idleTimeout: .milliseconds(limits.idleTimeoutMilliseconds))
         case .stdio:
             peer = .stdio
-            state = ConnectionState(maxReadsInFlight: Self.maxReadsInFlight, shutdown: .close, idleTimeout: nil)
+            state = ConnectionState(maxReadsInFlight: Self.maxStdioReadsInFlight, shutdown: .close, idleTimeout: nil)
         }
     }
 
