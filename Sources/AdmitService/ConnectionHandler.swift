@@ -158,7 +158,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
                     self.lastWrite = write
                 }
             case .failure(let error):
-                self.logger.error("the worker could not answer", metadata: ["peer": "\(self.peer.actor)", "error": "\(error)"])
+                // After the client went away (its channel closed, the service stopping) reads still
+                // queued are not run: nobody is there to be answered.
+                let level: Logger.Level = context.channel.isActive ? .error : .debug
+                self.logger.log(level: level, "the worker could not answer", metadata: ["peer": "\(self.peer.actor)", "error": "\(error)"])
                 context.close(promise: nil)
             }
             if self.state.answered(isWritable: context.channel.isWritable) { context.read() }
