@@ -2,7 +2,9 @@ import AdmitDomain
 import AdmitJSON
 import AdmitStore
 
-/// The JSON objects kept in the `detail` of the audit log's events, written in one place.
+/// The JSON objects kept in the `detail` of the audit log's events, written in one place (and,
+/// below, the facts of a first-format decision's detail read back). The JSON of replies is next
+/// to the outcome each one writes; the pieces several replies share are in `ReplyJSON.swift`.
 enum AuditDetail {
     /// An import's start: what is read, how, and what else it does.
     static func importStarted(source: String, format: String?, sha256: String, options: RegistrationOptions) -> String {
@@ -55,33 +57,5 @@ extension Facts {
         self.init(
             account: account, profession: profession, country: object["country"]?.stringValue.flatMap(CountryCode.init),
             subscription: subscription, enrolments: list)
-    }
-}
-
-extension UserReference {
-    /// `{"id", "email"}`, and `"externalId"` when the reference carries one.
-    var referenceJSON: JSONValue {
-        var object: JSONObject = ["id": .number(JSONNumber(id.rawValue)), "email": .string(email.normalized)]
-        if let externalID { object["externalId"] = .string(externalID) }
-        return .object(object)
-    }
-}
-
-extension Reason {
-    var json: JSONValue {
-        var object = JSONObject()
-        object["code"] = .string(code.rawValue)
-        object["rule"] = rule.map { .string($0.rawValue) } ?? .null
-        object["message"] = .string(message)
-        return .object(object)
-    }
-}
-
-extension NearestMiss {
-    var json: JSONValue {
-        var object = JSONObject()
-        object["rule"] = .string(rule.rawValue)
-        object["clauses"] = .array(failedClauses.map(\.json))
-        return .object(object)
     }
 }

@@ -52,18 +52,6 @@ final class AdmitWorker: @unchecked Sendable {
         }
     }
 
-    /// Runs the calls of one read from `peer` and hands what they came to to `completion`, on
-    /// the worker thread (for a caller that is not an event loop: no hop through one).
-    func run(_ calls: [Call], from peer: Peer, completion: @escaping @Sendable ([Dispatcher.Answer]) -> Void) {
-        pool.submit { state in
-            guard case .active = state else {
-                completion(calls.map { _ in .failure(RPCError(.internalError, "internal error: the service is stopping")) })
-                return
-            }
-            completion(self.dispatcher.run(calls, from: peer))
-        }
-    }
-
     /// Answers everything handed in so far, then stops the thread and closes the database.
     func shutdown() async throws {
         try await pool.shutdownGracefully()

@@ -3,8 +3,8 @@ import NIOCore
 
 /// Writes the reply lines of one read: one line per frame that needs a reply, in frame order.
 ///
-/// Each connection (or the stdio reader) has its own, on its own thread; its JSON buffer is
-/// reused from read to read.
+/// Each connection (standard input and output is one too) has its own, on its event loop; its
+/// JSON buffer is reused from read to read.
 struct ReplyWriter {
     private var writer = JSONWriter(reservingCapacity: 4096)
 

@@ -80,3 +80,11 @@ public final class Checkpointer: @unchecked Sendable {
         condition.unlock()
     }
 }
+
+extension Store {
+    /// Stops this connection from checkpointing the WAL after its own commits
+    /// (`PRAGMA wal_autocheckpoint=0`); a `Checkpointer` on another thread does it instead.
+    public func disableAutomaticCheckpoints() throws(StoreError) {
+        try run { try connection.execute("PRAGMA wal_autocheckpoint=0") }
+    }
+}

@@ -169,10 +169,6 @@ enum Migrations {
         CREATE INDEX opens_without_enrolment_by_package ON opens_without_enrolment(package_id, at);
         """
 
-    /// The `CHECK (column IN (…))` constraints rewritten as `column = … OR column = …` (through
-    /// `writable_schema`: the table definitions are edited as text, so the replaced strings
-    /// must match what migrations 1 and 2 wrote, character for character).
-    ///
     /// The `CHECK (column IN (…))` constraints rewritten as `column = … OR column = …`, with the
     /// same meaning.
     ///
@@ -184,6 +180,22 @@ enum Migrations {
     /// they accept exactly the same values. `writable_schema = RESET` makes this connection re-read
     /// the schema; the table created and dropped at the end bumps the schema version, so that every
     /// other connection re-reads it too.
+    //
+    // BEFORE EDITING: this migration edits `sqlite_schema` by TEXT REPLACEMENT. Each `replace()`
+    // below finds the CHECK exactly as migrations 1 and 2 wrote it (spaces, quotes, order of the
+    // values) and swaps in the new text.
+    // - A string that does not match changes nothing and raises no error: the old constraint
+    //   silently stays. So copy the old text from `version1`/`version2`, never retype it; and
+    //   `CheckConstraintMigrationTests` (which reads `sqlite_schema` after the migration) must
+    //   say so if a constraint was missed.
+    // - The new text must be a constraint every existing row already satisfies: SQLite does not
+    //   re-check rows when the schema is edited this way, and `PRAGMA integrity_check` would
+    //   then report them.
+    // - It has shipped: never edit it to change the schema. Add a migration; to change a table,
+    //   rebuild it as migration 4 does (`rebuildsTables`). A fix here reaches only databases
+    //   still below version 3.
+    // - Use the technique only on text that Admit's own migrations wrote: it depends on that
+    //   text being the same, character for character, in every database.
     static let version3 = """
         PRAGMA writable_schema = ON;
         UPDATE sqlite_schema SET sql = replace(replace(sql,

@@ -102,7 +102,7 @@ public final class Connection {
         } catch {
             close()
             if error.isCorrupt, isFileDatabase, error.detail == nil,
-                let detail = truncationDetail(path: path)
+                let detail = SQLiteErrorDetail.truncationDetail(path: path)
             {
                 throw SQLiteError(
                     code: error.extendedCode, message: error.message, path: path, sql: error.sql,
@@ -353,10 +353,10 @@ public final class Connection {
             ?? String(cString: sqlite3_errstr(rc))
         var detail: String?
         if rc & 0xFF == SQLITE_CANTOPEN {
-            detail = DatabaseHandle.cantOpenDetail(
+            detail = SQLiteErrorDetail.cantOpenDetail(
                 path: path, create: create, systemErrno: db.map { sqlite3_system_errno($0) } ?? 0)
         } else {
-            detail = DatabaseHandle.detail(for: rc, db: db, busyTimeout: busyTimeout)
+            detail = SQLiteErrorDetail.detail(for: rc, db: db, busyTimeout: busyTimeout)
         }
         return SQLiteError(code: rc, message: message, path: path, detail: detail)
     }

@@ -19,6 +19,30 @@ import Testing
         #expect(replies[2]["error"]?["code"] == -32700)
     }
 
+    /// `admit serve < requests.jsonl > replies.jsonl`: regular files, which NIO cannot wait on,
+    /// are relayed through pipes.
+    @Test func stdioServesFromAndToRegularFiles() throws {
+        let cli = CLI()
+        let requests = cli.directory + "/requests.jsonl"
+        let replies = cli.directory + "/replies.jsonl"
+        let lines = (0..<100).map {
+            #"{"jsonrpc":"2.0","id":\#($0),"method":"check","params":{"user":"ada@example.org","lecture":"idor-2020-07","at":"2020-11-15T10:00:00+01:00"}}"#
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: requests, atomically: true, encoding: .utf8)
+        FileManager.default.createFile(atPath: replies, contents: nil)
+        let process = cli.start(["serve"])
+        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: requests))
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: replies))
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))")
+        let answered = try String(contentsOfFile: replies, encoding: .utf8).split(separator: "\n")
+        #expect(answered.count == 100)
+        #expect(try JSONParser.parse(String(answered[99]))["id"] == 99)
+    }
+
     @Test(arguments: [Signal.terminate, .interrupt])
     func tcpStopsOnASignalAfterAnsweringAndExitsZero(signal: Signal) throws {
         let cli = CLI()

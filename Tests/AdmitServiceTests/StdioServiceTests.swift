@@ -96,4 +96,63 @@ import Testing
         let lines = String(decoding: replies.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
         #expect(lines.count == 2)
     }
+
+    @Test func stdoutMayBeARegularFileAndStdinDevNull() async throws {
+        let workspace = ServiceWorkspace()
+        let requestsPath = workspace.directory + "/requests.jsonl"
+        let repliesPath = workspace.directory + "/replies.jsonl"
+        let text = (0..<2000).map { checkRequest(id: $0) + "\n" }.joined()
+        try text.write(toFile: requestsPath, atomically: true, encoding: .utf8)
+        let input = open(requestsPath, O_RDONLY)
+        let output = open(repliesPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        defer {
+            close(input)
+            close(output)
+        }
+        let service = try StdioService(
+            admission: workspace.open(), configuration: ServiceConfiguration(), logger: quietLogger, input: input, output: output)
+        try await ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)], logger: quietLogger)
+        ).run()
+        let lines = try String(contentsOfFile: repliesPath, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2000)
+        #expect(try JSONParser.parse(String(lines[1999]))["id"] == 1999)
+
+        // Nothing to read at all: the service ends at once, answering nothing.
+        let empty = open("/dev/null", O_RDONLY)
+        defer { close(empty) }
+        let replies = Pipe()
+        let second = try StdioService(
+            admission: workspace.open(), configuration: ServiceConfiguration(), logger: quietLogger, input: empty,
+            output: replies.fileHandleForWriting.fileDescriptor)
+        try await ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: second, successTerminationBehavior: .gracefullyShutdownGroup)], logger: quietLogger)
+        ).run()
+        try replies.fileHandleForWriting.close()
+        #expect(replies.fileHandleForReading.readDataToEndOfFile().isEmpty)
+    }
+
+    @Test func theCallersDescriptorsStayOpenAndBlocking() async throws {
+        let workspace = ServiceWorkspace()
+        let pipes = Pipes()
+        let service = try makeService(workspace, pipes)
+        let input = pipes.requests.fileHandleForReading.fileDescriptor
+        let output = pipes.replies.fileHandleForWriting.fileDescriptor
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)], logger: quietLogger))
+        async let lines = onThread { pipes.readAll() }
+        async let written: Void = onThread {
+            pipes.write(request("ping", id: 1) + "\n")
+            try pipes.endInput()
+        }
+        try await group.run()
+        try await written
+        #expect(fcntl(input, F_GETFL) & O_NONBLOCK == 0)
+        #expect(fcntl(output, F_GETFL) & O_NONBLOCK == 0)
+        try pipes.replies.fileHandleForWriting.close()
+        #expect(try await lines.count == 1)
+    }
 }

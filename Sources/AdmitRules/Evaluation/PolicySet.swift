@@ -3,7 +3,7 @@ import AdmitDomain
 /// A validated set of policy files, ready to answer requests.
 ///
 /// Built only by `compile(_:catalog:)`, so a `PolicySet` is always free of the errors the
-/// validator looks for. It is a pure value: it reads no clock, file or database; the instant and
+/// `PolicyCompiler` looks for. It is a pure value: it reads no clock, file or database; the instant and
 /// the facts about the user come with each request.
 public struct PolicySet: Sendable {
     /// The windows of all files, in source order.
@@ -30,13 +30,13 @@ public struct PolicySet: Sendable {
 
     /// Parses and validates `sources` against `catalog`; throws every error found in any of them.
     public static func compile(_ sources: [PolicySource], catalog: Catalog) throws(PolicyDiagnostics) -> PolicySet {
-        var validator = Validator(catalog: catalog)
+        var compiler = PolicyCompiler(catalog: catalog)
         for source in sources {
             let (syntax, diagnostics) = PolicyParser.parse(source)
-            validator.diagnostics += diagnostics
-            validator.add(syntax)
+            compiler.diagnostics += diagnostics
+            compiler.add(syntax)
         }
-        return try validator.finish()
+        return try compiler.finish()
     }
 
     /// The rule with this id.

@@ -1,12 +1,14 @@
 import AdmitDomain
 
-/// Checks parsed policy files against the domain schema and the catalog and builds a `PolicySet`.
+/// Compiles parsed policy files into a `PolicySet`: resolves every name against the domain
+/// schema and the catalog, checks what can be checked, and builds the windows and rules (a
+/// `PolicySet` exists only from policies that passed).
 ///
 /// It reports every error it finds: unknown attributes or values, unknown packages or lectures,
 /// undefined or duplicate windows, unknown zones, local times that a zone skips or repeats, windows
 /// that end before they start, duplicate rule ids, and rules that can never apply; then the
 /// warnings of `PolicyLint`.
-struct Validator {
+struct PolicyCompiler {
     let catalog: Catalog
     var diagnostics: [PolicyDiagnostic] = []
     private var windowSyntax: [WindowSyntax] = []

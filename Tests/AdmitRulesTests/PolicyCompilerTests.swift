@@ -3,7 +3,7 @@ import AdmitRules
 import Testing
 
 /// Every validation error, with its location, and all of them at once.
-@Suite struct ValidatorTests {
+@Suite struct PolicyCompilerTests {
     @Test(arguments: [
         // Unknown attribute, with a suggestion.
         (
