@@ -7,7 +7,7 @@
 /// has its own sequence and hash chain (`audit_heads`); the decision log is partitioned by day.
 enum PostgresMigrations {
     /// Every migration, in order.
-    static let all: [[String]] = [version1, version2]
+    static let all: [[String]] = [version1, version2, version3]
 
     /// The highest schema version this build knows.
     static var supported: Int { all.count }
@@ -213,4 +213,11 @@ enum PostgresMigrations {
     static let version2: [String] = ["audit_texts", "audit_decisions", "audit_decisions_default", "audit_changes", "audit_events"].map {
         "CREATE TRIGGER \($0)_no_truncate BEFORE TRUNCATE ON \($0) FOR EACH STATEMENT EXECUTE FUNCTION admit_append_only()"
     }
+
+    /// Version 3: the user's role in the system they were imported from (a OneRoster role), in
+    /// `users` and in every state row, as SQLite's migration 5 adds it. NULL where there is none.
+    static let version3: [String] = [
+        "ALTER TABLE users ADD COLUMN external_role text",
+        "ALTER TABLE audit_changes ADD COLUMN external_role text",
+    ]
 }

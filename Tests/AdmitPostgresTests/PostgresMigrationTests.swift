@@ -38,6 +38,11 @@ struct PostgresMigrationTests {
                 ).collect().first?.decode(String.self)
             }
             #expect(strategy == "r")
+            // SQLite's migration 5 has its twin (migration 3): the OneRoster role.
+            let roleColumns = try await TestServer.integers(
+                "SELECT count(*) FROM information_schema.columns WHERE column_name = 'external_role' AND table_name IN ('users', 'audit_changes')",
+                on: url)
+            #expect(roleColumns == [2])
         }
     }
 
