@@ -2,6 +2,7 @@ import Admit
 import AdmitJSON
 import Foundation
 import ServiceLifecycle
+import Synchronization
 import Testing
 
 @testable import AdmitService
@@ -154,5 +155,54 @@ import Testing
         #expect(fcntl(output, F_GETFL) & O_NONBLOCK == 0)
         try pipes.replies.fileHandleForWriting.close()
         #expect(try await lines.count == 1)
+    }
+
+    /// Backpressure: while nobody reads the replies, the service stops reading its input (the
+    /// writer blocks); once they are read, everything is answered.
+    @Test(.timeLimit(.minutes(1))) func aClientThatStopsReadingIsNotReadFromWithoutBound() async throws {
+        let workspace = ServiceWorkspace()
+        let pipes = Pipes()
+        let service = try makeService(workspace, pipes)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)], logger: quietLogger))
+        let running = Task { try await group.run() }
+        // 2 KiB lines (the id carries the padding, and comes back in the reply): 32 MiB in all,
+        // far more than the pipes, the channel's high-water mark and the reads in flight hold.
+        let line = request("ping", id: .string(String(repeating: "x", count: 2000))) + "\n"
+        let chunk = String(repeating: line, count: 100)
+        let chunks = 160
+        let sent = Mutex(0)
+        async let written: Void = onThread {
+            for _ in 0..<chunks {
+                pipes.write(chunk)
+                sent.withLock { $0 += 1 }
+            }
+            try pipes.endInput()
+        }
+        try await Task.sleep(for: .seconds(2))
+        let stuckAt = sent.withLock { $0 }
+        #expect(stuckAt < chunks / 2, "the service kept reading although nobody read its replies")
+        async let lines = onThread { pipes.readAll() }
+        try await written
+        try await running.value
+        try pipes.replies.fileHandleForWriting.close()
+        #expect(try await lines.count == chunks * 100)
+    }
+
+    /// Standard output closed by the client: the service stops and ends.
+    @Test(.timeLimit(.minutes(1))) func aClosedStandardOutputEndsTheService() async throws {
+        let workspace = ServiceWorkspace()
+        let pipes = Pipes()
+        let service = try makeService(workspace, pipes)
+        try pipes.replies.fileHandleForReading.close()
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)], logger: quietLogger))
+        let text = (0..<1000).map { request("ping", id: .number(JSONNumber($0))) + "\n" }.joined()
+        let writer = Thread { pipes.write(text) }  // 45 KB: fits in the pipe, never blocks
+        writer.start()
+        try await group.run()
+        try pipes.replies.fileHandleForWriting.close()
     }
 }
