@@ -1,5 +1,6 @@
 import AdmitDomain
 import AdmitStore
+import Crypto
 import Logging
 import NIOCore
 import PostgresNIO
@@ -13,7 +14,7 @@ public struct PostgresWriter: Sendable, Hashable {
     public let name: String
 }
 
-/// What ``PostgresStore/verifyDecisions(of:)`` found in one writer's chain.
+/// What ``PostgresStore/verifyChain(of:)`` found in one writer's chain.
 public struct PostgresChainReport: Sendable, Hashable {
     public let writer: PostgresWriter
     /// Rows whose sequence and hash were checked.
@@ -128,41 +129,74 @@ extension PostgresStore {
         }
     }
 
-    /// Re-reads `writer`'s decisions in sequence order and checks that the sequence has no gap,
-    /// that each row's hash is the hash of its fields and the row before, and that the last row
-    /// is the writer's head. (This slice's writers append decisions only; a writer's changes and
-    /// events join its chain when the PostgreSQL store writes them.)
-    public func verifyDecisions(of writer: PostgresWriter) async throws(PostgresStoreError) -> PostgresChainReport {
+    /// Re-reads `writer`'s rows (decisions and changes of users, merged by sequence number) and
+    /// checks that the sequence has no gap, that each row's hash is the hash of its fields and the
+    /// row before, and that the last row is the writer's head. (Events join a writer's chain when
+    /// the PostgreSQL store writes them.)
+    public func verifyChain(of writer: PostgresWriter) async throws(PostgresStoreError) -> PostgresChainReport {
         let logger = self.logger
         let hasher = RowHasher()
         var previous = [UInt8](repeating: 0, count: 32)
         var expected: Int64 = 1
         var problem: ChainProblem?
         do {
+            // One stream in sequence order: a decision's columns and a change's in one shape
+            // (n1: facts or version, n2: at or batch, n3: effect or kind, t1: lecture or email,
+            // b1: reasons or overrode), the change's own columns NULL for a decision.
             let rows = try await connection.query(
                 """
-                SELECT d.seq, d.recorded_at, a.text, d.user_id, d.facts, l.text, d.at, d.effect, p.text, d.reasons, d.hash
+                SELECT true, d.seq, d.recorded_at, a.text, d.user_id, d.facts, d.at, d.effect::bigint, l.text, p.text, d.reasons,
+                       NULL::bytea, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::text, NULL::text, d.hash
                 FROM audit_decisions d
                 JOIN audit_texts a ON a.id = d.actor JOIN audit_texts l ON l.id = d.lecture JOIN audit_texts p ON p.id = d.policy
-                WHERE d.writer_id = \(writer.id) ORDER BY d.seq
+                WHERE d.writer_id = \(writer.id)
+                UNION ALL
+                SELECT false, c.seq, c.recorded_at, a.text, c.user_id, c.version, c.batch_id, c.kind::bigint, c.email, p.text, c.overrode,
+                       c.enrolments, c.name, c.profession, c.country, c.account, c.subscription, c.registered_at, c.external_id,
+                       c.external_role, c.hash
+                FROM audit_changes c JOIN audit_texts a ON a.id = c.actor LEFT JOIN audit_texts p ON p.id = c.policy
+                WHERE c.writer_id = \(writer.id)
+                ORDER BY 2
                 """, logger: logger)
             for try await row in rows {
-                let (seq, recordedAt, actor, user, facts, lecture, at, effect, policy, reasons, stored) = try row.decode(
-                    (Int64, Int64, String, Int64, Int64, String, Int64, Int16, String, ByteBuffer, ByteBuffer).self)
                 guard problem == nil else { continue }
+                let (isDecision, seq, recordedAt, actor, user, n1, n2, n3, t1, policy, b1) = try row.decode(
+                    (Bool, Int64, Int64, String, Int64, Int64, Int64?, Int64, String, String?, ByteBuffer?).self)
                 guard seq == expected else {
                     problem = seq > expected ? .missing(first: expected, last: seq - 1) : .repeated(seq: seq)
                     continue
                 }
-                let reasonBytes = Array(buffer: reasons)
+                var cells = row.makeIterator()
+                for _ in 0..<11 { _ = cells.next() }
+                let enrolments = try cells.next()!.decode(ByteBuffer?.self).map { Array(buffer: $0) } ?? []
+                let name = try cells.next()!.decode(String?.self) ?? ""
+                let profession = try cells.next()!.decode(String?.self) ?? ""
+                let country = try cells.next()!.decode(String?.self)
+                let account = try cells.next()!.decode(String?.self) ?? ""
+                let subscription = try cells.next()!.decode(String?.self) ?? ""
+                let registeredAt = try cells.next()!.decode(Int64?.self) ?? 0
+                let externalID = try cells.next()!.decode(String?.self)
+                let externalRole = try cells.next()!.decode(String?.self)
+                let stored = Array(buffer: try cells.next()!.decode(ByteBuffer.self))
+                let blob = b1.map { Array(buffer: $0) }
                 let hash = previous.withUnsafeBytes { previous in
-                    reasonBytes.withUnsafeBytes { code in
-                        hasher.decision(
-                            previous: previous, seq: seq, recordedAt: recordedAt, actor: actor, user: user, facts: facts,
-                            lecture: lecture, at: at, effect: Int64(effect), policy: policy, reasons: code)
+                    Self.withOptionalBytes(blob) { (blob: UnsafeRawBufferPointer?) -> SHA256.Digest in
+                        if isDecision {
+                            return hasher.decision(
+                                previous: previous, seq: seq, recordedAt: recordedAt, actor: actor, user: user, facts: n1,
+                                lecture: t1, at: n2 ?? 0, effect: n3, policy: policy ?? "",
+                                reasons: blob ?? UnsafeRawBufferPointer(start: nil, count: 0))
+                        }
+                        return enrolments.withUnsafeBytes { list in
+                            hasher.change(
+                                previous: previous, seq: seq, recordedAt: recordedAt, actor: actor, kind: n3, user: user, version: n1,
+                                batch: n2, policy: policy, overrode: blob, email: t1, name: name, profession: profession,
+                                country: country, account: account, subscription: subscription, registeredAt: registeredAt,
+                                externalID: externalID, enrolments: list, externalRole: externalRole)
+                        }
                     }
                 }.bytes
-                guard hash == Array(buffer: stored) else {
+                guard hash == stored else {
                     problem = .changed(seq: seq)
                     continue
                 }

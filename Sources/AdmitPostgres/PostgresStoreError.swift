@@ -26,6 +26,8 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
     case writerWithoutHead(id: Int32, name: String)
     /// A text inserted into `audit_texts` could not be read back.
     case textNotStored(text: String)
+    /// A state row of the change feed holds a value this build cannot read.
+    case unreadableChange(writer: Int32, seq: Int64)
     /// Anything else the server reported: its SQLSTATE and words.
     case server(sqlState: String, message: String)
     /// The connection failed or closed in another way; the driver's words.
@@ -78,6 +80,7 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
         case .writerWithoutHead(let id, let name):
             "the writer \(id) ('\(name)') has no row in audit_heads: the log's tables were changed outside Admit"
         case .textNotStored(let text): "audit_texts lacks '\(text)' just after it was inserted"
+        case .unreadableChange(let writer, let seq): "the change row \(seq) of writer \(writer) holds a value this Admit cannot read"
         case .server(let sqlState, let message): "PostgreSQL error \(sqlState): \(message)"
         case .connection(let host, let port, let cause): "the connection to PostgreSQL at \(host):\(port) failed: \(cause)"
         }

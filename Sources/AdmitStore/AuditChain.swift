@@ -132,7 +132,7 @@ package final class RowHasher {
     ///
     /// `externalRole` (migration 5) is hashed after the enrolments, and only when the row has
     /// one: a row without a role hashes as rows did before the column was added.
-    func change(
+    package func change(
         previous: UnsafeRawBufferPointer, seq: Int64, recordedAt: Int64, actor: String, kind: Int64, user: Int64, version: Int64,
         batch: Int64?, policy: String?, overrode: UnsafeRawBufferPointer?, email: String, name: String, profession: String,
         country: String?, account: String, subscription: String, registeredAt: Int64, externalID: String?,

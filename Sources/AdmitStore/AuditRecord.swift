@@ -18,7 +18,7 @@ public enum AuditKind: String, Sendable, Hashable, Codable, CaseIterable {
     case requestRefused = "request.refused"
 
     /// The number `audit_changes.kind` stores for a change of a user; nil for other kinds.
-    var changeNumber: Int64? {
+    package var changeNumber: Int64? {
         switch self {
         case .userCreated: return 1
         case .userUpdated: return 2
@@ -29,7 +29,7 @@ public enum AuditKind: String, Sendable, Hashable, Codable, CaseIterable {
         }
     }
 
-    init?(changeNumber: Int64) {
+    package init?(changeNumber: Int64) {
         guard let kind = AuditKind.allCases.first(where: { $0.changeNumber == changeNumber }) else { return nil }
         self = kind
     }

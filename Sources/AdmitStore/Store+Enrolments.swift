@@ -40,8 +40,8 @@ extension Store {
 /// 2 admin), a byte of flags (bit 0: forced; bits 1–2: the account state recorded with it, 0
 /// none, 1 active, 2 suspended, 3 closed), and the import batch (0: none). One enrolment in
 /// `idor-2020` made by a bulk import is 22 bytes.
-enum EnrolmentList {
-    static func encode(_ enrolments: [Enrolment]) -> [UInt8] {
+package enum EnrolmentList {
+    package static func encode(_ enrolments: [Enrolment]) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(1 + 24 * enrolments.count)
         number(UInt64(enrolments.count), into: &bytes)
@@ -61,7 +61,7 @@ enum EnrolmentList {
     }
 
     /// The enrolments of `user` in `bytes`; nil when the bytes are not such a list.
-    static func decode(_ bytes: [UInt8], user: UserID) -> [Enrolment]? {
+    package static func decode(_ bytes: [UInt8], user: UserID) -> [Enrolment]? {
         bytes.withUnsafeBufferPointer { decode(UnsafeRawBufferPointer($0), user: user) }
     }
 

@@ -41,7 +41,7 @@ struct PostgresDecisionLogTests {
             #expect(first == [1, 2, 3])
             #expect(second == Array(4...503))
             #expect(try await store.append([], writer: writer) == [])
-            let report = try await store.verifyDecisions(of: writer)
+            let report = try await store.verifyChain(of: writer)
             #expect(report.isIntact, "\(report.problem?.description ?? "")")
             #expect(report.rows == 503)
             // Registering the same name again finds the same writer, whose chain goes on.
@@ -76,7 +76,7 @@ struct PostgresDecisionLogTests {
             let store = try await PostgresStore.open(url, logger: TestServer.logger)
             #expect(Set(try await store.writers()) == Set(writers))
             for writer in writers {
-                let report = try await store.verifyDecisions(of: writer)
+                let report = try await store.verifyChain(of: writer)
                 #expect(report.isIntact, "\(writer.name): \(report.problem?.description ?? "")")
                 #expect(report.rows == 500)
             }
@@ -94,18 +94,18 @@ struct PostgresDecisionLogTests {
             // The append-only triggers stop Admit's user; a superuser can step around them, which
             // is what verification is for.
             try await Self.tamper("UPDATE audit_decisions SET effect = 1 - effect WHERE seq = 7", on: url)
-            var report = try await store.verifyDecisions(of: writer)
+            var report = try await store.verifyChain(of: writer)
             #expect(report.problem == .changed(seq: 7))
             #expect(report.problem?.description == "row 7 does not match its hash: it was changed after it was written")
             #expect(report.rows == 6)
             try await Self.tamper("UPDATE audit_decisions SET effect = 1 - effect WHERE seq = 7", on: url)
-            #expect(try await store.verifyDecisions(of: writer).isIntact)
+            #expect(try await store.verifyChain(of: writer).isIntact)
             try await Self.tamper("DELETE FROM audit_decisions WHERE seq = 20", on: url)
-            report = try await store.verifyDecisions(of: writer)
+            report = try await store.verifyChain(of: writer)
             #expect(report.problem == .headAhead(head: 20, last: 19))
             #expect(report.problem?.description == "the head is at row 20 but the log ends at row 19: rows were removed")
             try await Self.tamper("DELETE FROM audit_decisions WHERE seq = 10", on: url)
-            report = try await store.verifyDecisions(of: writer)
+            report = try await store.verifyChain(of: writer)
             #expect(report.problem == .missing(first: 10, last: 10))
             #expect(report.problem?.description == "row 10 is missing")
             await store.close()
