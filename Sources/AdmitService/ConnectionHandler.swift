@@ -117,6 +117,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
             case .none:
                 break
             }
+        } else if case ChannelEvent.outputClosed = event {
+            // The replies cannot be written any more (standard output's reader went away): nobody
+            // is there to be answered, so nothing more is read or run.
+            logger.debug("the client's side for replies closed", metadata: ["peer": "\(peer.actor)"])
+            requests.discard()
+            context.close(promise: nil)
         } else if event is ChannelShouldQuiesceEvent {
             guard state.quiesce() else { return }
             // Lines already complete are answered; a line still arriving is not a request yet.
@@ -154,7 +160,13 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 self.replies.write(read, answers: answers, into: &out)
                 if out.readableBytes > 0, context.channel.isActive {
                     let write = context.writeAndFlush(self.wrapOutboundOut(out))
-                    write.assumeIsolated().whenSuccess { self.state.replyWritten(at: .now()) }
+                    write.assumeIsolated().whenComplete { result in
+                        switch result {
+                        case .success: self.state.replyWritten(at: .now())
+                        // A reply that cannot be written (the reader went away): stop, as for outputClosed.
+                        case .failure: context.close(promise: nil)
+                        }
+                    }
                     self.lastWrite = write
                 }
             case .failure(let error):
@@ -180,6 +192,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
             return
         case .close:
             written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            // A reply that can never be written (nobody reads any more) must not hold the end.
+            drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: Self.drainTimeout) { context.close(promise: nil) }
         case .closeOutputAndDrain:
             written.assumeIsolated().whenComplete { _ in
                 context.close(mode: .output, promise: nil)

@@ -14,6 +14,9 @@ final class StdioDescriptors: Sendable {
     /// The descriptors to hand to NIO.
     let input: CInt
     let output: CInt
+    /// A duplicate of a pipe, socket or terminal output of our own (NIO's may be closed under
+    /// it), to look whether its reader has gone away; nil for a relayed output.
+    let outputWatch: CInt?
     /// The caller's descriptors whose flags to restore, with the flags.
     private let restore: [(descriptor: CInt, flags: CInt)]
     /// Done when the output relay (if any) has written everything NIO wrote to its pipe.
@@ -40,12 +43,14 @@ final class StdioDescriptors: Sendable {
         }
         if Self.canPoll(callerOutput) {
             output = try Self.duplicate(callerOutput)
+            outputWatch = try Self.duplicate(callerOutput)
             restore.append((callerOutput, fcntl(callerOutput, F_GETFL)))
             Self.enlargePipe(output)
         } else {
             let (readEnd, writeEnd) = try Self.makePipe()
             let target = try Self.duplicate(callerOutput)
             output = writeEnd
+            outputWatch = nil
             relayed.withLockedValue { $0.done = false }
             Self.startRelay(named: "admit-stdout-relay", from: readEnd, to: target, logger: logger) {
                 let waiters = relayed.withLockedValue { state in
@@ -69,6 +74,7 @@ final class StdioDescriptors: Sendable {
             }
             if done { continuation.resume() }
         }
+        if let outputWatch { close(outputWatch) }
         for (descriptor, flags) in restore where flags >= 0 { _ = fcntl(descriptor, F_SETFL, flags) }
     }
 

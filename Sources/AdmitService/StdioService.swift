@@ -55,8 +55,10 @@ public final class StdioService: Service, Sendable {
             try await group.shutdownGracefully()
             throw ServiceError.transport("cannot serve standard input and output: \(error)")
         }
+        let watch = descriptors.outputWatch.map { Self.watchForGoneReader(of: $0, channel: channel, logger: logger) }
         await withGracefulShutdownHandler {
             try? await channel.closeFuture.get()
+            watch?.cancel()
         } onGracefulShutdown: { [logger] in
             logger.info("shutting down: no more input is read; answering what was read")
             channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
@@ -65,6 +67,21 @@ public final class StdioService: Service, Sendable {
         try await worker.shutdown()
         try await group.shutdownGracefully()
         logger.info("stopped")
+    }
+
+    /// Closes the channel once standard output's reader has gone away (`| head -1`). NIO's pipe
+    /// channel, on a write that fails with EPIPE, closes its output and goes on half-open without
+    /// a word to the handlers while its input is open, so the service would wait forever with its
+    /// reads held. `output` is a duplicate of our own, looked at every 200 ms on the event loop.
+    static func watchForGoneReader(of output: CInt, channel: any Channel, logger: Logger) -> RepeatedTask {
+        channel.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(200), delay: .milliseconds(200)) { task in
+            guard channel.isActive else { return task.cancel() }
+            var entry = pollfd(fd: output, events: Int16(POLLOUT), revents: 0)
+            guard poll(&entry, 1, 0) == 1, entry.revents & Int16(POLLERR | POLLHUP) != 0 else { return }
+            logger.debug("standard output's reader went away: nothing more is read or answered")
+            task.cancel()
+            channel.close(promise: nil)
+        }
     }
 
     /// The pipe channel's settings and handler: one `ConnectionHandler`, as for a TCP client.

@@ -43,6 +43,37 @@ import Testing
         #expect(try JSONParser.parse(String(answered[99]))["id"] == 99)
     }
 
+    /// `admit serve < requests.jsonl | head -1`, five times: the reader takes one reply and goes
+    /// away while requests remain; the service ends by itself, exit 0, and does not run them all.
+    @Test func stdioEndsWhenTheReaderOfItsRepliesGoesAway() throws {
+        let cli = CLI()
+        let requests = cli.directory + "/requests.jsonl"
+        let line =
+            #"{"jsonrpc":"2.0","id":1,"method":"check","params":{"user":"ada@example.org","lecture":"idor-2020-07","at":"2020-11-15T10:00:00+01:00"}}"#
+        try String(repeating: line + "\n", count: 100_000).write(toFile: requests, atomically: true, encoding: .utf8)
+        for _ in 0..<5 {
+            let process = cli.start(["serve"])
+            process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: requests))
+            let replies = Pipe()
+            process.standardOutput = replies
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            _ = replies.fileHandleForReading.readData(ofLength: 1)
+            try replies.fileHandleForReading.close()
+            try replies.fileHandleForWriting.close()
+            let deadline = Date().addingTimeInterval(20)
+            while process.isRunning, Date() < deadline { usleep(20_000) }
+            if process.isRunning {
+                process.interrupt()
+                Issue.record("admit serve was still running 20 s after the reader of its replies went away")
+                kill(process.processIdentifier, SIGKILL)
+                return
+            }
+            #expect(process.terminationStatus == 0)
+        }
+        #expect(try Int(cli.shell("SELECT count(*) FROM audit_decisions;").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 < 500_000)
+    }
+
     @Test(arguments: [Signal.terminate, .interrupt])
     func tcpStopsOnASignalAfterAnsweringAndExitsZero(signal: Signal) throws {
         let cli = CLI()
