@@ -47,6 +47,8 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
         case database
         /// A part is not valid percent-encoding.
         case encoding
+        /// It has `?parameters`, which Admit does not read.
+        case parameters
 
         /// The problem, in a few lowercase words.
         public var description: String {
@@ -57,6 +59,8 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
             case .port(let text): text.isEmpty ? "it names no port" : "the port '\(text)' is not a number from 1 to 65535"
             case .database: "it names no database (…/DB at the end)"
             case .encoding: "it holds an invalid percent-encoding"
+            case .parameters:
+                "Admit reads no ?parameters (give the password in the URL or PGPASSWORD; TLS to PostgreSQL is not supported yet)"
             }
         }
     }

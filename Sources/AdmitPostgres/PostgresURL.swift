@@ -26,7 +26,16 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether a text is meant as a PostgreSQL URL (it starts with the scheme), whatever follows.
     public static func isPostgresURL(_ text: String) -> Bool {
-        text.hasPrefix("postgresql://") || text.hasPrefix("postgres://")
+        schemeLength(text) != nil
+    }
+
+    /// The length of `text`'s scheme and `://` when it is PostgreSQL's (in any case, as URL
+    /// schemes are), else nil.
+    static func schemeLength(_ text: String) -> Int? {
+        let lowered = text.prefix(13).lowercased()
+        if lowered.hasPrefix("postgresql://") { return 13 }
+        if lowered.hasPrefix("postgres://") { return 11 }
+        return nil
     }
 
     /// Parses `text`; `environment` gives `PGPASSWORD` when the URL holds no password.
@@ -37,14 +46,8 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
         func fail(_ problem: PostgresStoreError.URLProblem) -> PostgresStoreError {
             .invalidURL(text: shown, problem: problem)
         }
-        var rest: Substring
-        if text.hasPrefix("postgresql://") {
-            rest = text.dropFirst("postgresql://".count)
-        } else if text.hasPrefix("postgres://") {
-            rest = text.dropFirst("postgres://".count)
-        } else {
-            throw fail(.scheme)
-        }
+        guard let scheme = Self.schemeLength(text) else { throw fail(.scheme) }
+        var rest = text.dropFirst(scheme)
         guard let at = rest.lastIndex(of: "@") else { throw fail(.user) }
         let userInfo = rest[..<at]
         rest = rest[rest.index(after: at)...]
@@ -58,8 +61,11 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
         }
         guard let slash = rest.firstIndex(of: "/") else { throw fail(.database) }
         let authority = rest[..<slash]
-        var databaseText = rest[rest.index(after: slash)...]
-        if let query = databaseText.firstIndex(of: "?") { databaseText = databaseText[..<query] }
+        let databaseText = rest[rest.index(after: slash)...]
+        if databaseText.contains("?") {
+            // Parameters would be silently ignored (sslmode=require among them): refused instead.
+            throw fail(.parameters)
+        }
 
         let hostText: Substring
         let portText: Substring
@@ -108,9 +114,20 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
     /// `text` with the password part of `scheme://user:password@` replaced by `***`.
     public static func masked(_ text: String) -> String {
         guard let scheme = text.range(of: "://") else { return text }
+        var shown = text
         let afterScheme = text[scheme.upperBound...]
-        guard let at = afterScheme.lastIndex(of: "@"), let colon = afterScheme[..<at].firstIndex(of: ":") else { return text }
-        return String(text[..<afterScheme.index(after: colon)]) + "***" + String(afterScheme[at...])
+        if let at = afterScheme.lastIndex(of: "@"), let colon = afterScheme[..<at].firstIndex(of: ":") {
+            shown = String(text[..<afterScheme.index(after: colon)]) + "***" + String(afterScheme[at...])
+        }
+        // A password given as a parameter (`?password=…`), in any case.
+        guard let query = shown.firstIndex(of: "?") else { return shown }
+        let parameters = shown[shown.index(after: query)...].split(separator: "&", omittingEmptySubsequences: false).map { parameter in
+            guard let equals = parameter.firstIndex(of: "="), parameter[..<equals].lowercased() == "password" else {
+                return String(parameter)
+            }
+            return String(parameter[...equals]) + "***"
+        }
+        return String(shown[...query]) + parameters.joined(separator: "&")
     }
 
     /// Percent-decodes `text` as UTF-8; nil when an escape is malformed or the bytes are not UTF-8.

@@ -41,10 +41,31 @@ struct PostgresURLTests {
             ("postgresql://u@h:5432", .database),
             ("postgresql://u@h:5432/", .database),
             ("postgresql://u%zz@h:5432/d", .encoding),
+            ("postgresql://u@h:5432/d?sslmode=require", .parameters),
         ])
     func badURL(text: String, problem: PostgresStoreError.URLProblem) {
         #expect(throws: PostgresStoreError.invalidURL(text: text, problem: problem)) {
             try PostgresURL(parsing: text)
+        }
+    }
+
+    @Test("the scheme is read in any case, as URL schemes are")
+    func schemeCase() throws {
+        #expect(PostgresURL.isPostgresURL("POSTGRESQL://u@h:1/d"))
+        #expect(PostgresURL.isPostgresURL("Postgres://u@h:1/d"))
+        #expect(!PostgresURL.isPostgresURL("postgresq://u@h:1/d"))
+        #expect(
+            try PostgresURL(parsing: "POSTGRESQL://u:p@h:1/d") == PostgresURL(host: "h", port: 1, user: "u", password: "p", database: "d"))
+    }
+
+    @Test("a password given as a parameter is masked too")
+    func parameterPasswordMasked() {
+        #expect(
+            PostgresURL.masked("postgresql://u@h:1/d?sslmode=require&Password=topsecret&x=1")
+                == "postgresql://u@h:1/d?sslmode=require&Password=***&x=1")
+        #expect(PostgresURL.masked("postgresql://u:a@h:1/d?password=b") == "postgresql://u:***@h:1/d?password=***")
+        #expect(throws: PostgresStoreError.invalidURL(text: "postgresql://u@h:1/d?password=***", problem: .parameters)) {
+            try PostgresURL(parsing: "postgresql://u@h:1/d?password=topsecret")
         }
     }
 
