@@ -80,6 +80,25 @@ struct OneRosterRoleTests {
         #expect(try admission.store.userState(carl.id)?.user.externalRole == "aide", "the state in the log has it too")
     }
 
+    @Test("1.1: a role outside the specification is kept as given and exported as a 1.1 extension, ext:…")
+    func unknownRoleExportedAsExtension() throws {
+        let fixture = try RegistrationFixture()
+        let package = fixture.directory.file("roster")
+        var files = RosterFixtures.bulk11
+        files["users.csv"] = files["users.csv"]!.replacingOccurrences(of: ",teacher,", with: ",wizard,")
+        try RosterFixtures.folder(files, at: package)
+        _ = try fixture.registerRoster(package)  // the fixture's defective rows are rejected, as ever
+        #expect(try Self.roles(fixture).contains("carl@example.org|wizard"))
+        let out = fixture.directory.file("export")
+        let admission = try fixture.admission()
+        _ = try admission.exportOneRoster(package: "idor-2020", to: out)
+        admission.store.close()
+        let roles = try Self.column("role", of: out + "/users.csv")
+        #expect(roles.contains { $0.hasSuffix("|ext:wizard") }, "\(roles)")
+        #expect(!roles.contains { $0.hasSuffix("|wizard") })
+        #expect(try Self.column("role", of: out + "/enrollments.csv").allSatisfy { !$0.contains("wizard") })
+    }
+
     @Test("1.2: the primary role of roles.csv; a 1.2 role that 1.1 lacks is exported as 1.1's nearest")
     func version12() throws {
         let fixture = try RegistrationFixture()

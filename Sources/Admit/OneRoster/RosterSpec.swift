@@ -38,13 +38,16 @@ enum OneRosterRole: String, Sendable, Hashable, CaseIterable {
 
     /// A stored role as OneRoster 1.1's `users.csv` writes it: `student` when none; the 1.2
     /// roles 1.1 lacks as the nearest 1.1 one (the administrators and `principal` as
-    /// `administrator`, `counselor` as `aide`); anything else as it is.
+    /// `administrator`, `counselor` as `aide`); a 1.1 role or an extension (`ext:…`) as it is;
+    /// any other text as an extension, `ext:` and the text, which is how 1.1 extends its roles.
     static func version11(_ stored: String?) -> String {
         guard let stored else { return "student" }
         switch OneRosterRole(rawValue: stored) {
         case .districtAdministrator?, .siteAdministrator?, .systemAdministrator?, .principal?: return "administrator"
         case .counselor?: return "aide"
-        default: return stored
+        default:
+            if version11Names.contains(stored) || stored.hasPrefix("ext:") { return stored }
+            return "ext:" + stored
         }
     }
 
