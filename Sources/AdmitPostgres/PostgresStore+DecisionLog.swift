@@ -301,14 +301,7 @@ private struct DecisionColumns {
         for decision in decisions {
             let seq = head.seq + 1
             let effect: Int64 = decision.effect == .allow ? 0 : 1
-            let digest = head.hash.withUnsafeBytes { previous in
-                decision.code.withUnsafeBytes { code in
-                    hasher.decision(
-                        previous: previous, seq: seq, recordedAt: decision.recordedAt.millisecondsSinceEpoch, actor: decision.actor,
-                        user: decision.user.rawValue, facts: decision.factsVersion, lecture: decision.lecture.rawValue,
-                        at: decision.at.millisecondsSinceEpoch, effect: effect, policy: decision.policyHash, reasons: code)
-                }
-            }.bytes
+            let digest = head.hash.withUnsafeBytes { hasher.decision(decision, seq: seq, previous: $0) }.bytes
             self.seq.append(seq)
             recordedAt.append(decision.recordedAt.millisecondsSinceEpoch)
             actor.append(ids[decision.actor]!)

@@ -128,6 +128,18 @@ package final class RowHasher {
         return finish()
     }
 
+    /// The hash of the `audit_decisions` row that records `decision` at `seq` after a row whose
+    /// hash is `previous` (appending, in either store).
+    package func decision(_ decision: DecisionRecord, seq: Int64, previous: UnsafeRawBufferPointer) -> SHA256.Digest {
+        decision.code.withUnsafeBytes { code in
+            self.decision(
+                previous: previous, seq: seq, recordedAt: decision.recordedAt.millisecondsSinceEpoch, actor: decision.actor,
+                user: decision.user.rawValue, facts: decision.factsVersion, lecture: decision.lecture.rawValue,
+                at: decision.at.millisecondsSinceEpoch, effect: decision.effect == .allow ? 0 : 1, policy: decision.policyHash,
+                reasons: code)
+        }
+    }
+
     /// The hash of an `audit_changes` row.
     ///
     /// `externalRole` (migration 5) is hashed after the enrolments, and only when the row has

@@ -24,14 +24,7 @@ extension Store {
                 }
                 let lecture = try textID(decision.lecture.rawValue)
                 let effect: Int64 = decision.effect == .allow ? 0 : 1
-                let hash = head.hash.withUnsafeBytes { previous in
-                    decision.code.withUnsafeBytes { code in
-                        hasher.decision(
-                            previous: previous, seq: seq, recordedAt: decision.recordedAt.millisecondsSinceEpoch, actor: decision.actor,
-                            user: decision.user.rawValue, facts: decision.factsVersion, lecture: decision.lecture.rawValue,
-                            at: decision.at.millisecondsSinceEpoch, effect: effect, policy: decision.policyHash, reasons: code)
-                    }
-                }.bytes
+                let hash = head.hash.withUnsafeBytes { hasher.decision(decision, seq: seq, previous: $0) }.bytes
                 try insert.bind(seq, at: 1)
                 try insert.bind(decision.recordedAt.millisecondsSinceEpoch, at: 2)
                 try insert.bind(lastActor.1, at: 3)
