@@ -191,32 +191,6 @@ import Testing
     }
 
     /// Standard output closed by the client: the service stops and ends.
-    /// `admit serve < requests | head -1` in process: the reader takes a reply and goes away while
-    /// input is still there; the service ends (the time limit fails a hang). The process-level
-    /// twin, where the hang was seen, is `ServeCLITests.stdioEndsWhenTheReaderOfItsRepliesGoesAway`.
-    @Test(.timeLimit(.minutes(1))) func aReaderThatLeavesAfterOneReplyEndsTheService() async throws {
-        let workspace = ServiceWorkspace()
-        let path = workspace.directory + "/requests.jsonl"
-        try (0..<50_000).map { checkRequest(id: $0) + "\n" }.joined().write(toFile: path, atomically: true, encoding: .utf8)
-        let input = open(path, O_RDONLY)
-        defer { close(input) }
-        let replies = Pipe()
-        let service = try StdioService(
-            admission: workspace.open(), configuration: ServiceConfiguration(), logger: quietLogger, input: input,
-            output: replies.fileHandleForWriting.fileDescriptor)
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)], logger: quietLogger))
-        async let firstLine: Void = onThread {
-            let reader = replies.fileHandleForReading
-            _ = reader.readData(ofLength: 1)
-            try reader.close()
-        }
-        try await group.run()
-        try await firstLine
-        try replies.fileHandleForWriting.close()
-    }
-
     @Test(.timeLimit(.minutes(1))) func aClosedStandardOutputEndsTheService() async throws {
         let workspace = ServiceWorkspace()
         let pipes = Pipes()
