@@ -46,7 +46,7 @@ extension PostgresStore {
                 let seq = head.seq + 1
                 let hash = head.hash.withUnsafeBytes { previous in
                     enrolments.withUnsafeBytes { list in
-                        Self.withOptionalBytes(context.overrode) { overrode in
+                        withOptionalBytes(context.overrode) { overrode in
                             RowHasher().change(
                                 previous: previous, seq: seq, recordedAt: context.recordedAt.millisecondsSinceEpoch, actor: context.actor,
                                 kind: kindNumber, user: user.id.rawValue, version: state.version, batch: context.batch,
@@ -154,10 +154,5 @@ extension PostgresStore {
         } catch {
             throw Self.storeError(error, url: url)
         }
-    }
-
-    static func withOptionalBytes<R>(_ value: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
-        guard let value else { return body(nil) }
-        return value.withUnsafeBytes { body($0) }
     }
 }

@@ -180,7 +180,7 @@ extension PostgresStore {
                 let stored = Array(buffer: try cells.next()!.decode(ByteBuffer.self))
                 let blob = b1.map { Array(buffer: $0) }
                 let hash = previous.withUnsafeBytes { previous in
-                    Self.withOptionalBytes(blob) { (blob: UnsafeRawBufferPointer?) -> SHA256.Digest in
+                    withOptionalBytes(blob) { (blob: UnsafeRawBufferPointer?) -> SHA256.Digest in
                         if isDecision {
                             return hasher.decision(
                                 previous: previous, seq: seq, recordedAt: recordedAt, actor: actor, user: user, facts: n1,

@@ -350,7 +350,7 @@ extension Instant {
 }
 
 /// Calls `body` with the bytes of `value`, or nil.
-func withOptionalBytes<R>(_ value: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+package func withOptionalBytes<R>(_ value: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
     guard let value else { return body(nil) }
     return value.withUnsafeBytes { body($0) }
 }
