@@ -99,6 +99,7 @@ enum TestServer {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdout.path, flags, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderr.path, flags, 0o644)
+        closeEveryOtherDescriptor(&actions)
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable.path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
@@ -108,6 +109,26 @@ enum TestServer {
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         // WIFEXITED / WEXITSTATUS by hand: the macros do not reach Swift.
         return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
+    /// Has the child close every descriptor above 2 before it runs.
+    ///
+    /// The server the script starts outlives the test process's other work: a pipe end it
+    /// inherited from a test that was running a command at that moment (Foundation's `Pipe` is
+    /// not close-on-exec) would keep that test's read from ever reaching end-of-file, and the
+    /// whole run would hang. glibc 2.34+ has `posix_spawn_file_actions_addclosefrom_np`, which
+    /// Swift's Glibc module does not declare, hence `dlsym`; without it, every descriptor open
+    /// now is closed one by one (one opened by another thread meanwhile could still slip through).
+    private static func closeEveryOtherDescriptor(_ actions: inout posix_spawn_file_actions_t) {
+        typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, CInt) -> CInt
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+            let addCloseFrom = unsafeBitCast(symbol, to: AddCloseFrom.self)
+            if addCloseFrom(&actions, 3) == 0 { return }
+        }
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for descriptor in open.compactMap(CInt.init) where descriptor > 2 {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
+        }
     }
 
     /// A quiet logger for the driver.
