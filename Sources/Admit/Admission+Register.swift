@@ -54,19 +54,22 @@ extension Admission {
         let measured = MeasuredByteSource(bytes, hashing: sha256 == nil)
         switch format {
         case .csv:
-            var source = try CSVRegistrationSource(bytes: measured, path: name)
+            let csv = try CSVRegistrationSource(bytes: measured, path: name)
             let rejects = try rejectsFile.map { path throws(AdmitError) in
-                try RejectsFile(path: path, layout: .csv(header: source.header.cells, errorColumn: source.header.errorColumn))
+                try RejectsFile(path: path, layout: .csv(header: csv.header.cells, errorColumn: csv.header.errorColumn))
             }
             let run = try RegistrationRun(
                 admission: self, source: name, format: format, options: options, rejects: rejects, progress: progress, observe: observe)
-            return try run.run(&source, sha256: sha256, digest: measured.digest, bytes: { measured.count }, totalBytes: totalBytes)
+            let reader = ReadAhead(csv, bytes: { measured.count })
+            var source = reader
+            return try run.run(&source, sha256: sha256, digest: measured.digest, bytes: { reader.bytesRead }, totalBytes: totalBytes)
         case .jsonl:
-            var source = JSONLinesRegistrationSource(bytes: measured, path: name)
             let rejects = try rejectsFile.map { path throws(AdmitError) in try RejectsFile(path: path, layout: .jsonLines) }
             let run = try RegistrationRun(
                 admission: self, source: name, format: format, options: options, rejects: rejects, progress: progress, observe: observe)
-            return try run.run(&source, sha256: sha256, digest: measured.digest, bytes: { measured.count }, totalBytes: totalBytes)
+            let reader = ReadAhead(JSONLinesRegistrationSource(bytes: measured, path: name), bytes: { measured.count })
+            var source = reader
+            return try run.run(&source, sha256: sha256, digest: measured.digest, bytes: { reader.bytesRead }, totalBytes: totalBytes)
         case .oneroster:
             throw .invalidInput(.rosterNotAPath(name: name))
         }
