@@ -31,28 +31,49 @@ final class StdioDescriptors: Sendable {
         var restore: [(descriptor: CInt, flags: CInt)] = []
         let relayed = NIOLockedValueBox(RelayState())
         self.relayed = relayed
-        if Self.canPoll(callerInput) {
-            input = try Self.duplicate(callerInput)
-            restore.append((callerInput, fcntl(callerInput, F_GETFL)))
-            Self.enlargePipe(input)
-        } else {
-            let (readEnd, writeEnd) = try Self.makePipe()
-            let source = try Self.duplicate(callerInput)  // the caller may close its own meanwhile
-            input = readEnd
-            Self.startRelay(named: "admit-stdin-relay", from: source, to: writeEnd, logger: logger) {}
+        // Every descriptor is made before any relay starts: a failure on the output side then
+        // leaves no thread copying the input. What was made before a failure is closed.
+        var made: [CInt] = []
+        func keep(_ descriptor: CInt) -> CInt {
+            made.append(descriptor)
+            return descriptor
         }
-        if Self.canPoll(callerOutput) {
-            output = try Self.duplicate(callerOutput)
-            outputWatch = try Self.duplicate(callerOutput)
-            restore.append((callerOutput, fcntl(callerOutput, F_GETFL)))
-            Self.enlargePipe(output)
-        } else {
-            let (readEnd, writeEnd) = try Self.makePipe()
-            let target = try Self.duplicate(callerOutput)
-            output = writeEnd
-            outputWatch = nil
+        var inputRelay: (source: CInt, target: CInt)?
+        var outputRelay: (source: CInt, target: CInt)?
+        do throws(ServiceError) {
+            if Self.canPoll(callerInput) {
+                input = keep(try Self.duplicate(callerInput))
+                Self.enlargePipe(input)
+            } else {
+                let (readEnd, writeEnd) = try Self.makePipe()
+                input = keep(readEnd)
+                _ = keep(writeEnd)
+                // A duplicate: the caller may close its own meanwhile.
+                inputRelay = (keep(try Self.duplicate(callerInput)), writeEnd)
+            }
+            if Self.canPoll(callerOutput) {
+                output = keep(try Self.duplicate(callerOutput))
+                outputWatch = keep(try Self.duplicate(callerOutput))
+                Self.enlargePipe(output)
+            } else {
+                let (readEnd, writeEnd) = try Self.makePipe()
+                _ = keep(readEnd)
+                output = keep(writeEnd)
+                outputWatch = nil
+                outputRelay = (readEnd, keep(try Self.duplicate(callerOutput)))
+            }
+        } catch {
+            for descriptor in made { close(descriptor) }
+            throw error
+        }
+        if inputRelay == nil { restore.append((callerInput, fcntl(callerInput, F_GETFL))) }
+        if outputRelay == nil { restore.append((callerOutput, fcntl(callerOutput, F_GETFL))) }
+        if let (source, target) = inputRelay {
+            Self.startRelay(named: "admit-stdin-relay", from: source, to: target, logger: logger) {}
+        }
+        if let (source, target) = outputRelay {
             relayed.withLockedValue { $0.done = false }
-            Self.startRelay(named: "admit-stdout-relay", from: readEnd, to: target, logger: logger) {
+            Self.startRelay(named: "admit-stdout-relay", from: source, to: target, logger: logger) {
                 let waiters = relayed.withLockedValue { state in
                     state.done = true
                     defer { state.waiters = [] }
