@@ -28,11 +28,11 @@ extension Admission {
         let package = try RosterPackage(path: path)
         let roster = try OneRosterSource(package: package, classMap: classMap)
         let counters = roster.counters
-        let reader = ReadAhead(roster, bytes: { counters.reduce(0) { $0 + $1.count } })
-        var source = reader
         let rejects = try rejectsFile.map { path throws(AdmitError) in try RejectsFile(path: path, layout: .package) }
         let run = try RegistrationRun(
             admission: self, source: path, format: .oneroster, options: options, rejects: rejects, progress: progress, observe: nil)
+        let reader = ReadAhead(roster, bytes: { counters.reduce(0) { $0 + $1.count } })
+        var source = reader
         return try run.run(
             &source, sha256: package.sha256, digest: { package.sha256 }, bytes: { reader.bytesRead },
             totalBytes: package.bytes)

@@ -46,6 +46,8 @@ extension Admission {
     ///
     /// `sha256` is the input's digest if the caller knows it already; otherwise it is computed
     /// while reading. `totalBytes`, when known, lets progress reports estimate the time left.
+    /// `bytes` is read on a thread of its own (`ReadAhead`), ahead of the rows being written;
+    /// the caller must not read it meanwhile.
     public func register(
         bytes: any ByteSource, name: String, format: RegistrationFormat, sha256: String? = nil, totalBytes: Int64? = nil,
         options: RegistrationOptions = .init(), rejectsFile: String? = nil, progress: ((RegistrationProgress) -> Void)? = nil,

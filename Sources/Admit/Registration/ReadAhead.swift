@@ -1,18 +1,23 @@
 import Foundation
 
-/// A registration source read on a thread of its own, a few hundred rows ahead of the run that
-/// applies them, so that reading and checking rows (parsing CSV, validating values) overlaps
-/// with writing them to the database instead of adding to it.
+/// A registration source read on a thread of its own, ahead of the run that applies its rows,
+/// so that reading and checking rows (parsing CSV, validating values) overlaps with writing them
+/// to the database instead of adding to it.
 ///
 /// The rows come out in the source's order, and an error the source throws comes out where it
 /// was thrown, after the rows before it: the run sees exactly what it would see reading the
-/// source itself. Memory is bounded: at most `depth` batches of `batchSize` rows wait.
+/// source itself. Memory is bounded: at most `depth` batches of `batchSize` rows wait, besides
+/// the batch being applied and the one being read (about 1,500 rows in all). Rows are handed over
+/// a batch at a time, so input from a slow pipe reaches the run in steps of 256 rows (or at its
+/// end).
 ///
 /// The source is handed over whole: after `init`, only the reading thread touches it (and what
-/// `bytes` reads), until the end of the input or `stop()`. `bytes` is called on that thread after
-/// each batch; `bytesRead` gives the count of the last batch taken, so progress never runs
-/// ahead of the rows applied by more than one batch. When the run ends early (an error, a
-/// refusal), dropping the last reference stops the thread at its next batch.
+/// `bytes` reads), and it lets go of it before it ends. `bytes` is called on that thread after
+/// each batch; `bytesRead` gives the count of the last batch taken, so progress never runs ahead
+/// of the rows applied by more than one batch. When the run lets go of the `ReadAhead` (the end,
+/// an error, a refusal), the reading thread is told to stop and waited for, up to
+/// `stopWait` (a read that blocks, such as a pipe nobody writes to, is not waited out), so that
+/// the source is closed, and a package's temporary copy removed, before the caller goes on.
 ///
 /// A class, so that a progress closure can ask `bytesRead` while the run holds the source.
 final class ReadAhead: RegistrationSource {
@@ -26,6 +31,8 @@ final class ReadAhead: RegistrationSource {
     /// small enough to be a few hundred kilobytes.
     static let batchSize = 256
     static let depth = 4
+    /// How long letting go waits for the reading thread to end.
+    static let stopWait: TimeInterval = 2
 
     init<Source: RegistrationSource>(_ source: Source, bytes: @escaping () -> Int64) {
         let queue = Queue()
@@ -40,7 +47,7 @@ final class ReadAhead: RegistrationSource {
     var bytesRead: Int64 { queue.bytesTaken }
 
     deinit {
-        queue.stop()
+        queue.stopAndWait(seconds: Self.stopWait)
     }
 
     func next() throws(AdmitError) -> RegistrationInput? {
@@ -76,6 +83,7 @@ final class ReadAhead: RegistrationSource {
         private let condition = NSCondition()
         private var waiting: [Batch] = []
         private var stopped = false
+        private var finished = false
         private var taken: Int64 = 0
 
         var bytesTaken: Int64 {
@@ -105,11 +113,23 @@ final class ReadAhead: RegistrationSource {
             return batch
         }
 
-        func stop() {
+        /// Tells the reading thread to stop (it does at its next batch) and waits for it to end,
+        /// at most `seconds`.
+        func stopAndWait(seconds: TimeInterval) {
             condition.lock()
             defer { condition.unlock() }
             stopped = true
             waiting = []
+            condition.broadcast()
+            let deadline = Date(timeIntervalSinceNow: seconds)
+            while !finished && condition.wait(until: deadline) {}
+        }
+
+        /// Called by the reading thread as it ends, after letting go of the source.
+        func readerFinished() {
+            condition.lock()
+            defer { condition.unlock() }
+            finished = true
             condition.broadcast()
         }
 
@@ -128,7 +148,8 @@ final class ReadAhead: RegistrationSource {
 
     /// The source on its way to the reading thread, which owns it from then on.
     private final class Handover<Source: RegistrationSource>: Reading, @unchecked Sendable {
-        private var source: Source
+        /// nil once the thread has let go of it.
+        private var source: Source?
         private let bytes: () -> Int64
 
         init(source: Source, bytes: @escaping () -> Int64) {
@@ -137,6 +158,14 @@ final class ReadAhead: RegistrationSource {
         }
 
         func run(into queue: Queue) {
+            if var source {
+                self.source = nil
+                read(&source, into: queue)
+            }  // the source is let go of here, before the run is told
+            queue.readerFinished()
+        }
+
+        private func read(_ source: inout Source, into queue: Queue) {
             var rows: [RegistrationInput] = []
             rows.reserveCapacity(ReadAhead.batchSize)
             while !queue.isStopped {
