@@ -28,6 +28,15 @@ let package = Package(
                 .product(name: "AdmitPostgres", package: "Admit"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // A replica's hot path (decide, log, answer after commit) on PostgreSQL beside SQLite
+        // (Benchmarks/postgres-replica.sh starts a server).
+        .executableTarget(
+            name: "PostgresReplica",
+            dependencies: [
+                "AdmitBenchmarkSupport",
+                .product(name: "AdmitPostgres", package: "Admit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "Evaluator",
             dependencies: [
