@@ -54,6 +54,36 @@ public struct CheckRequest: Sendable, Hashable {
     }
 }
 
+/// `check` requests decided but not yet logged (`Admission.decide`): the rows to append, and the
+/// answers, which are had only by saying where the rows went (`logged(as:)`) or that they could
+/// not be written (`notLogged(_:)`), so that no answer leaves without its log row.
+public struct DecidedChecks: Sendable {
+    /// Each request's outcome (its `auditSeq` still 0) or why it failed, in request order.
+    let results: [Result<CheckOutcome, AdmitError>]
+    /// The decisions to append, in request order: one for each request that was decided.
+    public let records: [DecisionRecord]
+    /// Where in `results` each record's request is.
+    let decided: [Int]
+
+    /// The answers, once `records` are in the log with the sequence numbers `seqs` (in order).
+    public consuming func logged(as seqs: [Int64]) -> [Result<CheckOutcome, AdmitError>] {
+        precondition(seqs.count == records.count, "one sequence number per decision")
+        var answers = results
+        for (position, index) in decided.enumerated() {
+            if case .success(let outcome) = answers[index] { answers[index] = .success(outcome.logged(as: seqs[position])) }
+        }
+        return answers
+    }
+
+    /// The answers when the log could not be written: every decided request fails with `error`
+    /// (the others keep their own failure).
+    public consuming func notLogged(_ error: AdmitError) -> [Result<CheckOutcome, AdmitError>] {
+        var answers = results
+        for index in decided { answers[index] = .failure(error) }
+        return answers
+    }
+}
+
 extension Admission {
     /// Decides whether `user` (an email address or id) may open `lecture` at `at` (default: now),
     /// and appends the decision to the audit log.
@@ -69,8 +99,26 @@ extension Admission {
     /// request that was decided fails with that error, so an answer always has its log row.
     /// `actor` is recorded with every decision (default: the configuration's).
     public func check(_ requests: [CheckRequest], actor: String? = nil) -> [Result<CheckOutcome, AdmitError>] {
-        guard !requests.isEmpty else { return [] }
-        do { try refreshFacts() } catch { return requests.map { _ in .failure(error) } }
+        let decided = decide(requests, actor: actor)
+        guard !decided.records.isEmpty else { return decided.logged(as: []) }
+        do {
+            let seqs = try perform { () throws(StoreError) in try store.write { try store.append(decided.records) } }
+            factsUnchangedByOwnWrites()
+            return decided.logged(as: seqs)
+        } catch {
+            return decided.notLogged(error)
+        }
+    }
+
+    /// Decides many `check` requests without logging them: the rows to append to a decision log,
+    /// and the answers once they are appended (``DecidedChecks``). `check(_:actor:)` is this and
+    /// the append to this database's log; a log elsewhere (a PostgreSQL replica's) appends
+    /// `records` itself, and answers only after its commit.
+    public func decide(_ requests: [CheckRequest], actor: String? = nil) -> DecidedChecks {
+        guard !requests.isEmpty else { return DecidedChecks(results: [], records: [], decided: []) }
+        do { try refreshFacts() } catch {
+            return DecidedChecks(results: requests.map { _ in .failure(error) }, records: [], decided: [])
+        }
         let now = clock.now()
         var results: [Result<CheckOutcome, AdmitError>] = []
         results.reserveCapacity(requests.count)
@@ -104,19 +152,7 @@ extension Admission {
                 results.append(.failure(error))
             }
         }
-        guard !records.isEmpty else { return results }
-        do {
-            let seqs = try perform { () throws(StoreError) in try store.write { try store.append(records) } }
-            factsUnchangedByOwnWrites()
-            for (position, index) in decided.enumerated() {
-                if case .success(let outcome) = results[index] {
-                    results[index] = .success(outcome.logged(as: seqs[position]))
-                }
-            }
-        } catch {
-            for index in decided { results[index] = .failure(error) }
-        }
-        return results
+        return DecidedChecks(results: results, records: records, decided: decided)
     }
 
     /// The zone a package counts its days in (UTC for an unknown package).

@@ -36,6 +36,51 @@ import Testing
         #expect(try admission.verifyAudit().isIntact)
     }
 
+    /// `decide` writes nothing; its answers come only with the log's sequence numbers, or all
+    /// decided ones fail together with the log's error: the seam a log elsewhere appends through.
+    @Test func decidingLogsNothingAndAnswersOnlyWithTheLogRows() throws {
+        let workspace = Workspace()
+        let admission = try workspace.open()
+        let requests = [
+            CheckRequest(user: "ada@example.org", lecture: "idor-2020-07", at: instant("2020-11-15T10:00:00+01:00")),
+            CheckRequest(user: "nobody@example.org", lecture: "idor-2020-07"),
+            CheckRequest(user: "ben@example.org", lecture: "idor-2020-01", at: instant("2020-11-15T10:00:00+01:00")),
+        ]
+        let head = try admission.store.auditCount()
+        let decided = admission.decide(requests, actor: "replica-a")
+        #expect(try admission.store.auditCount() == head, "deciding writes nothing")
+        #expect(decided.records.map(\.actor) == ["replica-a", "replica-a"])
+        #expect(decided.records.map(\.effect) == [.allow, .deny])
+
+        let answers = decided.logged(as: [41, 42])
+        #expect(answers.count == 3)
+        #expect((try? answers[0].get())?.auditSeq == 41)
+        #expect((try? answers[2].get())?.auditSeq == 42)
+        guard case .failure(.unknownUser) = answers[1] else {
+            Issue.record("the unknown user keeps its own failure: \(answers[1])")
+            return
+        }
+
+        let busy = AdmitError.fileUnreadable(path: "log", reason: "the log is unreachable")
+        let failed = decided.notLogged(busy)
+        #expect(failed.count == 3)
+        for index in [0, 2] {
+            guard case .failure(let error) = failed[index] else {
+                Issue.record("a decided request was answered without its log row")
+                continue
+            }
+            #expect(error == busy)
+        }
+        guard case .failure(.unknownUser) = failed[1] else {
+            Issue.record("the unknown user keeps its own failure: \(failed[1])")
+            return
+        }
+        // The same decisions through `check`: the same rows, logged here.
+        let checked = admission.check(requests, actor: "replica-a")
+        #expect(try admission.store.auditCount() == head + 2)
+        #expect(checked.compactMap { try? $0.get().decision } == answers.compactMap { try? $0.get().decision })
+    }
+
     @Test func theFastWriterWritesExactlyTheJSONObject() throws {
         let admission = try Workspace().open()
         for (user, at) in [
