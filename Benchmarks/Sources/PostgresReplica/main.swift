@@ -1,5 +1,7 @@
+import Admit
 import AdmitBenchmarkSupport
 import AdmitDomain
+import AdmitJSON
 import AdmitPostgres
 import AdmitRules
 import AdmitStore
@@ -10,7 +12,8 @@ import Logging
 // 100,000-user population of issue 7 (facts in memory, random users, lectures and instants) and
 // logged in committed batches, each batch's answers counted only once its batch has committed.
 //
-//   PostgresReplica URL [CHECKS]   (Benchmarks/postgres-replica.sh starts a throw-away cluster)
+//   PostgresReplica URL [CHECKS [DB REQUESTS]]   (Benchmarks/postgres-replica.sh starts a
+//                                                 throw-away cluster and makes DB and REQUESTS)
 //
 // SQLite: decide a batch, then `Store.append` it in one write transaction (what `admit serve`
 // does today). PostgreSQL: decide batch k+1 while batch k commits (`PostgresStore.append`, one
@@ -20,6 +23,14 @@ import Logging
 // writing replies (JSON over stdio or TCP), loading the facts from PostgreSQL, and the
 // Admission wrapper; so these are a ceiling for a replica, not its rate. Printed: checks per
 // second and the ratio to SQLite at the same batch size.
+//
+// Given DB (a database of the population, as Benchmarks/transport.sh makes it) and REQUESTS (its
+// JSON-RPC `check` lines, parsed before the clock starts), the same again through `Admission`,
+// the service's own path without its transport: users resolved by address, answers rendered;
+// facts held in memory as `admit serve` holds them; SQLite: `Admission.check` (decide, then
+// append to the database's log); PostgreSQL:
+// `Admission.decide`, `PostgresStore.append` of its records, then `DecidedChecks.logged(as:)`,
+// the next batch decided while one commits, one writer.
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2, let url = try? PostgresURL(parsing: arguments[1], environment: ProcessInfo.processInfo.environment) else {
@@ -62,7 +73,7 @@ func seconds(_ body: () async throws -> Void) async rethrows -> Double {
 func report(_ what: String, checks: Int, seconds: Double, against base: Double? = nil) {
     let rate = Double(checks) / seconds
     print(
-        what.padding(toLength: 40, withPad: " ", startingAt: 0) + String(format: "%10.0f checks/s  %7.2f s", rate, seconds)
+        what.padding(toLength: 48, withPad: " ", startingAt: 0) + String(format: "%10.0f checks/s  %7.2f s", rate, seconds)
             + (base.map { String(format: "  %.2fx SQLite", rate / $0) } ?? ""))
 }
 
@@ -130,6 +141,66 @@ for batch in [1_000, 10_000] {
         for store in stores { await store.close() }
         report(
             "PostgreSQL   batch \(batch), \(writers) writer\(writers == 1 ? "" : "s")", checks: answered, seconds: elapsed, against: base)
+    }
+}
+
+if arguments.count >= 5 {
+    let (database, requestsPath) = (arguments[3], arguments[4])
+    let requests: [CheckRequest]
+    do {
+        let text = try String(contentsOfFile: requestsPath, encoding: .utf8)
+        requests = try text.split(separator: "\n").prefix(total).map { line in
+            let params = try JSONParser.parse(Array(line.utf8))["params"]
+            guard let user = params?["user"]?.stringValue, let lecture = params?["lecture"]?.stringValue,
+                let at = params?["at"]?.stringValue
+            else { fatalError("not a check request: \(line)") }
+            return CheckRequest(user: user, lecture: lecture, at: Instant.at(at))
+        }
+    } catch {
+        fatalError("cannot read \(requestsPath): \(error)")
+    }
+    let configuration = AdmitConfiguration(
+        databasePath: database, seedsDirectory: Repository.root + "/Seeds", policyPaths: [Repository.root + "/Policies"],
+        policyPathsGiven: true, actor: "bench")
+    let admission = try Admission(configuration: configuration, clock: FixedClock(recordedAt))
+    defer { admission.close() }
+    // As `admit serve` does: every user's facts in memory, no SQL on a check.
+    let held = try admission.holdFactsInMemory()
+    print("through Admission: \(requests.count) checks from \(requestsPath); \(held.users) users' facts in memory")
+    for batch in [1_000, 10_000] {
+        var failed = 0
+        let sqlite = await seconds {
+            for start in stride(from: 0, to: requests.count, by: batch) {
+                let answers = admission.check(Array(requests[start..<min(start + batch, requests.count)]), actor: "service:bench")
+                failed += answers.count { if case .failure = $0 { true } else { false } }
+            }
+        }
+        precondition(failed == 0, "\(failed) checks failed on SQLite")
+        report("Admission, SQLite      batch \(batch)", checks: requests.count, seconds: sqlite)
+        let store = try await PostgresStore.open(url, logger: logger)
+        let writer = try await store.registerWriter(name: "admission-\(batch)-\(UUID())", at: recordedAt)
+        var answered = 0
+        let elapsed = try await seconds {
+            var pending: (task: Task<[Int64], any Error>, decided: DecidedChecks)?
+            for start in stride(from: 0, to: requests.count, by: batch) {
+                let decided = admission.decide(Array(requests[start..<min(start + batch, requests.count)]), actor: "service:bench")
+                if let (task, previous) = pending {
+                    answered += previous.logged(as: try await task.value).count { if case .success = $0 { true } else { false } }
+                }
+                let records = decided.records
+                pending = (Task { try await store.append(records, writer: writer) }, decided)
+            }
+            if let (task, previous) = pending {
+                answered += previous.logged(as: try await task.value).count { if case .success = $0 { true } else { false } }
+            }
+        }
+        precondition(answered == requests.count, "\(requests.count - answered) checks failed on PostgreSQL")
+        let chain = try await store.verifyChain(of: writer)
+        precondition(chain.problem == nil, "the chain of \(writer.name) does not verify")
+        await store.close()
+        report(
+            "Admission, PostgreSQL  batch \(batch), 1 writer", checks: answered, seconds: elapsed,
+            against: Double(requests.count) / sqlite)
     }
 }
 
