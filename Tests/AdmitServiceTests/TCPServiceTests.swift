@@ -213,7 +213,24 @@ import Testing
                     client.sendInBackground(text)  // fails once the server stops reading and closes; that is expected
                     var replies = try client.readLines(1)
                     firstReply.withLock { $0 = true }
-                    replies += try client.readToEnd()  // the server closes after answering what it read
+                    // KNOWN ISSUE, not root-caused (2026-12-07): in about one run in seven the
+                    // client's read is reset (ECONNRESET) about a second in, while the server
+                    // should be half-closed and draining (it closes fully only after its 5 s drain
+                    // timeout). It is the same with and without Admission.decide (2 of 15 runs
+                    // with it reverted). Only that reset is accepted here, as a known issue; any
+                    // other failure, and every assertion below on a run without it, still counts.
+                    var reset = false
+                    try withKnownIssue("a reply stream reset during graceful shutdown (ECONNRESET)", isIntermittent: true) {
+                        do {
+                            replies += try client.readToEnd()  // the server closes after answering what it read
+                        } catch let error as ClientError where error.description.contains("errno \(ECONNRESET)") {
+                            reset = true
+                            throw error
+                        }
+                    } matching: { issue in
+                        (issue.error as? ClientError)?.description.contains("errno \(ECONNRESET)") == true
+                    }
+                    if reset { return -2 }
                     for (index, reply) in replies.enumerated() {
                         let value = try JSONParser.parse(reply)
                         guard value["id"]?.int64Value == Int64(index), value.result?["decision"] == "allow" else {
@@ -227,9 +244,10 @@ import Testing
             while !firstReply.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(1)) }
             await group.triggerGracefulShutdown()
             var answered = 0
-            for try await result in tasks where result >= 0 { answered = result }
+            for try await result in tasks where result >= 0 || result == -2 { answered = result }
             return answered
         }
+        if counted == -2 { return }  // the known reset above: nothing to compare
         #expect(counted > 0)
         #expect(counted < 20_000, "shutdown came too late to cut anything short")
         #expect(try workspace.decisionCount() - before == counted)
