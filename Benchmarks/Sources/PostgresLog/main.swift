@@ -27,13 +27,6 @@ logger.logLevel = .error
 let templates = DecisionRows.templates()
 let rows = DecisionRows.rows(total, templates: templates)
 
-func seconds(_ body: () async throws -> Void) async rethrows -> Double {
-    let start = ContinuousClock.now
-    try await body()
-    let elapsed = ContinuousClock.now - start
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-}
-
 func batches(_ rows: ArraySlice<DecisionRecord>, of size: Int) -> [[DecisionRecord]] {
     stride(from: rows.startIndex, to: rows.endIndex, by: size).map { Array(rows[$0..<min($0 + size, rows.endIndex)]) }
 }
@@ -87,13 +80,5 @@ for batch in [100, 1_000, 10_000] {
                 format: "%.2fx SQLite  table %.0f B/row  WAL %.0f B/row", Double(written) / elapsed / (Double(total) / sqlite),
                 Double(after.decisionBytes - before.decisionBytes) / Double(written),
                 Double(after.walPosition - before.walPosition) / Double(written)))
-    }
-}
-
-extension Sequence {
-    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
-        var results: [T] = []
-        for element in self { results.append(try await transform(element)) }
-        return results
     }
 }

@@ -63,13 +63,6 @@ func decide(_ range: Range<Int>, actor: String) -> [DecisionRecord] {
     return records
 }
 
-func seconds(_ body: () async throws -> Void) async rethrows -> Double {
-    let start = ContinuousClock.now
-    try await body()
-    let elapsed = ContinuousClock.now - start
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-}
-
 func report(_ what: String, checks: Int, seconds: Double, against base: Double? = nil) {
     let rate = Double(checks) / seconds
     print(
@@ -201,13 +194,5 @@ if arguments.count >= 5 {
         report(
             "Admission, PostgreSQL  batch \(batch), 1 writer", checks: answered, seconds: elapsed,
             against: Double(requests.count) / sqlite)
-    }
-}
-
-extension Sequence {
-    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
-        var results: [T] = []
-        for element in self { results.append(try await transform(element)) }
-        return results
     }
 }
