@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "AdmitPostgresTests",
             dependencies: [
-                "AdmitPostgres", "AdmitDomain", "AdmitStore",
+                "AdmitPostgres", "Admit", "AdmitDomain", "AdmitStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

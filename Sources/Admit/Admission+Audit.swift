@@ -5,7 +5,8 @@ extension Admission {
     /// Recomputes the audit log's hash chain and names the first broken row, and compares the
     /// `users` and `enrolments` tables with the users' latest states in the log.
     public func verifyAudit(progress: (Int64) -> Void = { _ in }) throws(AdmitError) -> AuditVerification {
-        try perform { () throws(StoreError) in try store.verifyAudit(progress: progress) }
+        let store = try sqliteStore(for: "audit verify")
+        return try perform { () throws(StoreError) in try store.verifyAudit(progress: progress) }
     }
 }
 
@@ -19,7 +20,7 @@ extension Admission {
         let record = EventRecord(
             recordedAt: clock.now(), actor: actor, kind: .requestRefused, policyHash: policy.version.hash,
             detail: JSONValue.object(detail).serialized())
-        _ = try perform { () throws(StoreError) in try store.write { try store.append(record) } }
+        try perform { () throws(StoreError) in try storage.commitEvent(record) }
     }
 }
 

@@ -102,7 +102,7 @@ extension Admission {
         let decided = decide(requests, actor: actor)
         guard !decided.records.isEmpty else { return decided.logged(as: []) }
         do {
-            let seqs = try perform { () throws(StoreError) in try store.write { try store.append(decided.records) } }
+            let seqs = try perform { () throws(StoreError) in try storage.commitDecisions(decided.records) }
             factsUnchangedByOwnWrites()
             return decided.logged(as: seqs)
         } catch {

@@ -52,6 +52,7 @@ extension Admission {
             lecture: try lecture.map { id throws(AdmitError) in try self.lecture(id).id },
             package: try package.map { id throws(AdmitError) in try self.package(id).id }, effect: effect,
             from: range.start == .min ? nil : range.start, until: range.end == .max ? nil : range.end, limit: limit == 0 ? nil : limit)
+        let store = try sqliteStore(for: "audit decisions")
         let entries = try perform { () throws(StoreError) in
             _ = try store.refreshAuditIndexes(progress: progress)
             return try store.decisions(query)
@@ -73,6 +74,7 @@ extension Admission {
             let at = entry.at, let effect = entry.effect, let policyHash = entry.policyHash,
             let code = entry.code.flatMap(DecisionCode.init(bytes:))
         else { return nil }
+        let store = try sqliteStore(for: "audit decisions")
         guard let state = try perform({ () throws(StoreError) in try store.userState(user, version: version) }) else { return nil }
         let then = try storedPolicy(policyHash, for: entry.seq)
         let lecture = catalog.lecture(lectureID) ?? Lecture(id: lectureID, package: entry.package ?? "", position: 1, title: "")
@@ -88,7 +90,7 @@ extension Admission {
     func storedPolicy(_ hash: String, for seq: Int64) throws(AdmitError) -> LoadedPolicy {
         if hash == policy.version.hash { return policy }
         if let known = storedPolicies[hash] { return known }
-        guard let files = try perform({ () throws(StoreError) in try store.policyFiles(hash: hash) }) else {
+        guard let files = try perform({ () throws(StoreError) in try storage.policyFiles(hash: hash) }) else {
             throw .invalidInput(.policyVersionMissing(hash: hash, decision: seq))
         }
         let loaded = try LoadedPolicy(sources: files.map { PolicySource(path: $0.path, text: $0.text) }, catalog: catalog)
@@ -99,6 +101,7 @@ extension Admission {
     /// Re-evaluates logged decision `seq` with the policy version and the facts it used, and again
     /// with today's policy and facts.
     public func replay(_ seq: Int64) throws(AdmitError) -> ReplayOutcome {
+        let store = try sqliteStore(for: "audit replay")
         guard let entry = try perform({ () throws(StoreError) in try store.auditEntry(seq) }) else { throw .auditNotFound(seq) }
         guard entry.kind == .decision else {
             throw .invalidInput(.notADecision(seq: seq, kind: entry.kind.rawValue))

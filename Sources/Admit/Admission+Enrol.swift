@@ -73,7 +73,7 @@ extension Admission {
         let context = ChangeContext(
             recordedAt: clock.now(), actor: actor ?? configuration.actor, policyHash: policy.version.hash,
             overrode: forced ? code.bytes : nil)
-        let inserted = try perform { () throws(StoreError) in try store.write { try store.enrol(enrolment, context) } }
+        let inserted = try perform { () throws(StoreError) in try storage.commitEnrolment(enrolment, context) }
         switch inserted {
         case .added: return outcome(.enrolled, forced: forced, since: at)
         case .alreadyEnrolled(let existing): return outcome(.alreadyEnrolled, forced: false, since: existing.enrolledAt)
@@ -104,7 +104,7 @@ extension Admission {
                 .withdrawalBeforeStart(user: user.email, package: package.id, at: at, began: current.enrolledAt, zone: package.zone))
         }
         let withdrawn = try perform { () throws(StoreError) in
-            try store.write { try store.withdraw(user: user.id, from: package.id, at: at, context)?.0 }
+            try storage.commitWithdrawal(user: user.id, from: package.id, at: at, context)
         }
         return UnenrolOutcome(user: user, package: package, withdrawn: withdrawn)
     }

@@ -217,10 +217,11 @@ extension Admission {
             return resident
         }
         let facts = ResidentFacts()
-        facts.reserve(users: try perform { () throws(StoreError) in try store.userCount() })
-        _ = try perform { () throws(StoreError) in
-            try store.forEachState(after: 0) { seq, user, version, email, state, _ in
-                facts.apply(seq: seq, user: user, version: version, email: email, facts: state)
+        facts.reserve(users: try perform { () throws(StoreError) in try storage.userCount() })
+        var position = FeedPosition()
+        try perform { () throws(StoreError) in
+            try storage.forEachState(after: &position) { user, version, email, state, _ in
+                facts.apply(user: user, version: version, email: email, facts: state)
             }
         }
         return facts

@@ -15,6 +15,7 @@ extension Admission {
     )
         throws(AdmitError) -> EnrolmentReport
     {
+        let store = try sqliteStore(for: "audit enrolments")
         let package = try reportPackage(packageID)
         let limit = limit == 0 ? nil : limit
         if let maxCatchUp {
@@ -27,7 +28,7 @@ extension Admission {
             var tally = EnrolmentTally(limit: limit)
             try store.scanEnrolments(scope) { tally.add($0) }
             let opened = try store.opensWithoutEnrolment(scope, limit: limit)
-            let duplicates = try likelyDuplicates(tally, package: package.id)
+            let duplicates = try likelyDuplicates(tally, package: package.id, in: store)
 
             func listing(_ kind: EnrolmentReport.Anomaly.Kind, _ listing: EnrolmentTally.Listing) -> EnrolmentReport.Anomaly {
                 EnrolmentReport.Anomaly(
@@ -87,7 +88,9 @@ extension Admission {
 
     /// The tally's candidates, confirmed: a tagged address whose untagged form is an enrolled user,
     /// or a name key equal to an earlier user's (hash collisions are dropped here).
-    private func likelyDuplicates(_ tally: EnrolmentTally, package: PackageID) throws(StoreError) -> [EnrolmentReport.Row] {
+    private func likelyDuplicates(_ tally: EnrolmentTally, package: PackageID, in store: Store) throws(StoreError)
+        -> [EnrolmentReport.Row]
+    {
         var rows: [EnrolmentReport.Row] = []
         func add(_ row: EnrolmentReportRow, _ detail: String) {
             rows.append(

@@ -10,11 +10,11 @@ import Logging
 /// Opening it creates and seeds the database on first use and loads the policy, storing every
 /// new policy version. The CLI and the service are thin fronts over this type.
 ///
-/// Not thread-safe (it owns a `Store`): use it from one thread or task at a time.
+/// Not thread-safe (it owns a database connection): use it from one thread or task at a time.
 public final class Admission {
     public let configuration: AdmitConfiguration
-    /// The database (`package`: for this package's tests; the fronts go through the use cases).
-    package let store: Store
+    /// The database: SQLite's `Store` or PostgreSQL's `PostgresStorage`.
+    let storage: any Storage
     public private(set) var catalog: Catalog
     public private(set) var policy: LoadedPolicy
     public let clock: any InstantClock
@@ -31,8 +31,8 @@ public final class Admission {
     private(set) var lectureNumbers: [String: Int] = [:]
     /// Checkpoints the WAL on its own thread once `checkpointInBackground()` was called.
     var checkpointer: Checkpointer?
-    /// The store's `dataVersion()` and `changeCount` when `resident` was last known to be current.
-    var residentToken: (dataVersion: Int64, changes: Int64)?
+    /// How far `resident` has read the state rows.
+    var residentPosition = FeedPosition()
 
     /// Opens (creating and seeding when new) the configured database and loads the policy.
     public init(configuration: AdmitConfiguration, clock: any InstantClock = SystemClock(), logger: Logger = Logger(label: "admit"))
@@ -42,41 +42,53 @@ public final class Admission {
         self.clock = clock
         self.logger = logger
         let path = configuration.databasePath
-        guard !PostgresURL.isPostgresURL(path) else { throw .postgresNotYet(url: PostgresURL.masked(path)) }
-        let isNew = path == ":memory:" || !FileManager.default.fileExists(atPath: path)
+        let isPostgres = PostgresURL.isPostgresURL(path)
+        let isNew = !isPostgres && (path == ":memory:" || !FileManager.default.fileExists(atPath: path))
         // Read the seeds before creating a file, so a wrong folder leaves no empty database behind.
         let seeds = isNew ? try Seeds.read(from: configuration.seedsDirectory) : nil
-        do {
-            store = try Store(path: path, create: isNew, busyTimeout: configuration.busyTimeout)
+        do throws(StoreError) {
+            if isPostgres {
+                storage = try PostgresStorage(url: path, writerName: configuration.writerName, at: clock.now(), logger: logger)
+            } else {
+                storage = try Store(path: path, create: isNew, busyTimeout: configuration.busyTimeout)
+            }
         } catch {
             throw AdmitError(error)
         }
         do {
-            if try store.isUnseeded() {
+            if try storage.isUnseeded() {
                 let seeds = try seeds ?? Seeds.read(from: configuration.seedsDirectory)
-                try Admission.seed(store, with: seeds, at: clock.now(), logger: logger)
+                try Admission.seed(storage, with: seeds, at: clock.now(), logger: logger)
             }
-            let loaded = try store.catalog()
+            let loaded = try storage.catalog()
             catalog = loaded
             let list = loaded.packages.flatMap(\.lectures)
             lectures = list
             lectureNumbers = Dictionary(
                 list.enumerated().map { ($0.element.id.rawValue, $0.offset) }, uniquingKeysWith: { first, _ in first })
         } catch let error as AdmitError {
+            storage.close()
             throw error
         } catch let error as StoreError {
+            storage.close()
             throw AdmitError(error)
         } catch {
-            throw AdmitError.database(StoreError(.other("\(error)"), path: path))
+            storage.close()
+            throw AdmitError.database(StoreError(.other("\(error)"), path: storage.location))
         }
-        policy = try Admission.loadPolicy(configuration, store: store, catalog: catalog)
-        try recordPolicyVersion()
+        do {
+            policy = try Admission.loadPolicy(configuration, storage: storage, catalog: catalog)
+            try recordPolicyVersion()
+        } catch {
+            storage.close()
+            throw error
+        }
     }
 
     /// Re-reads the policy files (the service's `policy.reload`); the old policy stays on any error.
     /// `actor` is recorded if the version is new (default: the configuration's).
     public func reloadPolicy(actor: String? = nil) throws(AdmitError) -> PolicyVersion {
-        let loaded = try Admission.loadPolicy(configuration, store: store, catalog: catalog)
+        let loaded = try Admission.loadPolicy(configuration, storage: storage, catalog: catalog)
         policy = loaded
         rendered.clear()  // the words belong to the old policy
         try recordPolicyVersion(actor: actor)
@@ -86,7 +98,7 @@ public final class Admission {
     /// Reads and validates the policy files that `reloadPolicy` would load, without loading them
     /// (for `policy.diff` and a dry-run reload).
     public func readConfiguredPolicy() throws(AdmitError) -> LoadedPolicy {
-        try Admission.loadPolicy(configuration, store: store, catalog: catalog)
+        try Admission.loadPolicy(configuration, storage: storage, catalog: catalog)
     }
 
     /// Stores the current policy version if it is new, with a `policy.loaded` audit row.
@@ -95,20 +107,15 @@ public final class Admission {
         let files = policy.sources.map { StoredPolicyFile(path: $0.path, text: $0.text) }
         let now = clock.now()
         let actor = actor ?? configuration.actor
-        try perform { () throws(StoreError) in
-            // Only a new version is written, so read-only work runs on a read-only database.
-            guard try store.policyFiles(hash: version.hash) == nil else { return }
-            try store.write {
-                if try store.recordPolicyVersion(hash: version.hash, files: files, at: now) {
-                    let detail = AuditDetail.policyLoaded(files: files.map(\.path))
-                    try store.append(
-                        EventRecord(recordedAt: now, actor: actor, kind: .policyLoaded, policyHash: version.hash, detail: detail))
-                }
-            }
-        }
+        let event = EventRecord(
+            recordedAt: now, actor: actor, kind: .policyLoaded, policyHash: version.hash,
+            detail: AuditDetail.policyLoaded(files: files.map(\.path)))
+        _ = try perform { () throws(StoreError) in try storage.commitPolicyVersion(hash: version.hash, files: files, event: event) }
     }
 
-    private static func loadPolicy(_ configuration: AdmitConfiguration, store: Store, catalog: Catalog) throws(AdmitError) -> LoadedPolicy {
+    private static func loadPolicy(_ configuration: AdmitConfiguration, storage: any Storage, catalog: Catalog) throws(AdmitError)
+        -> LoadedPolicy
+    {
         let existing = configuration.policyPaths.filter { FileManager.default.fileExists(atPath: $0) }
         if configuration.policyPathsGiven || !existing.isEmpty {
             let (policies, tests) = try LoadedPolicy.readFiles(at: configuration.policyPaths)
@@ -120,7 +127,7 @@ public final class Admission {
         // No policy folder here: use the version this database last used.
         let files: [StoredPolicyFile]?
         do {
-            files = try store.latestPolicyHash().map { hash throws(StoreError) in try store.policyFiles(hash: hash) } ?? nil
+            files = try storage.latestPolicyHash().map { hash throws(StoreError) in try storage.policyFiles(hash: hash) } ?? nil
         } catch {
             throw AdmitError(error)
         }
@@ -130,29 +137,20 @@ public final class Admission {
         throw .policyMissing(.noPolicy(paths: configuration.policyPaths))
     }
 
-    private static func seed(_ store: Store, with seeds: Seeds, at now: Instant, logger: Logger) throws {
-        let context = ChangeContext(recordedAt: now, actor: "seed")
-        try store.write {
-            try store.insert(seeds.catalog)
-            for seedUser in seeds.users {
-                guard let state = try store.createUser(seedUser.user, context) else {
-                    throw AdmitError.seedsInvalid(path: "users.json", reason: "user '\(seedUser.user.email)' appears twice")
-                }
-                for enrolment in seedUser.enrolments {
-                    _ = try store.enrol(
-                        Enrolment(
-                            user: state.user.id, package: enrolment.package, enrolledAt: enrolment.at, source: enrolment.source,
-                            accountState: seedUser.user.account), context)
-                }
-            }
+    private static func seed(_ storage: any Storage, with seeds: Seeds, at now: Instant, logger: Logger) throws {
+        var emails = Set<String>()
+        for seedUser in seeds.users where !emails.insert(seedUser.user.email.normalized).inserted {
+            throw AdmitError.seedsInvalid(path: "users.json", reason: "user '\(seedUser.user.email)' appears twice")
         }
+        let entries = seeds.users.map { SeedEntry(user: $0.user, enrolments: $0.enrolments) }
+        try storage.seed(seeds.catalog, users: entries, ChangeContext(recordedAt: now, actor: "seed"))
         logger.info("seeded a new database", metadata: ["packages": "\(seeds.catalog.packages.count)", "users": "\(seeds.users.count)"])
     }
 
     /// Moves WAL checkpoints off this connection to a `Checkpointer` thread, for a long-running
     /// process (the service) whose commits must not wait for disk syncs. `close()` stops it.
     public func checkpointInBackground() throws(AdmitError) {
-        guard checkpointer == nil, store.path != ":memory:" else { return }
+        guard checkpointer == nil, let store = storage as? Store, store.path != ":memory:" else { return }
         try perform { () throws(StoreError) in
             try store.disableAutomaticCheckpoints()
             // The final checkpoint waits for other processes no longer than any other write does.
@@ -169,7 +167,19 @@ public final class Admission {
             do { try checkpointer.stop() } catch { logger.warning("the final checkpoint failed", metadata: ["error": "\(error)"]) }
             self.checkpointer = nil
         }
-        store.close()
+        storage.close()
+    }
+
+    /// The SQLite store, for the use cases that run on SQLite only so far (`feature` names the
+    /// one asked for); on PostgreSQL they fail with `.notOnPostgresYet`.
+    package func sqliteStore(for feature: String) throws(AdmitError) -> Store {
+        guard let store = storage as? Store else { throw .notOnPostgresYet(feature: feature, url: storage.location) }
+        return store
+    }
+
+    /// The SQLite store, for this package's tests (the use cases call `sqliteStore(for:)`).
+    package var store: Store {
+        get throws(AdmitError) { try sqliteStore(for: "(a test)") }
     }
 
     /// Runs a store operation, turning its error into an `AdmitError`.
@@ -185,33 +195,29 @@ public final class Admission {
     @discardableResult
     public func holdFactsInMemory() throws(AdmitError) -> (users: Int, bytesPerUser: Double) {
         let facts = ResidentFacts()
-        facts.reserve(users: try perform { () throws(StoreError) in try store.userCount() })
+        facts.reserve(users: try perform { () throws(StoreError) in try storage.userCount() })
         resident = facts
-        residentToken = nil
+        residentPosition = FeedPosition()
         try refreshFacts()
         return (facts.count, facts.bytesPerUser)
     }
 
-    /// Brings the facts in memory up to the audit log, if anything has been committed since
-    /// they were last brought up to it: by another connection (`PRAGMA data_version`) or by this
-    /// one (its change count). Every use case calls it first; `check(_:)` once per batch.
+    /// Brings the facts in memory up to the audit log's state rows committed since they were last
+    /// brought up to it, by any process (the store tells cheaply when there are none). Every use
+    /// case calls it first; `check(_:)` once per batch.
     func refreshFacts() throws(AdmitError) {
         guard let resident else { return }
-        let dataVersion = try perform { () throws(StoreError) in try store.dataVersion() }
-        let changes = store.changeCount
-        if let token = residentToken, token.dataVersion == dataVersion, token.changes == changes { return }
-        _ = try perform { () throws(StoreError) in
-            try store.forEachState(after: resident.lastSeq) { seq, user, version, email, facts, externalID in
-                resident.apply(seq: seq, user: user, version: version, email: email, facts: facts)
+        try perform { () throws(StoreError) in
+            try storage.forEachState(after: &residentPosition) { user, version, email, facts, externalID in
+                resident.apply(user: user, version: version, email: email, facts: facts)
                 resident.setExternalID(externalID, of: user)
             }
         }
-        residentToken = (dataVersion, changes)
     }
 
     /// Notes that this connection's latest writes (decisions only) changed no fact.
     func factsUnchangedByOwnWrites() {
-        if let token = residentToken { residentToken = (token.dataVersion, store.changeCount) }
+        storage.decisionsOnlyWritten(&residentPosition)
     }
 
     /// The user named by `reference` (a numeric id, or an email address, normalised before
@@ -228,10 +234,10 @@ public final class Admission {
         let state = try perform { () throws(StoreError) -> UserState? in
             let trimmed = reference.trimmingWhitespace()
             if !trimmed.isEmpty, trimmed.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), let id = Int64(trimmed) {
-                return try store.userState(UserID(id))
+                return try storage.userState(UserID(id))
             }
-            guard let email = try? EmailAddress(reference), let id = try store.userID(email: email) else { return nil }
-            return try store.userState(id)
+            guard let email = try? EmailAddress(reference), let id = try storage.userID(email: email) else { return nil }
+            return try storage.userState(id)
         }
         guard let state else { throw .unknownUser(reference) }
         return ResolvedUser(reference: state.user.reference, version: state.version, facts: state.facts)

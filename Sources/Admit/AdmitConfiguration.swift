@@ -2,7 +2,7 @@ import Foundation
 
 /// Where Admit finds its database, seeds and policies, and who is acting.
 public struct AdmitConfiguration: Sendable {
-    /// The SQLite file; created and seeded on first use.
+    /// The SQLite file, or a `postgresql://` URL; created (a file) and seeded on first use.
     public var databasePath: String
     /// The folder with `catalog.json` and `users.json`, read when a new database is seeded.
     public var seedsDirectory: String
@@ -15,10 +15,14 @@ public struct AdmitConfiguration: Sendable {
     public var busyTimeout: Duration
     /// Who is acting, recorded with every change and decision (e.g. `cli:alice`).
     public var actor: String
+    /// On PostgreSQL, the name of the audit log's chain this process appends to: processes that
+    /// share a name append one after the other (Docs/scaling.md).
+    public var writerName: String
 
     public init(
         databasePath: String, seedsDirectory: String = "Seeds", policyPaths: [String] = ["Policies"],
-        policyPathsGiven: Bool = false, busyTimeout: Duration = .seconds(5), actor: String
+        policyPathsGiven: Bool = false, busyTimeout: Duration = .seconds(5), actor: String,
+        writerName: String = AdmitConfiguration.writerName()
     ) {
         self.databasePath = databasePath
         self.seedsDirectory = seedsDirectory
@@ -26,6 +30,13 @@ public struct AdmitConfiguration: Sendable {
         self.policyPathsGiven = policyPathsGiven
         self.busyTimeout = busyTimeout
         self.actor = actor
+        self.writerName = writerName
+    }
+
+    /// The writer name from `$ADMIT_WRITER`, else the host's name.
+    public static func writerName(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let name = environment["ADMIT_WRITER"], !name.isEmpty { return name }
+        return ProcessInfo.processInfo.hostName
     }
 
     /// The database path from `--db`, else `$ADMIT_DB`, else `./admit.sqlite`.

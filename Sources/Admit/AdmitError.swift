@@ -21,8 +21,9 @@ public enum AdmitError: Error, Sendable, Hashable, CustomStringConvertible {
     case fileUnreadable(path: String, reason: String)
     /// The database could not be used (busy, too new, damaged, …): the store's error.
     case database(StoreError)
-    /// The database named is a PostgreSQL URL (password masked), which the use cases cannot run on yet.
-    case postgresNotYet(url: String)
+    /// A use case that runs on SQLite only so far (`feature`, as the command names it) was asked
+    /// of a PostgreSQL database (`url`, password masked).
+    case notOnPostgresYet(feature: String, url: String)
     /// A replay was asked for a decision that is not in the log.
     case auditNotFound(Int64)
     /// A report would first index more new audit rows than its caller allows.
@@ -42,9 +43,9 @@ public enum AdmitError: Error, Sendable, Hashable, CustomStringConvertible {
         case .database(let error) where error.kind == .busy:
             return "\(error.path): database is busy: another process holds the write lock (\(error.cause))"
         case .database(let error): return error.description
-        case .postgresNotYet(let url):
+        case .notOnPostgresYet(let feature, let url):
             return
-                "\(url) is a PostgreSQL database, and Admit's commands run on SQLite only so far (the PostgreSQL store holds the decision log; Docs/scaling.md): give a SQLite file path"
+                "\(url) is a PostgreSQL database, and `admit \(feature)` runs on SQLite only so far (on PostgreSQL: check, when, enrol, unenrol, serve, policy diff; Docs/scaling.md)"
         case .auditNotFound(let seq): return "no decision #\(seq) in the audit log"
         case .reportIndexesBehind(let behind, let limit):
             return "report indexes behind: \(behind) audit rows to index first, more than the \(limit) allowed here; run "

@@ -58,9 +58,6 @@ final class ResidentFacts {
     /// table, so that the many users without one cost nothing.
     private var externalIDs: [Int64: String] = [:]
 
-    /// The last audit row read.
-    private(set) var lastSeq: Int64 = 0
-
     /// How many users are held.
     var count: Int { records.count }
 
@@ -252,8 +249,7 @@ final class ResidentFacts {
     // MARK: Changes
 
     /// Takes in one state row: a new user, or a newer version of a known one.
-    func apply(seq: Int64, user: UserID, version: Int64, email: EmailAddress, facts: Facts) {
-        lastSeq = Swift.max(lastSeq, seq)
+    func apply(user: UserID, version: Int64, email: EmailAddress, facts: Facts) {
         let packed = facts.enrolments.map(pack)
         if let index = index(ofID: user.rawValue) {
             guard version > records[index].version else { return }

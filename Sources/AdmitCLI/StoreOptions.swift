@@ -5,7 +5,11 @@ import Logging
 
 /// The options every command that touches the database shares.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The SQLite database (default: $ADMIT_DB, else ./admit.sqlite).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The SQLite database file, or postgresql://USER[:PASSWORD]@HOST:PORT/DB (default: $ADMIT_DB, else ./admit.sqlite).",
+            valueName: "path|url"))
     var db: String?
 
     @Option(name: .long, help: ArgumentHelp("Seed folder used when a new database is created.", valueName: "dir"))

@@ -27,56 +27,16 @@ extension PostgresStore {
     public func appendState(_ kind: AuditKind, _ state: UserState, _ context: ChangeContext, writer: PostgresWriter)
         async throws(PostgresStoreError) -> Int64
     {
-        guard let kindNumber = kind.changeNumber else { preconditionFailure("\(kind) is not a change of a user") }
         var texts: Set<String> = [context.actor]
         if let policy = context.policyHash { texts.insert(policy) }
         let ids = try await textIDs(for: texts)
         let logger = self.logger
-        let user = state.user
-        let enrolments = EnrolmentList.encode(state.enrolments)
         do {
             return try await connection.withTransaction(logger: logger) { connection -> Int64 in
-                var head: (seq: Int64, hash: [UInt8])?
-                for try await (seq, hash) in try await connection.query(
-                    "SELECT seq, hash FROM audit_heads WHERE writer_id = \(writer.id) FOR UPDATE", logger: logger
-                ).decode((Int64, ByteBuffer).self) {
-                    head = (seq, Array(buffer: hash))
-                }
-                guard let head else { throw PostgresStoreError.writerWithoutHead(id: writer.id, name: writer.name) }
-                let seq = head.seq + 1
-                let hash = head.hash.withUnsafeBytes { previous in
-                    enrolments.withUnsafeBytes { list in
-                        withOptionalBytes(context.overrode) { overrode in
-                            RowHasher().change(
-                                previous: previous, seq: seq, recordedAt: context.recordedAt.millisecondsSinceEpoch, actor: context.actor,
-                                kind: kindNumber, user: user.id.rawValue, version: state.version, batch: context.batch,
-                                policy: context.policyHash, overrode: overrode, email: user.email.normalized, name: user.name,
-                                profession: user.profession.rawValue, country: user.country?.rawValue, account: user.account.rawValue,
-                                subscription: user.subscription.rawValue, registeredAt: user.registeredAt.millisecondsSinceEpoch,
-                                externalID: user.externalID, enrolments: list, externalRole: user.externalRole)
-                        }
-                    }
-                }.bytes
-                let actor = ids[context.actor]!
-                let policy = context.policyHash.map { ids[$0]! }
-                let overrode = context.overrode.map { ByteBuffer(bytes: $0) }
-                let kindValue = Int16(kindNumber)
-                let email = user.email.normalized
-                let country = user.country?.rawValue
-                let registeredAt = user.registeredAt.millisecondsSinceEpoch
-                let recordedAt = context.recordedAt.millisecondsSinceEpoch
-                try await connection.query(
-                    """
-                    INSERT INTO audit_changes(writer_id, seq, recorded_at, actor, kind, user_id, version, batch_id, policy, overrode,
-                        email, name, profession, country, account, subscription, registered_at, external_id, enrolments, external_role, hash)
-                    VALUES (\(writer.id), \(seq), \(recordedAt), \(actor), \(kindValue), \(user.id.rawValue), \(state.version),
-                        \(context.batch), \(policy), \(overrode), \(email), \(user.name), \(user.profession.rawValue), \(country),
-                        \(user.account.rawValue), \(user.subscription.rawValue), \(registeredAt), \(user.externalID),
-                        \(ByteBuffer(bytes: enrolments)), \(user.externalRole), \(ByteBuffer(bytes: hash)))
-                    """, logger: logger)
-                try await connection.query(
-                    "UPDATE audit_heads SET seq = \(seq), hash = \(ByteBuffer(bytes: hash)) WHERE writer_id = \(writer.id)", logger: logger)
-                try await connection.query("SELECT pg_notify(\(Self.changesChannel), \("\(writer.id):\(seq)"))", logger: logger)
+                var chain = try await OpenChain.lock(writer, on: connection, logger: logger)
+                let seq = try await chain.appendState(kind, state, context, ids: ids, on: connection, logger: logger)
+                try await chain.save(on: connection, logger: logger)
+                try await chain.notify(on: connection, logger: logger)
                 return seq
             }
         } catch {
@@ -89,54 +49,89 @@ extension PostgresStore {
     /// writer's order. A writer's rows commit in sequence order (its head row is locked), so
     /// reading after a position misses nothing.
     public func changes(after positions: [Int32: Int64], limit: Int = 10_000) async throws(PostgresStoreError) -> [PostgresChange] {
+        var changes: [PostgresChange] = []
+        try await forEachChange(after: positions, limit: limit) { changes.append($0) }
+        return changes
+    }
+
+    /// Calls `body` with each change appended after `positions`, as ``changes(after:limit:)``
+    /// returns them, streaming (nothing is held but the row at hand); `limit` nil: all of them.
+    /// Returns how many there were.
+    @discardableResult
+    public func forEachChange(after positions: [Int32: Int64], limit: Int?, _ body: (PostgresChange) throws -> Void)
+        async throws(PostgresStoreError) -> Int
+    {
         let writers = Array(positions.keys)
         let seqs = writers.map { positions[$0]! }
         let logger = self.logger
+        var count = 0
         do {
-            var changes: [PostgresChange] = []
-            let rows = try await connection.query(
-                """
-                SELECT c.writer_id, c.seq, c.kind, c.user_id, c.version, c.email, c.name, c.profession, c.country, c.account,
-                       c.subscription, c.registered_at, c.external_id, c.enrolments, c.external_role
-                FROM audit_changes c LEFT JOIN unnest(\(writers)::integer[], \(seqs)::bigint[]) AS p(writer_id, seq)
-                     ON p.writer_id = c.writer_id
-                WHERE c.seq > coalesce(p.seq, 0)
-                ORDER BY c.writer_id, c.seq LIMIT \(limit)
-                """, logger: logger)
-            for try await row in rows {
-                let (writer, seq, kind, userID, version, email, name, profession) = try row.decode(
-                    (Int32, Int64, Int16, Int64, Int64, String, String, String).self)
-                var cells = row.makeIterator()
-                for _ in 0..<8 { _ = cells.next() }
-                let country = try cells.next()!.decode(String?.self)
-                let account = try cells.next()!.decode(String.self)
-                let subscription = try cells.next()!.decode(String.self)
-                let registeredAt = try cells.next()!.decode(Int64.self)
-                let externalID = try cells.next()!.decode(String?.self)
-                let list = try cells.next()!.decode(ByteBuffer.self)
-                let externalRole = try cells.next()!.decode(String?.self)
-                let id = UserID(userID)
-                guard let kind = AuditKind(changeNumber: Int64(kind)), let emailAddress = try? EmailAddress(email),
-                    let profession = Profession(rawValue: profession), let account = AccountState(rawValue: account),
-                    let subscription = Subscription(subscription), let enrolments = EnrolmentList.decode(Array(buffer: list), user: id)
-                else { throw PostgresStoreError.unreadableChange(writer: writer, seq: seq) }
-                var countryCode: CountryCode?
-                if let country {
-                    guard let code = CountryCode(country) else { throw PostgresStoreError.unreadableChange(writer: writer, seq: seq) }
-                    countryCode = code
-                }
-                let user = User(
-                    id: id, email: emailAddress, name: name, profession: profession, country: countryCode, account: account,
-                    subscription: subscription, registeredAt: Instant(millisecondsSinceEpoch: registeredAt), externalID: externalID,
-                    externalRole: externalRole)
-                changes.append(
-                    PostgresChange(
-                        writer: writer, seq: seq, kind: kind, state: UserState(user: user, enrolments: enrolments, version: version)))
+            let rows: PostgresRowSequence
+            if positions.isEmpty {
+                rows = try await connection.query(
+                    "SELECT c.writer_id, c.seq, c.kind, \(unescaped: Self.stateColumns) FROM audit_changes c ORDER BY c.writer_id, c.seq LIMIT \(limit ?? Int.max)",
+                    logger: logger)
+            } else {
+                rows = try await connection.query(
+                    """
+                    SELECT c.writer_id, c.seq, c.kind, \(unescaped: Self.stateColumns)
+                    FROM audit_changes c LEFT JOIN unnest(\(writers)::integer[], \(seqs)::bigint[]) AS p(writer_id, seq)
+                         ON p.writer_id = c.writer_id
+                    WHERE c.seq > coalesce(p.seq, 0)
+                    ORDER BY c.writer_id, c.seq LIMIT \(limit ?? Int.max)
+                    """, logger: logger)
             }
-            return changes
+            for try await row in rows {
+                let (writer, seq, kind) = try row.decode((Int32, Int64, Int16).self)
+                var cells = row.makeIterator()
+                for _ in 0..<3 { _ = cells.next() }
+                guard let kind = AuditKind(changeNumber: Int64(kind)), let state = try Self.state(from: &cells) else {
+                    throw PostgresStoreError.unreadableChange(writer: writer, seq: seq)
+                }
+                try body(PostgresChange(writer: writer, seq: seq, kind: kind, state: state))
+                count += 1
+            }
+            return count
         } catch {
             throw Self.storeError(error, url: url)
         }
+    }
+
+    /// A state row's columns, prefixed `c.`, as ``state(from:)`` reads them.
+    static let stateColumns = """
+        c.user_id, c.version, c.email, c.name, c.profession, c.country, c.account, c.subscription, c.registered_at, c.external_id,
+        c.enrolments, c.external_role
+        """
+
+    /// The user's state from the next cells of a row, in the order of ``stateColumns``; nil when a
+    /// value is not one this build reads.
+    static func state(from cells: inout PostgresRow.Iterator) throws -> UserState? {
+        let id = UserID(try cells.next()!.decode(Int64.self))
+        let version = try cells.next()!.decode(Int64.self)
+        let email = try cells.next()!.decode(String.self)
+        let name = try cells.next()!.decode(String.self)
+        let profession = try cells.next()!.decode(String.self)
+        let country = try cells.next()!.decode(String?.self)
+        let account = try cells.next()!.decode(String.self)
+        let subscription = try cells.next()!.decode(String.self)
+        let registeredAt = try cells.next()!.decode(Int64.self)
+        let externalID = try cells.next()!.decode(String?.self)
+        let list = try cells.next()!.decode(ByteBuffer.self)
+        let externalRole = try cells.next()!.decode(String?.self)
+        guard let emailAddress = try? EmailAddress(email), let profession = Profession(rawValue: profession),
+            let account = AccountState(rawValue: account), let subscription = Subscription(subscription),
+            let enrolments = EnrolmentList.decode(Array(buffer: list), user: id)
+        else { return nil }
+        var countryCode: CountryCode?
+        if let country {
+            guard let code = CountryCode(country) else { return nil }
+            countryCode = code
+        }
+        let user = User(
+            id: id, email: emailAddress, name: name, profession: profession, country: countryCode, account: account,
+            subscription: subscription, registeredAt: Instant(millisecondsSinceEpoch: registeredAt), externalID: externalID,
+            externalRole: externalRole)
+        return UserState(user: user, enrolments: enrolments, version: version)
     }
 
     /// Listens on ``changesChannel`` and calls `notice` with each notice's writer and sequence

@@ -129,10 +129,9 @@ extension PostgresStore {
         }
     }
 
-    /// Re-reads `writer`'s rows (decisions and changes of users, merged by sequence number) and
-    /// checks that the sequence has no gap, that each row's hash is the hash of its fields and the
-    /// row before, and that the last row is the writer's head. (Events join a writer's chain when
-    /// the PostgreSQL store writes them.)
+    /// Re-reads `writer`'s rows (decisions, changes of users and events, merged by sequence
+    /// number) and checks that the sequence has no gap, that each row's hash is the hash of its
+    /// fields and the row before, and that the last row is the writer's head.
     public func verifyChain(of writer: PostgresWriter) async throws(PostgresStoreError) -> PostgresChainReport {
         let logger = self.logger
         let hasher = RowHasher()
@@ -140,28 +139,34 @@ extension PostgresStore {
         var expected: Int64 = 1
         var problem: ChainProblem?
         do {
-            // One stream in sequence order: a decision's columns and a change's in one shape
-            // (n1: facts or version, n2: at or batch, n3: effect or kind, t1: lecture or email,
-            // b1: reasons or overrode), the change's own columns NULL for a decision.
+            // One stream in sequence order, the three tables' columns in one shape (row: 0 a
+            // decision, 1 a change, 2 an event; n1: facts, version or batch; n2: at or batch;
+            // n3: effect or kind; t1: lecture, email or the event's kind; b1: reasons or overrode;
+            // t2: a change's name or an event's detail; t3: its profession or the event's package).
             let rows = try await connection.query(
                 """
-                SELECT true, d.seq, d.recorded_at, a.text, d.user_id, d.facts, d.at, d.effect::bigint, l.text, p.text, d.reasons,
+                SELECT 0::smallint, d.seq, d.recorded_at, a.text, d.user_id, d.facts, d.at, d.effect::bigint, l.text, p.text, d.reasons,
                        NULL::bytea, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::text, NULL::text, d.hash
                 FROM audit_decisions d
                 JOIN audit_texts a ON a.id = d.actor JOIN audit_texts l ON l.id = d.lecture JOIN audit_texts p ON p.id = d.policy
                 WHERE d.writer_id = \(writer.id)
                 UNION ALL
-                SELECT false, c.seq, c.recorded_at, a.text, c.user_id, c.version, c.batch_id, c.kind::bigint, c.email, p.text, c.overrode,
+                SELECT 1::smallint, c.seq, c.recorded_at, a.text, c.user_id, c.version, c.batch_id, c.kind::bigint, c.email, p.text, c.overrode,
                        c.enrolments, c.name, c.profession, c.country, c.account, c.subscription, c.registered_at, c.external_id,
                        c.external_role, c.hash
                 FROM audit_changes c JOIN audit_texts a ON a.id = c.actor LEFT JOIN audit_texts p ON p.id = c.policy
                 WHERE c.writer_id = \(writer.id)
+                UNION ALL
+                SELECT 2::smallint, e.seq, e.recorded_at, a.text, NULL::bigint, e.batch_id, e.at, NULL::bigint, e.kind, p.text, NULL::bytea,
+                       NULL::bytea, e.detail, e.package_id, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::text, NULL::text, e.hash
+                FROM audit_events e JOIN audit_texts a ON a.id = e.actor LEFT JOIN audit_texts p ON p.id = e.policy
+                WHERE e.writer_id = \(writer.id)
                 ORDER BY 2
                 """, logger: logger)
             for try await row in rows {
                 guard problem == nil else { continue }
-                let (isDecision, seq, recordedAt, actor, user, n1, n2, n3, t1, policy, b1) = try row.decode(
-                    (Bool, Int64, Int64, String, Int64, Int64, Int64?, Int64, String, String?, ByteBuffer?).self)
+                let (table, seq, recordedAt, actor, user, n1, n2, n3, t1, policy, b1) = try row.decode(
+                    (Int16, Int64, Int64, String, Int64?, Int64?, Int64?, Int64?, String, String?, ByteBuffer?).self)
                 guard seq == expected else {
                     problem = seq > expected ? .missing(first: expected, last: seq - 1) : .repeated(seq: seq)
                     continue
@@ -169,8 +174,8 @@ extension PostgresStore {
                 var cells = row.makeIterator()
                 for _ in 0..<11 { _ = cells.next() }
                 let enrolments = try cells.next()!.decode(ByteBuffer?.self).map { Array(buffer: $0) } ?? []
-                let name = try cells.next()!.decode(String?.self) ?? ""
-                let profession = try cells.next()!.decode(String?.self) ?? ""
+                let t2 = try cells.next()!.decode(String?.self)
+                let t3 = try cells.next()!.decode(String?.self)
                 let country = try cells.next()!.decode(String?.self)
                 let account = try cells.next()!.decode(String?.self) ?? ""
                 let subscription = try cells.next()!.decode(String?.self) ?? ""
@@ -181,18 +186,24 @@ extension PostgresStore {
                 let blob = b1.map { Array(buffer: $0) }
                 let hash = previous.withUnsafeBytes { previous in
                     withOptionalBytes(blob) { (blob: UnsafeRawBufferPointer?) -> SHA256.Digest in
-                        if isDecision {
+                        switch table {
+                        case 0:
                             return hasher.decision(
-                                previous: previous, seq: seq, recordedAt: recordedAt, actor: actor, user: user, facts: n1,
-                                lecture: t1, at: n2 ?? 0, effect: n3, policy: policy ?? "",
+                                previous: previous, seq: seq, recordedAt: recordedAt, actor: actor, user: user ?? 0, facts: n1 ?? 0,
+                                lecture: t1, at: n2 ?? 0, effect: n3 ?? 0, policy: policy ?? "",
                                 reasons: blob ?? UnsafeRawBufferPointer(start: nil, count: 0))
-                        }
-                        return enrolments.withUnsafeBytes { list in
-                            hasher.change(
-                                previous: previous, seq: seq, recordedAt: recordedAt, actor: actor, kind: n3, user: user, version: n1,
-                                batch: n2, policy: policy, overrode: blob, email: t1, name: name, profession: profession,
-                                country: country, account: account, subscription: subscription, registeredAt: registeredAt,
-                                externalID: externalID, enrolments: list, externalRole: externalRole)
+                        case 1:
+                            return enrolments.withUnsafeBytes { list in
+                                hasher.change(
+                                    previous: previous, seq: seq, recordedAt: recordedAt, actor: actor, kind: n3 ?? 0, user: user ?? 0,
+                                    version: n1 ?? 0, batch: n2, policy: policy, overrode: blob, email: t1, name: t2 ?? "",
+                                    profession: t3 ?? "", country: country, account: account, subscription: subscription,
+                                    registeredAt: registeredAt, externalID: externalID, enrolments: list, externalRole: externalRole)
+                            }
+                        default:
+                            return hasher.event(
+                                previous: previous, seq: seq, recordedAt: recordedAt, actor: actor, kind: t1, package: t3, at: n2,
+                                policy: policy, batch: n1, detail: t2 ?? "")
                         }
                     }
                 }.bytes

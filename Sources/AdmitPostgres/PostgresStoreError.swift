@@ -28,6 +28,14 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
     case textNotStored(text: String)
     /// A state row of the change feed holds a value this build cannot read.
     case unreadableChange(writer: Int32, seq: Int64)
+    /// A package's time zone is not one this build knows.
+    case unknownZone(package: String, zone: String)
+    /// A user has a `users` row but no state row in the log: the tables were changed outside Admit.
+    case noState(user: Int64)
+    /// A user's latest state row holds a value this build cannot read.
+    case unreadableState(user: Int64)
+    /// The `enrolments` table has a current enrolment the log does not: an edit outside Admit.
+    case enrolmentNotInLog(user: Int64, package: String)
     /// Anything else the server reported: its SQLSTATE and words.
     case server(sqlState: String, message: String)
     /// The connection failed or closed in another way; the driver's words.
@@ -85,6 +93,11 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
             "the writer \(id) ('\(name)') has no row in audit_heads: the log's tables were changed outside Admit"
         case .textNotStored(let text): "audit_texts lacks '\(text)' just after it was inserted"
         case .unreadableChange(let writer, let seq): "the change row \(seq) of writer \(writer) holds a value this Admit cannot read"
+        case .unknownZone(let package, let zone): "package '\(package)' has an unknown time zone '\(zone)'"
+        case .noState(let user): "user \(user) has no state in the audit log: the tables were changed outside Admit"
+        case .unreadableState(let user): "the latest state row of user \(user) holds a value this Admit cannot read"
+        case .enrolmentNotInLog(let user, let package):
+            "the enrolments table has a current enrolment of user \(user) in '\(package)' that the audit log does not: an edit outside Admit"
         case .server(let sqlState, let message): "PostgreSQL error \(sqlState): \(message)"
         case .connection(let host, let port, let cause): "the connection to PostgreSQL at \(host):\(port) failed: \(cause)"
         }

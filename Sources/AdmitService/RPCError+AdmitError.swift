@@ -38,8 +38,8 @@ extension RPCError {
             self.init(.fileUnreadable, error.description)
         case .database:
             self.init(error.isBusy ? .databaseBusy : .databaseError, error.description)
-        case .postgresNotYet:  // only when opening, before the service answers anything
-            self.init(.databaseError, error.description)
+        case .notOnPostgresYet(let feature, _):
+            self.init(.databaseError, error.description, data: ["feature": .string(feature)])
         case .auditNotFound(let seq):
             self.init(.auditNotFound, error.description, data: ["seq": .number(JSONNumber(seq))])
         case .reportIndexesBehind(let behind, let limit):

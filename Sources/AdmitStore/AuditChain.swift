@@ -174,7 +174,7 @@ package final class RowHasher {
     }
 
     /// The hash of an `audit_events` row.
-    func event(
+    package func event(
         previous: UnsafeRawBufferPointer, seq: Int64, recordedAt: Int64, actor: String, kind: String, package: String?, at: Int64?,
         policy: String?, batch: Int64?, detail: String
     ) -> SHA256.Digest {

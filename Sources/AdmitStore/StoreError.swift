@@ -39,11 +39,13 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case unresolvedForeignKey(String)
         /// An error from outside SQLite and the store, in its own words.
         case other(String)
+        /// A database server's error, in words that name the server (PostgreSQL).
+        case server(String)
 
         /// The cause, in one lowercase line.
         public var description: String {
             switch self {
-            case .busy(let text), .unusable(let text), .duplicate(let text), .sqlite(let text), .other(let text): text
+            case .busy(let text), .unusable(let text), .duplicate(let text), .sqlite(let text), .other(let text), .server(let text): text
             case .tooNew(let version, let supported):
                 "the database is at schema version \(version), written by a newer Admit; this one knows up to \(supported) and will not touch it"
             case .noSuchFile: "no such database file"
@@ -111,6 +113,9 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// `path: cause`.
-    public var description: String { "\(path): \(cause)" }
+    /// `path: cause`; a server's error alone (it names the server).
+    public var description: String {
+        if case .server = cause { return "\(cause)" }
+        return "\(path): \(cause)"
+    }
 }

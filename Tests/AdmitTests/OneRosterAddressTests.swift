@@ -41,7 +41,7 @@ struct OneRosterAddressTests {
             ], "\(summary.diagnostics)")
         #expect(try fixture.userRows() == (before + ["nina@example.org|Nina Neu|other||active|none|u9"]).sorted())
         let admission = try fixture.admission()
-        defer { admission.store.close() }
+        defer { admission.close() }
         #expect(try admission.store.verifyAudit().isIntact)
     }
 }

@@ -111,7 +111,7 @@ struct OneRosterCrashTests {
             configuration: AdmitConfiguration(
                 databasePath: killed, seedsDirectory: fixture.directory.file("Seeds"), policyPaths: [fixture.directory.file("Policies")],
                 policyPathsGiven: true, actor: "test"))
-        defer { admission.store.close() }
+        defer { admission.close() }
         #expect(try admission.store.verifyAudit().isIntact)
     }
 }

@@ -112,7 +112,7 @@ extension RegistrationFixture {
     ) throws -> RegistrationSummary {
         try directory.write("class-map.csv", map)
         let admission = try admission()
-        defer { admission.store.close() }
+        defer { admission.close() }
         return try admission.register(
             oneRoster: path, classMap: admission.classMap(file: directory.file("class-map.csv")), options: options, rejectsFile: rejects)
     }

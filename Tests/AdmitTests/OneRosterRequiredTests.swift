@@ -129,7 +129,7 @@ struct OneRosterRoundTripTests {
         let exported = source.directory.file("export")
         let admission = try source.admission()
         _ = try admission.exportOneRoster(package: "idor-2020", to: exported)
-        admission.store.close()
+        admission.close()
         let usersFile = try source.directory.read("export/users.csv")
         #expect(usersFile.contains(",Zeno,Zeno,"), "a one-word name is written as both given and family name")
         #expect(!usersFile.contains(",,,,zeno@example.org"))

@@ -43,7 +43,7 @@ struct OneRosterRoleTests {
         #expect(try admission.store.verifyAudit().isIntact)
         let out = fixture.directory.file("export")
         _ = try admission.exportOneRoster(package: "idor-2020", to: out)
-        admission.store.close()
+        admission.close()
         // Ada was seeded, with no role: `student`.
         #expect(try Self.column("role", of: out + "/users.csv") == ["admit-user-1|student", "u1|student", "u2|teacher"])
         #expect(try Self.column("role", of: out + "/enrollments.csv") == ["admit-user-1|student", "u1|student", "u2|teacher"])
@@ -74,7 +74,7 @@ struct OneRosterRoleTests {
         #expect(second.updated == 1 && second.unchanged == 2)
         #expect(try Self.roles(fixture).contains("carl@example.org|aide"))
         let admission = try fixture.admission()
-        defer { admission.store.close() }
+        defer { admission.close() }
         #expect(try admission.store.verifyAudit().isIntact)
         let carl = try #require(try admission.store.user(email: EmailAddress("carl@example.org")))
         #expect(try admission.store.userState(carl.id)?.user.externalRole == "aide", "the state in the log has it too")
@@ -92,7 +92,7 @@ struct OneRosterRoleTests {
         let out = fixture.directory.file("export")
         let admission = try fixture.admission()
         _ = try admission.exportOneRoster(package: "idor-2020", to: out)
-        admission.store.close()
+        admission.close()
         let roles = try Self.column("role", of: out + "/users.csv")
         #expect(roles.contains { $0.hasSuffix("|ext:wizard") }, "\(roles)")
         #expect(!roles.contains { $0.hasSuffix("|wizard") })
@@ -115,7 +115,7 @@ struct OneRosterRoleTests {
         let out = fixture.directory.file("export")
         let admission = try fixture.admission()
         _ = try admission.exportOneRoster(package: "idor-2020", to: out)
-        admission.store.close()
+        admission.close()
         #expect(try Self.column("role", of: out + "/users.csv") == ["admit-user-1|student", "p1|administrator", "p2|student"])
         #expect(try Self.column("role", of: out + "/enrollments.csv") == ["admit-user-1|student", "p1|administrator", "p2|student"])
     }

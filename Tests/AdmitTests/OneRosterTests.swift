@@ -228,7 +228,7 @@ struct OneRosterTests {
         let fixture = try RegistrationFixture()
         try fixture.directory.write("map.csv", "class,package\nc1,idor-2021\nc2,idor-2020\nc2,idor-2020\n")
         let admission = try fixture.admission()
-        defer { admission.store.close() }
+        defer { admission.close() }
         #expect {
             try admission.classMap(file: fixture.directory.file("map.csv"))
         } throws: { error in
@@ -247,7 +247,7 @@ struct OneRosterTests {
         let out = fixture.directory.file("export")
         let admission = try fixture.admission()
         let export = try admission.exportOneRoster(package: "idor-2020", to: out)
-        admission.store.close()
+        admission.close()
         #expect(export.users == 3 && export.enrolments == 3)
         for name in ["manifest.csv", "users.csv", "enrollments.csv", "classes.csv", "courses.csv", "orgs.csv", "academicSessions.csv"] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + name), "\(name)")

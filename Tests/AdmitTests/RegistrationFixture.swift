@@ -103,7 +103,7 @@ struct RegistrationFixture: ~Copyable {
         observe: ((RegistrationRowResult) -> Void)? = nil
     ) throws -> RegistrationSummary {
         let admission = try admission()
-        defer { admission.store.close() }
+        defer { admission.close() }
         return try admission.register(
             bytes: MemoryByteSource(bytes, maximumChunkSize: chunk), name: "users.csv", format: format, options: options,
             rejectsFile: rejects, observe: observe)
@@ -143,7 +143,7 @@ struct RegistrationFixture: ~Copyable {
 
     func user(_ email: String) throws -> User? {
         let admission = try admission()
-        defer { admission.store.close() }
+        defer { admission.close() }
         return try admission.store.user(email: EmailAddress(email))
     }
 }

@@ -12,6 +12,7 @@ import AdmitStore
 /// enrolments as one clean run (their timestamps aside).
 final class RegistrationRun {
     private let admission: Admission
+    private let store: Store
     private let options: RegistrationOptions
     private let package: Package?
     private let rejects: RejectsFile?
@@ -38,6 +39,7 @@ final class RegistrationRun {
     ) throws(AdmitError) {
         try options.check(format: format)
         self.admission = admission
+        store = try admission.sqliteStore(for: "register")
         self.options = options
         self.rejects = rejects
         self.progress = progress
@@ -62,7 +64,6 @@ final class RegistrationRun {
     func run(
         _ source: inout some RegistrationSource, sha256 known: String?, digest: () -> String?, bytes: () -> Int64, totalBytes: Int64?
     ) throws(AdmitError) -> RegistrationSummary {
-        let store = admission.store
         summary.sha256 = known ?? ""
         let batch: Int64? =
             options.dryRun
@@ -370,7 +371,7 @@ final class RegistrationRun {
             rosterPackages[packageID] = package
         }
         guard let state = latest else {
-            throw .database(StoreError(.noState(user: user.id.rawValue, email: "\(user.email)"), path: admission.store.path))
+            throw .database(StoreError(.noState(user: user.id.rawValue, email: "\(user.email)"), path: store.path))
         }
         let zone = package.zone
         let start = given.begin.map { startOfDay($0, in: package) } ?? enrolAt
@@ -451,7 +452,6 @@ final class RegistrationRun {
 
     private func finishOrThrow(_ batch: Int64?, status: ImportBatch.Status, error: String? = nil) throws(AdmitError) {
         guard let batch else { return }
-        let store = admission.store
         let end = admission.clock.now()
         let counts = summary.countsJSON
         try admission.perform { () throws(StoreError) in

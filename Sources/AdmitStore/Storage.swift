@@ -1,0 +1,82 @@
+import AdmitDomain
+
+/// What Admit's everyday use cases (check, when, enrol, unenrol, serve) need of a database.
+/// SQLite's ``Store`` and PostgreSQL's `PostgresStorage` implement it; the use cases do not know
+/// which one they have.
+///
+/// Every method that writes commits before it returns (or throws having written nothing), so an
+/// answer given after it cannot be lost. Not thread-safe: one thread or task at a time.
+public protocol Storage: AnyObject {
+    /// Where the database is, for messages: a file path, or a URL with its password masked.
+    var location: String { get }
+
+    /// True when the database has no catalog yet (new: seed it).
+    func isUnseeded() throws(StoreError) -> Bool
+    /// Writes the catalog and the seed users with their enrolments, in one transaction, unless
+    /// another process seeded the database first. (The caller checks that no email address is
+    /// given twice.)
+    func seed(_ catalog: Catalog, users: [SeedEntry], _ context: ChangeContext) throws(StoreError)
+    /// The packages and their lectures.
+    func catalog() throws(StoreError) -> Catalog
+
+    /// The files of a stored policy version; nil when the version is not stored.
+    func policyFiles(hash: String) throws(StoreError) -> [StoredPolicyFile]?
+    /// The policy version the log last names, if any.
+    func latestPolicyHash() throws(StoreError) -> String?
+    /// Stores a policy version with a `policy.loaded` event, unless it is stored already.
+    /// Returns whether it was new.
+    func commitPolicyVersion(hash: String, files: [StoredPolicyFile], event: EventRecord) throws(StoreError) -> Bool
+
+    /// How many users there are.
+    func userCount() throws(StoreError) -> Int
+    /// The user's latest state in the audit log.
+    func userState(_ id: UserID) throws(StoreError) -> UserState?
+    /// The id of the user with this (normalised) email address.
+    func userID(email: EmailAddress) throws(StoreError) -> UserID?
+    /// Calls `body` with each state row committed after `position`, in an order in which a
+    /// user's versions rise, and advances `position` past them. Cheap when nothing changed.
+    func forEachState(
+        after position: inout FeedPosition,
+        _ body: (_ user: UserID, _ version: Int64, _ email: EmailAddress, _ facts: Facts, _ externalID: String?) throws -> Void
+    ) throws(StoreError)
+    /// Notes in `position` that this connection's latest writes were decisions only, which
+    /// change no user's state (so the next `forEachState` may skip reading).
+    func decisionsOnlyWritten(_ position: inout FeedPosition)
+
+    /// Records an enrolment unless the user has a current one in the package, with its state row,
+    /// and commits. Of two processes enrolling one user at once, one records it and the other is
+    /// told `.alreadyEnrolled`.
+    func commitEnrolment(_ enrolment: Enrolment, _ context: ChangeContext) throws(StoreError) -> EnrolmentInsert
+    /// Withdraws the user's current enrolment in `package` at `at`, with its state row, and
+    /// commits. Nil when there was none.
+    func commitWithdrawal(user: UserID, from package: PackageID, at: Instant, _ context: ChangeContext) throws(StoreError) -> Enrolment?
+    /// Appends an event (a refused request, …) to the log and commits.
+    func commitEvent(_ event: EventRecord) throws(StoreError)
+    /// Appends decisions to the log and commits; returns their sequence numbers.
+    func commitDecisions(_ decisions: [DecisionRecord]) throws(StoreError) -> [Int64]
+
+    /// Closes the connection; the storage cannot be used afterwards.
+    func close()
+}
+
+/// A seed user and the enrolments they start with.
+public struct SeedEntry: Sendable {
+    public var user: NewUser
+    public var enrolments: [(package: PackageID, at: Instant, source: EnrolmentSource)]
+
+    public init(user: NewUser, enrolments: [(package: PackageID, at: Instant, source: EnrolmentSource)]) {
+        self.user = user
+        self.enrolments = enrolments
+    }
+}
+
+/// How far a reader of the state rows has got: the last sequence number read of each writer's
+/// chain (SQLite has one chain, writer 0), and what the store needs to tell cheaply that
+/// nothing was committed since.
+public struct FeedPosition: Sendable, Hashable {
+    public var seqs: [Int32: Int64] = [:]
+    /// SQLite: `PRAGMA data_version` and the connection's change count when last read.
+    var token: [Int64]?
+
+    public init() {}
+}
