@@ -9,10 +9,16 @@ import Logging
 /// Opening connects, brings the schema up to date and registers the writer (by name: processes
 /// sharing a name append to one chain, one after the other). The store's async operations run on
 /// a thread of their own while the caller waits (``BlockingRunner``).
+///
+/// When the connection is lost (the server restarted, the backend was terminated), the operation
+/// under way fails with the driver's error, having committed nothing that was not answered, and
+/// the next operation connects again first.
 public final class PostgresStorage: Storage {
     public let location: String
+    private let url: PostgresURL
+    private let logger: Logger
     private let runner: BlockingRunner
-    private let store: PostgresStore
+    private var store: PostgresStore
     /// The chain this process appends to.
     public let writer: PostgresWriter
     private var isClosed = false
@@ -34,6 +40,8 @@ public final class PostgresStorage: Storage {
                 }
             }
             self.location = location
+            self.url = url
+            self.logger = logger
             self.runner = runner
             self.store = store
             self.writer = writer
@@ -47,6 +55,7 @@ public final class PostgresStorage: Storage {
 
     /// Runs a store operation to its end, turning its error into a `StoreError`.
     private func run<T: Sendable>(_ operation: @escaping @Sendable (PostgresStore) async throws -> T) throws(StoreError) -> T {
+        if store.isClosed { try reconnect() }
         let store = self.store
         do {
             return try runner.run { () async throws -> T in try await operation(store) }
@@ -55,6 +64,22 @@ public final class PostgresStorage: Storage {
         } catch {
             throw StoreError(.server("\(error)"), path: location)
         }
+    }
+
+    /// Replaces a closed connection with a new one (the schema and the writer are known).
+    private func reconnect() throws(StoreError) {
+        let url = self.url
+        let logger = self.logger
+        let old = self.store
+        do throws(PostgresStoreError) {
+            store = try runner.run { () async throws(PostgresStoreError) -> PostgresStore in
+                await old.close()
+                return try await PostgresStore.connect(url, logger: logger)
+            }
+        } catch {
+            throw StoreError(.server(error.description), path: location)
+        }
+        logger.notice("reconnected to PostgreSQL", metadata: ["server": "\(url.host):\(url.port)"])
     }
 
     public func isUnseeded() throws(StoreError) -> Bool { try run { try await $0.isUnseeded() } }

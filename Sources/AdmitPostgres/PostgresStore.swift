@@ -51,6 +51,9 @@ public final class PostgresStore: Sendable {
         return store
     }
 
+    /// Whether the connection has closed (the server went away, or `close()`).
+    public var isClosed: Bool { connection.isClosed }
+
     /// Closes the connection.
     public func close() async {
         try? await connection.close()

@@ -125,6 +125,45 @@ import Testing
         }
     }
 
+    @Test func aReplicaConnectsAgainWhenItsConnectionIsTerminatedAndLosesNoAnsweredDecision() async throws {
+        try await AdmissionPlace.with(.postgres) { place in
+            let admission = try place.open(writer: "one")
+            defer { admission.close() }
+            try admission.holdFactsInMemory()
+            var answered = 0
+            var failed = 0
+            for round in 0..<3 {
+                if round > 0 {
+                    // As a server restart does to it: the replica's backend goes away (in the second
+                    // round, the one it connected again with). CASE, so that no other test's
+                    // backend is terminated: PostgreSQL may evaluate an AND's terms in any order.
+                    let terminated = try await TestServer.integers(
+                        """
+                        SELECT count(*) FROM pg_stat_activity
+                        WHERE CASE WHEN datname = current_database() AND pid <> pg_backend_pid() THEN pg_terminate_backend(pid) ELSE false END
+                        """, on: place.url!)
+                    #expect(terminated == [1])
+                }
+                let started = ContinuousClock.now
+                var answeredThisRound = 0
+                while answeredThisRound < 5, ContinuousClock.now - started < .seconds(10) {
+                    do {
+                        #expect(try admission.check(user: "ada@example.org", lecture: "idor-2020-01").decision.isAllowed)
+                        answeredThisRound += 1
+                    } catch {
+                        failed += 1
+                        #expect("\(error)".contains("127.0.0.1:\(place.url!.port)"), "\(error)")
+                    }
+                }
+                answered += answeredThisRound
+            }
+            #expect(answered == 15)
+            #expect(failed <= 2, "at most the request under way when the connection went")
+            #expect(try await place.integer("SELECT count(*) FROM audit_decisions") == answered, "every answered decision is in the log")
+            try await place.expectEveryChainIntact(writers: 1)
+        }
+    }
+
     @Test func whatRunsOnSQLiteOnlyFailsWithOneClearLineOnPostgres() async throws {
         try await AdmissionPlace.with(.postgres) { place in
             let admission = try place.open(writer: "one")
