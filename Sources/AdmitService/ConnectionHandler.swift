@@ -118,6 +118,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 break
             }
         } else if case ChannelEvent.outputClosed = event {
+            // NIO reports our own half-close (`close(mode: .output)`, to drain) this way too: then read on.
+            guard state.outputClosed() else { return }
             // The replies cannot be written any more (standard output's reader went away): nobody
             // is there to be answered, so nothing more is read or run.
             logger.debug("the client's side for replies closed", metadata: ["peer": "\(peer.actor)"])

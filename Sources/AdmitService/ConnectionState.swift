@@ -71,6 +71,9 @@ struct ConnectionState {
     private(set) var readHeld = false
     /// The shutdown's ending was given out once.
     private var shutdownEnded = false
+    /// The handler was told to shut down the sending side and drain (a shutdown's or an idle
+    /// timeout's ending), so the `outputClosed` that follows is that, not the reader gone.
+    private(set) var drains = false
     /// When the client last completed a line or a reply was last written.
     private var lastProgress: NIODeadline = .uptimeNanoseconds(0)
 
@@ -172,7 +175,9 @@ struct ConnectionState {
         case .quiescing:
             guard !shutdownEnded else { return .none }
             shutdownEnded = true
-            return shutdown == .close ? .close : .closeOutputAndDrain
+            guard shutdown == .closeOutputAndDrain else { return .close }
+            drains = true
+            return .closeOutputAndDrain
         }
     }
 
@@ -183,6 +188,16 @@ struct ConnectionState {
         if inFlight > 0 { lastProgress = now }
         guard now - lastProgress >= idleTimeout else { return .checkAgain(at: lastProgress + idleTimeout) }
         phase = .timedOut
+        drains = true
         return .timedOut
+    }
+
+    /// The output closed: whether to close the connection now. Yes when the replies cannot be
+    /// written any more (standard output's reader went away). No when it is this connection's own
+    /// half-close before a drain (NIO reports that as `outputClosed` too): closing then, with the
+    /// client's input unread, makes the kernel reset the connection, and the replies it has not
+    /// yet received are lost.
+    func outputClosed() -> Bool {
+        !drains
     }
 }

@@ -129,6 +129,32 @@ import Testing
         #expect(later == .stop)
     }
 
+    @Test func itsOwnHalfCloseBeforeADrainDoesNotCloseButAGoneReaderDoes() {
+        var open = Self.tcp()
+        #expect(open.outputClosed(), "the replies cannot be written: close")
+        open.submitted(at: Self.start)
+        _ = open.quiesce()
+        let inFlight = open.ending()
+        #expect(inFlight == .none)
+        #expect(open.outputClosed(), "not shut down by the handler yet")
+        _ = open.answered(isWritable: true)
+        let ending = open.ending()
+        #expect(ending == .closeOutputAndDrain)
+        #expect(!open.outputClosed(), "its own half-close: drain on")
+
+        var idle = Self.tcp()
+        _ = idle.activated(at: Self.start)
+        let timedOut = idle.checkIdle(at: Self.start + .seconds(60))
+        #expect(timedOut == .timedOut)
+        #expect(!idle.outputClosed(), "its own half-close after the error line: drain on")
+
+        var stdio = Self.stdio()
+        _ = stdio.quiesce()
+        let stdioEnding = stdio.ending()
+        #expect(stdioEnding == .close)
+        #expect(stdio.outputClosed(), "standard output's reader went away: close")
+    }
+
     @Test func stdioNeverTimesOut() {
         var state = Self.stdio()
         let firstCheck = state.activated(at: Self.start)

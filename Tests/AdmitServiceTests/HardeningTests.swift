@@ -35,6 +35,24 @@ import Testing
         }
     }
 
+    @Test func anIdleClientThatSendsAfterItsErrorLineIsDrainedNotReset() async throws {
+        let limits = ServiceLimits(idleTimeout: Self.quick)
+        try await TCPServiceTests().withServer(ServiceWorkspace(), limits: limits) { port, _ in
+            try await onThread {
+                let client = try LineClient(port: port)
+                let told = try client.readToEnd().map { try JSONParser.parse($0) }
+                #expect(told.map(\.errorCode) == [-32033])
+                // Within the idle drain (1 s) the service reads and drops this; closed, it would reset.
+                for id in 1...3 {
+                    try client.send(request("ping", id: .number(JSONNumber(Int64(id)))) + "\n")
+                    Thread.sleep(forTimeInterval: 0.1)
+                }
+                client.finishSending()
+                #expect(try client.readToEnd().isEmpty)
+            }
+        }
+    }
+
     @Test func aClientThatKeepsSendingLinesIsNotIdle() async throws {
         let limits = ServiceLimits(idleTimeout: Self.quick)
         try await TCPServiceTests().withServer(ServiceWorkspace(), limits: limits) { port, _ in
