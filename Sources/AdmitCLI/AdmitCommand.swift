@@ -13,6 +13,6 @@ struct AdmitCommand: AsyncParsableCommand {
             """,
         subcommands: [
             CheckCommand.self, WhenCommand.self, EnrolCommand.self, UnenrolCommand.self, RegisterCommand.self, PolicyCommand.self,
-            AuditCommand.self, ServeCommand.self,
+            AuditCommand.self, ServeCommand.self, CopyCommand.self,
         ])
 }

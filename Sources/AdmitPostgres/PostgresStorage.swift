@@ -165,6 +165,25 @@ public final class PostgresStorage: Storage {
         return try run { try await $0.append(decisions, writer: writer) }
     }
 
+    // MARK: Copying a SQLite database in (`admit copy`)
+
+    /// Writes the catalog and the policy versions into this database, which must be empty.
+    public func beginCopy(catalog: Catalog, policies: [(hash: String, firstLoadedAt: Instant, files: [StoredPolicyFile])]) throws(StoreError) {
+        let policies = UncheckedSendable(policies)
+        try run { try await $0.beginCopy(catalog: catalog, policies: policies.value) }
+    }
+
+    /// Copies users with their states, in one transaction.
+    public func copyUsers(_ states: [UserState], _ context: ChangeContext) throws(StoreError) {
+        let writer = self.writer
+        try run { try await $0.copyUsers(states, context, writer: writer) }
+    }
+
+    /// Ends a copy: new users' ids continue after the copied ones.
+    public func finishCopy() throws(StoreError) {
+        try run { try await $0.finishCopy() }
+    }
+
     public func close() {
         guard !isClosed else { return }
         isClosed = true

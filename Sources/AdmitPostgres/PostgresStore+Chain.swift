@@ -104,6 +104,12 @@ struct OpenChain {
         return seq
     }
 
+    /// Moves the head to rows appended by a caller in this file (a multi-row insert).
+    mutating func advance(to seq: Int64, hash: [UInt8]) {
+        self.seq = seq
+        self.hash = hash
+    }
+
     /// Tells every listening replica, at commit, that this writer's chain reached `seq` with a
     /// state row (``PostgresStore/changesChannel``).
     func notify(on connection: PostgresConnection, logger: Logger) async throws {

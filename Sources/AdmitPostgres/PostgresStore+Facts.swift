@@ -115,16 +115,22 @@ extension PostgresStore {
 
     /// The policy version named last, by the time it was recorded: by an event (a new version's
     /// `policy.loaded`) or by a writer's last row when that is a decision (a process that went
-    /// back to an older version names it in its decisions only). Nil when none is named.
+    /// back to an older version names it in its decisions only); when the log names none (a
+    /// copied database), the version stored last. Nil when there is none.
     public func latestPolicyHash() async throws(PostgresStoreError) -> String? {
         let rows = try await strings(
             """
-            SELECT t.text FROM (
-                (SELECT recorded_at, policy FROM audit_events WHERE policy IS NOT NULL ORDER BY recorded_at DESC LIMIT 1)
+            SELECT hash FROM (
+                SELECT t.text AS hash, named.recorded_at AS at, 1 AS rank FROM (
+                    (SELECT recorded_at, policy FROM audit_events WHERE policy IS NOT NULL ORDER BY recorded_at DESC LIMIT 1)
+                    UNION ALL
+                    SELECT d.recorded_at, d.policy FROM audit_decisions d
+                    JOIN audit_heads h ON h.writer_id = d.writer_id AND h.seq = d.seq
+                ) AS named JOIN audit_texts t ON t.id = named.policy
                 UNION ALL
-                SELECT d.recorded_at, d.policy FROM audit_decisions d JOIN audit_heads h ON h.writer_id = d.writer_id AND h.seq = d.seq
-            ) AS named JOIN audit_texts t ON t.id = named.policy
-            ORDER BY named.recorded_at DESC LIMIT 1
+                (SELECT hash, first_loaded_at, 0 FROM policy_versions ORDER BY first_loaded_at DESC, hash LIMIT 1)
+            ) AS candidates
+            ORDER BY rank DESC, at DESC LIMIT 1
             """)
         return rows.first
     }

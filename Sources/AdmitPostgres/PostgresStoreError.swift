@@ -28,6 +28,8 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
     case textNotStored(text: String)
     /// A state row of the change feed holds a value this build cannot read.
     case unreadableChange(writer: Int32, seq: Int64)
+    /// A copy was asked into a database that already has packages or users.
+    case notEmpty(database: String)
     /// A package's time zone is not one this build knows.
     case unknownZone(package: String, zone: String)
     /// A user has a `users` row but no state row in the log: the tables were changed outside Admit.
@@ -93,6 +95,7 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
             "the writer \(id) ('\(name)') has no row in audit_heads: the log's tables were changed outside Admit"
         case .textNotStored(let text): "audit_texts lacks '\(text)' just after it was inserted"
         case .unreadableChange(let writer, let seq): "the change row \(seq) of writer \(writer) holds a value this Admit cannot read"
+        case .notEmpty(let database): "database '\(database)' is not empty (it has packages or users): a copy goes into a new database only"
         case .unknownZone(let package, let zone): "package '\(package)' has an unknown time zone '\(zone)'"
         case .noState(let user): "user \(user) has no state in the audit log: the tables were changed outside Admit"
         case .unreadableState(let user): "the latest state row of user \(user) holds a value this Admit cannot read"

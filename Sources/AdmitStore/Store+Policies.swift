@@ -61,3 +61,14 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// Every stored policy version's hash and first load, oldest first.
+    public func policyVersions() throws(StoreError) -> [(hash: String, firstLoadedAt: Instant)] {
+        try read {
+            try connection.query("SELECT hash, first_loaded_at FROM policy_versions ORDER BY first_loaded_at, hash") {
+                (hash: $0.string(0) ?? "", firstLoadedAt: Instant(millisecondsSinceEpoch: $0.int64(1)))
+            }
+        }
+    }
+}

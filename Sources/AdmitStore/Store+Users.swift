@@ -49,3 +49,10 @@ extension StoreError.Cause {
         .invalidValue(table: table, column: column, value: value)
     }
 }
+
+extension Store {
+    /// Every user's id, in order.
+    public func userIDs() throws(StoreError) -> [UserID] {
+        try read { try connection.query("SELECT id FROM users ORDER BY id") { UserID($0.int64(0)) } }
+    }
+}

@@ -164,6 +164,51 @@ import Testing
         }
     }
 
+    @Test func aCopyOfASQLiteDatabaseAnswersAsTheOriginalAndTakesChanges() async throws {
+        try await AdmissionPlace.with(.sqlite, extraUsers: 2_500) { source in
+            let original = try source.open(writer: "unused")
+            defer { original.close() }
+            #expect(try original.enrol(user: "ben@example.org", package: "idor-2020").result == .enrolled)
+            _ = try original.unenrol(user: "ada@example.org", package: "idor-2020", at: instant("2020-11-16T10:00:00+01:00"))
+            for index in stride(from: 0, to: 2_500, by: 7) {
+                _ = try original.enrol(user: "user\(index)@example.org", package: "idor-2020")
+            }
+            try await AdmissionPlace.with(.postgres) { target in
+                let summary = try original.copy(to: target.database, batch: 1_000)
+                #expect(summary.users == 2_504)
+                #expect(summary.policyVersions == 1)
+                #expect(!"\(summary.json)".contains(target.password))
+                #expect(try await target.integer("SELECT count(*) FROM users") == 2_504)
+                #expect(try await target.integer("SELECT count(*) FROM enrolments") == summary.enrolments)
+                // Without a policy folder the copy uses the version the original used.
+                let copy = try target.open(writer: "replica", policies: false)
+                defer { copy.close() }
+                #expect(copy.policy.version == original.policy.version)
+                for user in [
+                    "ada@example.org", "ben@example.org", "cleo@example.org", "dan@example.org", "user7@example.org", "user8@example.org",
+                ] {
+                    for at in ["2020-11-16T09:59:59.999+01:00", "2020-11-16T10:00:00+01:00", "2020-11-20T23:59:59.999+01:00"] {
+                        let expected = try original.check(user: user, lecture: "idor-2020-09", at: instant(at))
+                        let copied = try copy.check(user: user, lecture: "idor-2020-09", at: instant(at))
+                        #expect(copied.decision == expected.decision, "\(user) at \(at)")
+                        #expect(copied.user.id == expected.user.id)
+                    }
+                }
+                // The copy takes changes: its enrolment rows match the states it was given.
+                #expect(try copy.unenrol(user: "user7@example.org", package: "idor-2020").withdrawn != nil)
+                #expect(try copy.enrol(user: "user8@example.org", package: "idor-2020").result == .enrolled)
+                #expect(try copy.enrol(user: "ben@example.org", package: "idor-2020").result == .alreadyEnrolled)
+                // A second copy into the same database is refused, naming it.
+                #expect {
+                    try original.copy(to: target.database)
+                } throws: { error in
+                    "\(error)".contains("is not empty") && !"\(error)".contains(target.password)
+                }
+                try await target.expectEveryChainIntact(writers: 2)
+            }
+        }
+    }
+
     @Test func whatRunsOnSQLiteOnlyFailsWithOneClearLineOnPostgres() async throws {
         try await AdmissionPlace.with(.postgres) { place in
             let admission = try place.open(writer: "one")
