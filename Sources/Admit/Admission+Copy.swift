@@ -23,7 +23,8 @@ public struct CopySummary: Sendable, Hashable {
         object["users"] = .number(JSONNumber(Int64(users)))
         object["enrolments"] = .number(JSONNumber(Int64(enrolments)))
         object["policyVersions"] = .number(JSONNumber(Int64(policyVersions)))
-        object["milliseconds"] = .number(JSONNumber(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
+        let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        object["milliseconds"] = .number(JSONNumber(milliseconds))
         return .object(object)
     }
 }

@@ -168,7 +168,9 @@ public final class PostgresStorage: Storage {
     // MARK: Copying a SQLite database in (`admit copy`)
 
     /// Writes the catalog and the policy versions into this database, which must be empty.
-    public func beginCopy(catalog: Catalog, policies: [(hash: String, firstLoadedAt: Instant, files: [StoredPolicyFile])]) throws(StoreError) {
+    public func beginCopy(catalog: Catalog, policies: [(hash: String, firstLoadedAt: Instant, files: [StoredPolicyFile])])
+        throws(StoreError)
+    {
         let policies = UncheckedSendable(policies)
         try run { try await $0.beginCopy(catalog: catalog, policies: policies.value) }
     }

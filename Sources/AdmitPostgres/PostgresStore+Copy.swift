@@ -121,7 +121,8 @@ extension OpenChain {
         _ states: [UserState], as kind: AuditKind, _ context: ChangeContext, ids: [String: Int64], on connection: PostgresConnection,
         logger: Logger
     ) async throws {
-        precondition(context.policyHash == nil && context.batch == nil && context.overrode == nil, "a bulk state row names no policy or batch")
+        precondition(
+            context.policyHash == nil && context.batch == nil && context.overrode == nil, "a bulk state row names no policy or batch")
         guard let kindNumber = kind.changeNumber else { preconditionFailure("\(kind) is not a change of a user") }
         let hasher = RowHasher()
         let recordedAt = context.recordedAt.millisecondsSinceEpoch
@@ -132,17 +133,18 @@ extension OpenChain {
             seq += 1
             let user = state.user
             let enrolments = EnrolmentList.encode(state.enrolments)
-            hash = hash.withUnsafeBytes { previous in
-                enrolments.withUnsafeBytes { list in
-                    hasher.change(
-                        previous: previous, seq: seq, recordedAt: recordedAt, actor: context.actor, kind: kindNumber,
-                        user: user.id.rawValue, version: state.version, batch: nil, policy: nil, overrode: nil,
-                        email: user.email.normalized, name: user.name, profession: user.profession.rawValue,
-                        country: user.country?.rawValue, account: user.account.rawValue, subscription: user.subscription.rawValue,
-                        registeredAt: user.registeredAt.millisecondsSinceEpoch, externalID: user.externalID, enrolments: list,
-                        externalRole: user.externalRole)
-                }
-            }.bytes
+            hash =
+                hash.withUnsafeBytes { previous in
+                    enrolments.withUnsafeBytes { list in
+                        hasher.change(
+                            previous: previous, seq: seq, recordedAt: recordedAt, actor: context.actor, kind: kindNumber,
+                            user: user.id.rawValue, version: state.version, batch: nil, policy: nil, overrode: nil,
+                            email: user.email.normalized, name: user.name, profession: user.profession.rawValue,
+                            country: user.country?.rawValue, account: user.account.rawValue, subscription: user.subscription.rawValue,
+                            registeredAt: user.registeredAt.millisecondsSinceEpoch, externalID: user.externalID, enrolments: list,
+                            externalRole: user.externalRole)
+                    }
+                }.bytes
             rows.append(seq: seq, state: state, enrolments: enrolments, hash: hash)
         }
         try await connection.query(
