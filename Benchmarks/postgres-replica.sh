@@ -33,18 +33,8 @@ if [ -z "$work" ]; then scratch=$(mktemp -d /tmp/admit-bench-replica.XXXXXX); wo
 data="$work/data-100000-$checks"
 [ -f "$data/requests.jsonl" ] || python3 population.py generate 100000 "$checks" "$data" >&2
 db="$work/replica.sqlite"
-rm -f "$db" "$db-wal" "$db-shm"
 admit="$(cd .. && swift build -c release --show-bin-path)/admit"
 build bash -c "cd .. && swift build -c release --product admit" >&2
-O=(--db "$db" --seeds ../Seeds --policies ../Policies)
-"$admit" audit verify "${O[@]}" > /dev/null   # a new, seeded database
-for file in "$data"/users-*.csv; do
-  day=$(basename "$file" .csv | sed 's/users-//')
-  args=()
-  if [ "$day" != "none" ]; then
-    args=(--package idor-2020 --at "$(date -u -d "2020-11-07T23:00:00Z + $((10#$day)) days + 9 hours" +%Y-%m-%dT%H:%M:%SZ)")
-  fi
-  "$admit" register "$file" "${O[@]}" "${args[@]}" --json > /dev/null || true
-done
+./population-db.sh "$admit" "$data" "$db"
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 "$bin" "$url" "$checks" "$db" "$data/requests.jsonl"

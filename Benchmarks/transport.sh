@@ -28,17 +28,7 @@ data="$work/data-$users-$requests"
 [ -f "$data/requests.jsonl" ] || python3 Benchmarks/population.py generate "$users" "$requests" "$data"
 db="$work/transport.sqlite"
 O=(--db "$db" --seeds Seeds --policies Policies)
-if [ ! -f "$db" ]; then
-  "$ADMIT" audit verify "${O[@]}" > /dev/null   # a new, seeded database
-  for file in "$data"/users-*.csv; do
-    day=$(basename "$file" .csv | sed 's/users-//')
-    args=()
-    if [ "$day" != "none" ]; then
-      args=(--package idor-2020 --at "$(date -u -d "2020-11-07T23:00:00Z + $((10#$day)) days + 9 hours" +%Y-%m-%dT%H:%M:%SZ)")
-    fi
-    "$ADMIT" register "$file" "${O[@]}" "${args[@]}" --json > /dev/null || true
-  done
-fi
+[ -f "$db" ] || Benchmarks/population-db.sh "$ADMIT" "$data" "$db"
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); work: $work" >&2
 
 warm=$((requests / 10))
