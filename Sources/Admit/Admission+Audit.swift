@@ -5,8 +5,7 @@ extension Admission {
     /// Recomputes the audit log's hash chain and names the first broken row, and compares the
     /// `users` and `enrolments` tables with the users' latest states in the log.
     public func verifyAudit(progress: (Int64) -> Void = { _ in }) throws(AdmitError) -> AuditVerification {
-        let store = try sqliteStore(for: "audit verify")
-        return try perform { () throws(StoreError) in try store.verifyAudit(progress: progress) }
+        try perform { () throws(StoreError) in try storage.verifyAudit(progress: progress) }
     }
 }
 

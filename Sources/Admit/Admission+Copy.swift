@@ -49,39 +49,50 @@ extension Admission {
         }
         defer { target.close() }
         return try perform { () throws(StoreError) in
-            let versions = try store.policyVersions()
-            var policies: [(hash: String, firstLoadedAt: Instant, files: [StoredPolicyFile])] = []
-            for version in versions {
-                policies.append((version.hash, version.firstLoadedAt, try store.policyFiles(hash: version.hash) ?? []))
-            }
-            try target.beginCopy(catalog: catalog, policies: policies)
-            let ids = try store.userIDs()
-            let context = ChangeContext(recordedAt: clock.now(), actor: configuration.actor)
-            var copied = 0
-            var enrolments = 0
-            var start = 0
-            while start < ids.count {
-                let chunk = ids[start..<min(start + Swift.max(1, batch), ids.count)]
-                var states: [UserState] = []
-                states.reserveCapacity(chunk.count)
-                for id in chunk {
-                    guard let state = try store.userState(id) else {
-                        throw StoreError(.noState(user: id.rawValue, email: nil), path: store.path)
-                    }
-                    states.append(state)
-                    enrolments += state.enrolments.count
+            // One read transaction: the copy is the source as of one instant, whatever writes meanwhile.
+            try store.read {
+                let versions = try store.policyVersions()
+                var policies: [(hash: String, firstLoadedAt: Instant, files: [StoredPolicyFile])] = []
+                for version in versions {
+                    policies.append((version.hash, version.firstLoadedAt, try store.policyFiles(hash: version.hash) ?? []))
                 }
-                try target.copyUsers(states, context)
-                copied += states.count
-                start += chunk.count
-                progress?(
-                    RegistrationProgress(
-                        rows: copied, bytes: Int64(copied), totalBytes: Int64(ids.count), elapsed: ContinuousClock.now - started))
+                try target.beginCopy(catalog: catalog, policies: policies)
+                let ids = try store.userIDs()
+                let context = ChangeContext(recordedAt: clock.now(), actor: configuration.actor)
+                var copied = 0
+                var enrolments = 0
+                var start = 0
+                while start < ids.count {
+                    let chunk = ids[start..<min(start + Swift.max(1, batch), ids.count)]
+                    var states: [UserState] = []
+                    states.reserveCapacity(chunk.count)
+                    for id in chunk {
+                        guard let state = try store.userState(id) else {
+                            throw StoreError(.noState(user: id.rawValue, email: nil), path: store.path)
+                        }
+                        states.append(state)
+                        enrolments += state.enrolments.count
+                    }
+                    try target.copyUsers(states, context)
+                    copied += states.count
+                    start += chunk.count
+                    progress?(
+                        RegistrationProgress(
+                            rows: copied, bytes: Int64(copied), totalBytes: Int64(ids.count), elapsed: ContinuousClock.now - started))
+                }
+                // The version the source uses now, named in the copy's log, is the one a replica
+                // started without a policy folder takes.
+                if let latest = try store.latestPolicyHash(), let files = try store.policyFiles(hash: latest) {
+                    try target.commitEvent(
+                        EventRecord(
+                            recordedAt: clock.now(), actor: configuration.actor, kind: .policyLoaded, policyHash: latest,
+                            detail: AuditDetail.policyLoaded(files: files.map(\.path))))
+                }
+                try target.finishCopy()
+                return CopySummary(
+                    target: target.location, writer: writer, users: copied, enrolments: enrolments, policyVersions: policies.count,
+                    elapsed: ContinuousClock.now - started)
             }
-            try target.finishCopy()
-            return CopySummary(
-                target: target.location, writer: writer, users: copied, enrolments: enrolments, policyVersions: policies.count,
-                elapsed: ContinuousClock.now - started)
         }
     }
 }

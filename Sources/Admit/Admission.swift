@@ -209,8 +209,10 @@ public final class Admission {
         guard let resident else { return }
         try perform { () throws(StoreError) in
             try storage.forEachState(after: &residentPosition) { user, version, email, facts, externalID in
-                resident.apply(user: user, version: version, email: email, facts: facts)
-                resident.setExternalID(externalID, of: user)
+                // Writers' rows come writer by writer: an older version may follow a newer one.
+                if resident.apply(user: user, version: version, email: email, facts: facts) {
+                    resident.setExternalID(externalID, of: user)
+                }
             }
         }
     }

@@ -249,10 +249,12 @@ final class ResidentFacts {
     // MARK: Changes
 
     /// Takes in one state row: a new user, or a newer version of a known one.
-    func apply(user: UserID, version: Int64, email: EmailAddress, facts: Facts) {
+    /// Returns whether it was taken (false: a version not newer than the one held).
+    @discardableResult
+    func apply(user: UserID, version: Int64, email: EmailAddress, facts: Facts) -> Bool {
         let packed = facts.enrolments.map(pack)
         if let index = index(ofID: user.rawValue) {
-            guard version > records[index].version else { return }
+            guard version > records[index].version else { return false }
             var record = records[index]
             record.version = version
             fill(&record, with: facts)
@@ -268,7 +270,7 @@ final class ResidentFacts {
             record.enrolmentCount = UInt16(clamping: packed.count)
             records[index] = record
             if abandoned > enrolments.count / 2 + 1024 { compactEnrolments() }
-            return
+            return true
         }
         var address = email.normalized
         let (start, length) = address.withUTF8 { bytes -> (Int, Int) in
@@ -284,6 +286,7 @@ final class ResidentFacts {
         records.append(record)
         setIndex(records.count - 1, ofID: user.rawValue)
         if records.count * 2 > emailIndex.count { growEmailIndex() } else { insertEmail(of: records.count - 1) }
+        return true
     }
 
     private func fill(_ record: inout Record, with facts: Facts) {

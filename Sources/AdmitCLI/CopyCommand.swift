@@ -1,5 +1,6 @@
 import Admit
 import ArgumentParser
+import Foundation
 
 /// `admit copy`: copy the SQLite database into a new PostgreSQL one.
 struct CopyCommand: ParsableCommand {
@@ -21,6 +22,11 @@ struct CopyCommand: ParsableCommand {
 
     func run() throws {
         try Terminal.run {
+            // Opening a missing file would create and seed a new database, and copy that.
+            let source = AdmitConfiguration.databasePath(option: store.db)
+            if !source.contains("://"), !FileManager.default.fileExists(atPath: source) {
+                throw AdmitError.fileUnreadable(path: source, reason: "no SQLite database to copy here (give it with --db)")
+            }
             let admission = try store.open()
             defer { admission.close() }
             let progress = Terminal.standardErrorIsTerminal ? ProgressLine() : nil

@@ -21,23 +21,44 @@ final class BlockingRunner: TaskExecutor, @unchecked Sendable {
     }
 
     /// Runs `operation` to its end and returns its result. Call from a thread that is not this
-    /// runner's (an operation must not call `run`). The operation is released before this returns,
-    /// so it may use what the caller lends it only for the call (`withoutActuallyEscaping`).
+    /// runner's (an operation must not call `run`).
     func run<T: Sendable, E: Error>(_ operation: @escaping @Sendable () async throws(E) -> T) throws(E) -> T {
-        precondition(Thread.current !== thread, "BlockingRunner.run called from its own thread")
+        let pending = start(operation)
+        pending.done.wait()
+        return try pending.result.withLock { $0! }.get()
+    }
+
+    /// Runs `operation` and returns its result, or throws ``TimedOut`` after `timeout` and leaves
+    /// it to end on its own (it holds nothing of the caller's).
+    func run<T: Sendable>(timeout: Duration, _ operation: @escaping @Sendable () async throws -> T) throws -> T {
+        let pending = start(operation)
+        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        guard pending.done.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success else { throw TimedOut(after: timeout) }
+        return try pending.result.withLock { $0! }.get()
+    }
+
+    /// An operation that did not end in time.
+    struct TimedOut: Error, CustomStringConvertible {
+        let after: Duration
+        var description: String { "no answer from the server in \(after.components.seconds) s" }
+    }
+
+    /// A started operation: its result once `done` is signalled.
+    private final class Pending<T: Sendable, E: Error>: Sendable {
         let result = Mutex<Result<T, E>?>(nil)
-        let held = Mutex<(@Sendable () async throws(E) -> T)?>(operation)
         let done = DispatchSemaphore(value: 0)
+    }
+
+    private func start<T: Sendable, E: Error>(_ operation: @escaping @Sendable () async throws(E) -> T) -> Pending<T, E> {
+        precondition(Thread.current !== thread, "BlockingRunner.run called from its own thread")
+        let pending = Pending<T, E>()
         Task(executorPreference: self) {
-            if let operation = held.withLock({ $0.take() }) {
-                let outcome: Result<T, E>
-                do throws(E) { outcome = .success(try await operation()) } catch { outcome = .failure(error) }
-                result.withLock { $0 = outcome }
-            }
-            done.signal()
+            let outcome: Result<T, E>
+            do throws(E) { outcome = .success(try await operation()) } catch { outcome = .failure(error) }
+            pending.result.withLock { $0 = outcome }
+            pending.done.signal()
         }
-        done.wait()
-        return try result.withLock { $0! }.get()
+        return pending
     }
 
     /// Lets the thread end once the jobs it holds have run.

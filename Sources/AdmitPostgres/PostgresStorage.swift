@@ -11,8 +11,9 @@ import Logging
 /// a thread of their own while the caller waits (``BlockingRunner``).
 ///
 /// When the connection is lost (the server restarted, the backend was terminated), the operation
-/// under way fails with the driver's error, having committed nothing that was not answered, and
-/// the next operation connects again first.
+/// under way fails with the driver's error and the next operation connects again first. Every
+/// operation that returned was committed; one that failed this way may or may not have been
+/// (its commit's reply lost), so a caller never answers before it returns.
 public final class PostgresStorage: Storage {
     public let location: String
     private let url: PostgresURL
@@ -22,6 +23,8 @@ public final class PostgresStorage: Storage {
     /// The chain this process appends to.
     public let writer: PostgresWriter
     private var isClosed = false
+    /// An operation timed out: the connection is replaced before the next one.
+    private var broken = false
 
     /// Connects to `url` (a `postgresql://` URL; `PGPASSWORD` when it has no password), migrates,
     /// and registers the writer `writerName` (first registered at `now`).
@@ -53,14 +56,35 @@ public final class PostgresStorage: Storage {
 
     deinit { close() }
 
-    /// Runs a store operation to its end, turning its error into a `StoreError`.
-    private func run<T: Sendable>(_ operation: @escaping @Sendable (PostgresStore) async throws -> T) throws(StoreError) -> T {
-        if store.isClosed { try reconnect() }
+    /// How long an operation may take before the connection is taken for dead (a server that
+    /// stopped answering without closing it) and the next operation connects again.
+    public static let operationTimeout: Duration = .seconds(30)
+
+    /// Runs a store operation to its end, turning its error into a `StoreError`. `timeout` nil:
+    /// none (verification, seeding: long by nature).
+    private func run<T: Sendable>(
+        timeout: Duration? = PostgresStorage.operationTimeout, _ operation: @escaping @Sendable (PostgresStore) async throws -> T
+    ) throws(StoreError) -> T {
+        guard !isClosed else { throw StoreError(.server("the PostgreSQL storage was closed"), path: location) }
+        if broken || store.isClosed { try reconnect() }
         let store = self.store
         do {
+            if let timeout {
+                return try runner.run(timeout: timeout) { () async throws -> T in try await operation(store) }
+            }
             return try runner.run { () async throws -> T in try await operation(store) }
         } catch let error as PostgresStoreError {
+            // The connection is ending: do not send the next operation down it (the driver may
+            // not say it is closed yet, and a query sent then can go unanswered).
+            switch error {
+            case .connection, .unreachable: broken = true
+            default: break
+            }
             throw StoreError(.server(error.description), path: location)
+        } catch let error as BlockingRunner.TimedOut {
+            broken = true
+            logger.warning("PostgreSQL did not answer; connecting again at the next operation", metadata: ["after": "\(error.after)"])
+            throw StoreError(.server("PostgreSQL at \(url.host):\(url.port): \(error)"), path: location)
         } catch {
             throw StoreError(.server("\(error)"), path: location)
         }
@@ -71,14 +95,16 @@ public final class PostgresStorage: Storage {
         let url = self.url
         let logger = self.logger
         let old = self.store
+        // The old connection is closed on the side: a dead one may never answer its close.
+        Task(executorPreference: runner) { await old.close() }
         do throws(PostgresStoreError) {
             store = try runner.run { () async throws(PostgresStoreError) -> PostgresStore in
-                await old.close()
-                return try await PostgresStore.connect(url, logger: logger)
+                try await PostgresStore.connect(url, logger: logger)
             }
         } catch {
             throw StoreError(.server(error.description), path: location)
         }
+        broken = false
         logger.notice("reconnected to PostgreSQL", metadata: ["server": "\(url.host):\(url.port)"])
     }
 
@@ -86,8 +112,7 @@ public final class PostgresStorage: Storage {
 
     public func seed(_ catalog: Catalog, users: [SeedEntry], _ context: ChangeContext) throws(StoreError) {
         let writer = self.writer
-        let users = UncheckedSendable(users)
-        try run { try await $0.seed(catalog, users: users.value, context, writer: writer) }
+        try run(timeout: nil) { try await $0.seed(catalog, users: users, context, writer: writer) }
     }
 
     public func catalog() throws(StoreError) -> Catalog { try run { try await $0.catalog() } }
@@ -112,38 +137,30 @@ public final class PostgresStorage: Storage {
 
     public func userID(email: EmailAddress) throws(StoreError) -> UserID? { try run { try await $0.userID(email: email) } }
 
-    /// Reads every writer's state rows after `position` (all of them when it is new), in pages of
-    /// 10,000 after the first read. Every call asks the server: a replica learns of another's
-    /// change at its next use case, or within a second with ``listenForChanges``.
+    /// Reads every writer's state rows after `position` (all of them when it is new), 10,000 at a
+    /// time, and calls `body` with each on this thread. Every call asks the server (one index
+    /// range scan per writer), so a replica learns of another's change at its next use case.
     public func forEachState(
         after position: inout FeedPosition,
         _ body: (_ user: UserID, _ version: Int64, _ email: EmailAddress, _ facts: Facts, _ externalID: String?) throws -> Void
     ) throws(StoreError) {
-        let start = position.seqs
-        // The body runs on the runner's thread while this thread waits for it: never at once,
-        // and never after this call returns.
-        let reached = try withoutActuallyEscaping(body) { body throws(StoreError) -> [Int32: Int64] in
-            let body = UncheckedSendable(body)
-            return try run { store -> [Int32: Int64] in
-                var seqs = start
-                var failure: (any Error)?
-                while true {
-                    let read = try await store.forEachChange(after: seqs, limit: seqs.isEmpty ? nil : 10_000) { change in
-                        guard failure == nil else { return }
-                        seqs[change.writer] = change.seq
-                        let state = change.state
-                        do {
-                            try body.value(state.user.id, state.version, state.user.email, state.facts, state.user.externalID)
-                        } catch {
-                            failure = error
-                        }
-                    }
-                    if let failure { throw failure }
-                    if seqs.isEmpty || read < 10_000 { return seqs }
+        let page = 10_000
+        while true {
+            let seqs = position.seqs
+            let changes = try run { try await $0.changes(after: seqs, limit: page) }
+            for change in changes {
+                let state = change.state
+                do {
+                    try body(state.user.id, state.version, state.user.email, state.facts, state.user.externalID)
+                } catch let error as StoreError {
+                    throw error
+                } catch {
+                    throw StoreError(.other("\(error)"), path: location)
                 }
+                position.seqs[change.writer] = change.seq
             }
+            if changes.count < page { return }
         }
-        position.seqs = reached
     }
 
     public func decisionsOnlyWritten(_ position: inout FeedPosition) {}
@@ -165,14 +182,21 @@ public final class PostgresStorage: Storage {
         return try run { try await $0.append(decisions, writer: writer) }
     }
 
+    /// Verifies every writer's chain and the tables against the log; `progress` gets the rows
+    /// checked once, at the end.
+    public func verifyAudit(progress: (Int64) -> Void) throws(StoreError) -> AuditVerification {
+        let verification = try run(timeout: nil) { try await $0.verifyAudit() }
+        progress(verification.rows)
+        return verification
+    }
+
     // MARK: Copying a SQLite database in (`admit copy`)
 
     /// Writes the catalog and the policy versions into this database, which must be empty.
     public func beginCopy(catalog: Catalog, policies: [(hash: String, firstLoadedAt: Instant, files: [StoredPolicyFile])])
         throws(StoreError)
     {
-        let policies = UncheckedSendable(policies)
-        try run { try await $0.beginCopy(catalog: catalog, policies: policies.value) }
+        try run { try await $0.beginCopy(catalog: catalog, policies: policies) }
     }
 
     /// Copies users with their states, in one transaction.
@@ -190,13 +214,7 @@ public final class PostgresStorage: Storage {
         guard !isClosed else { return }
         isClosed = true
         let store = self.store
-        runner.run { () async -> Void in await store.close() }
+        _ = try? runner.run(timeout: .seconds(5)) { () async -> Void in await store.close() }
         runner.stop()
     }
-}
-
-/// A value handed to the runner's thread while its owner waits: never used from two threads at once.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

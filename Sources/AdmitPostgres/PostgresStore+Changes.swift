@@ -72,13 +72,18 @@ extension PostgresStore {
                     "SELECT c.writer_id, c.seq, c.kind, \(unescaped: Self.stateColumns) FROM audit_changes c ORDER BY c.writer_id, c.seq LIMIT \(limit ?? Int.max)",
                     logger: logger)
             } else {
+                // One index range scan per writer (`audit_changes`' key is (writer_id, seq)): a
+                // replica reads this before every batch, and it finds nothing most of the time.
+                let limit = limit ?? Int.max
                 rows = try await connection.query(
                     """
                     SELECT c.writer_id, c.seq, c.kind, \(unescaped: Self.stateColumns)
-                    FROM audit_changes c LEFT JOIN unnest(\(writers)::integer[], \(seqs)::bigint[]) AS p(writer_id, seq)
-                         ON p.writer_id = c.writer_id
-                    WHERE c.seq > coalesce(p.seq, 0)
-                    ORDER BY c.writer_id, c.seq LIMIT \(limit ?? Int.max)
+                    FROM audit_writers w
+                    LEFT JOIN unnest(\(writers)::integer[], \(seqs)::bigint[]) AS p(writer_id, seq) ON p.writer_id = w.id
+                    CROSS JOIN LATERAL (
+                        SELECT * FROM audit_changes c WHERE c.writer_id = w.id AND c.seq > coalesce(p.seq, 0) ORDER BY c.seq LIMIT \(limit)
+                    ) AS c
+                    ORDER BY c.writer_id, c.seq LIMIT \(limit)
                     """, logger: logger)
             }
             for try await row in rows {

@@ -63,6 +63,9 @@ extension PostgresStore {
         let states = states.map { state in
             var state = state
             for index in state.enrolments.indices { state.enrolments[index].batch = nil }
+            // An empty text is stored as NULL (below), so it is hashed as none.
+            if state.user.externalID == "" { state.user.externalID = nil }
+            if state.user.externalRole == "" { state.user.externalRole = nil }
             return state
         }
         let users = UserColumns(states, updatedAt: context.recordedAt)

@@ -31,6 +31,9 @@ public final class PostgresStore: Sendable {
             host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable)
         do {
             let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+            // Admit's statements are short; compiling one (JIT) costs more than running it: the
+            // change feed's read took 400 ms with it and 0.2 ms without, on 100,000 state rows.
+            try await connection.query("SET jit = off", logger: logger)
             return PostgresStore(url: url, connection: connection, logger: logger)
         } catch {
             throw Self.storeError(error, url: url)
@@ -137,6 +140,9 @@ public final class PostgresStore: Sendable {
             case "28P01": return .wrongPassword(user: url.user, host: url.host, port: url.port)
             case "3D000": return .noSuchDatabase(database: url.database, host: url.host, port: url.port)
             case "42501": return .lacksPrivilege(user: url.user, database: url.database, message: message)
+            case let state where state.hasPrefix("08") || state.hasPrefix("57P"):
+                // The connection ended: the server shut down or restarted, the backend was terminated.
+                return .connection(host: url.host, port: url.port, cause: "\(message) (SQLSTATE \(state))")
             case let state where state.hasPrefix("28"):
                 return .authenticationRefused(user: url.user, host: url.host, port: url.port, message: message)
             default: return .server(sqlState: state, message: message)

@@ -33,8 +33,9 @@ public protocol Storage: AnyObject {
     func userState(_ id: UserID) throws(StoreError) -> UserState?
     /// The id of the user with this (normalised) email address.
     func userID(email: EmailAddress) throws(StoreError) -> UserID?
-    /// Calls `body` with each state row committed after `position`, in an order in which a
-    /// user's versions rise, and advances `position` past them. Cheap when nothing changed.
+    /// Calls `body` with each state row committed after `position`, and advances `position` past
+    /// them: in sequence order on SQLite; writer by writer on PostgreSQL, so an older version of a
+    /// user may come after a newer one (keep the highest). Cheap when nothing changed.
     func forEachState(
         after position: inout FeedPosition,
         _ body: (_ user: UserID, _ version: Int64, _ email: EmailAddress, _ facts: Facts, _ externalID: String?) throws -> Void
@@ -54,6 +55,10 @@ public protocol Storage: AnyObject {
     func commitEvent(_ event: EventRecord) throws(StoreError)
     /// Appends decisions to the log and commits; returns their sequence numbers.
     func commitDecisions(_ decisions: [DecisionRecord]) throws(StoreError) -> [Int64]
+
+    /// Recomputes the audit log's chain(s), names the first row that breaks one, and compares the
+    /// `users` and `enrolments` tables with every user's latest state in the log.
+    func verifyAudit(progress: (Int64) -> Void) throws(StoreError) -> AuditVerification
 
     /// Closes the connection; the storage cannot be used afterwards.
     func close()

@@ -34,6 +34,11 @@ public struct AuditBreak: Sendable, Hashable, CustomStringConvertible {
     public var seq: Int64
     public var reason: String
 
+    public init(seq: Int64, reason: String) {
+        self.seq = seq
+        self.reason = reason
+    }
+
     public var description: String { "row \(seq): \(reason)" }
 }
 
@@ -52,9 +57,24 @@ public struct StateProblem: Sendable, Hashable, CustomStringConvertible {
     public var logValue: String?
     /// The log row that holds the user's latest state.
     public var logSeq: Int64?
+    /// The writer whose chain holds that row (PostgreSQL; nil on SQLite, which has one chain).
+    public var logWriter: String?
+
+    public init(
+        table: String, row: String, field: String? = nil, tableValue: String? = nil, logValue: String? = nil, logSeq: Int64? = nil,
+        logWriter: String? = nil
+    ) {
+        self.table = table
+        self.row = row
+        self.field = field
+        self.tableValue = tableValue
+        self.logValue = logValue
+        self.logSeq = logSeq
+        self.logWriter = logWriter
+    }
 
     public var description: String {
-        let source = logSeq.map { " (audit row \($0))" } ?? ""
+        let source = logSeq.map { " (audit row \($0)\(logWriter.map { " of writer '\($0)'" } ?? ""))" } ?? ""
         guard let field else {
             return tableValue == nil
                 ? "\(table) \(row): missing from the table; the audit log has it\(source)"
@@ -207,7 +227,7 @@ extension Store {
 
 extension Store {
     /// At most this many state differences are listed; all are counted.
-    static let listedStateProblems = 100
+    package static let listedStateProblems = 100
 
     /// Compares, user by user in id order, the `users` row and the `enrolments` rows with the
     /// user's latest state row in the log. Three ordered scans merged; memory holds one user.
@@ -308,7 +328,7 @@ extension Store {
                 hasUser = try users.step()
                 continue
             }
-            compareEnrolments(try tableEnrolments(of: tableUser), logged, seq: seq, report: report)
+            Self.compareEnrolments(try tableEnrolments(of: tableUser), logged, seq: seq, report: report)
             hasState = try states.step()
             hasUser = try users.step()
         }
@@ -321,7 +341,7 @@ extension Store {
 
     /// Pairs a user's enrolments in the table with those of the log's state by package and
     /// instant, and reports every field that differs and every row on one side only.
-    private func compareEnrolments(_ table: [Enrolment], _ log: [Enrolment], seq: Int64, report: (StateProblem) -> Void) {
+    package static func compareEnrolments(_ table: [Enrolment], _ log: [Enrolment], seq: Int64, report: (StateProblem) -> Void) {
         func key(_ e: Enrolment) -> (String, Int64) { (e.package.rawValue, e.enrolledAt.millisecondsSinceEpoch) }
         let table = table.sorted { key($0) < key($1) }
         let log = log.sorted { key($0) < key($1) }
@@ -358,7 +378,7 @@ extension Store {
         }
     }
 
-    private static func describe(_ enrolment: Enrolment) -> String {
+    package static func describe(_ enrolment: Enrolment) -> String {
         "user \(enrolment.user), \(enrolment.package) enrolled at \(enrolment.enrolledAt.millisecondsSinceEpoch)"
     }
 }
