@@ -48,7 +48,8 @@ public final class Admission {
         let seeds = isNew ? try Seeds.read(from: configuration.seedsDirectory) : nil
         do throws(StoreError) {
             if isPostgres {
-                storage = try PostgresStorage(url: path, writerName: configuration.writerName, at: clock.now(), logger: logger)
+                storage = try PostgresStorage(
+                    url: path, writerName: configuration.writerName ?? AdmitConfiguration.writerName(), at: clock.now(), logger: logger)
             } else {
                 storage = try Store(path: path, create: isNew, busyTimeout: configuration.busyTimeout)
             }

@@ -16,13 +16,14 @@ public struct AdmitConfiguration: Sendable {
     /// Who is acting, recorded with every change and decision (e.g. `cli:alice`).
     public var actor: String
     /// On PostgreSQL, the name of the audit log's chain this process appends to: processes that
-    /// share a name append one after the other (Docs/scaling.md).
-    public var writerName: String
+    /// share a name append one after the other (Docs/scaling.md). Nil: `$ADMIT_WRITER`, else the
+    /// host's name, looked up only when a PostgreSQL database is opened.
+    public var writerName: String?
 
     public init(
         databasePath: String, seedsDirectory: String = "Seeds", policyPaths: [String] = ["Policies"],
         policyPathsGiven: Bool = false, busyTimeout: Duration = .seconds(5), actor: String,
-        writerName: String = AdmitConfiguration.writerName()
+        writerName: String? = nil
     ) {
         self.databasePath = databasePath
         self.seedsDirectory = seedsDirectory

@@ -1,7 +1,9 @@
 import AdmitDomain
+import AdmitPostgres
 import AdmitRules
 import AdmitStore
 import Foundation
+import Logging
 
 /// `policy check` and `policy test`: validate policy files and run their tests without touching
 /// the database (beyond reading its catalog when it exists).
@@ -9,7 +11,14 @@ public enum PolicyTooling {
     /// The catalog to validate against: the database's when it exists, else the seeds'.
     public static func catalog(for configuration: AdmitConfiguration) throws(AdmitError) -> Catalog {
         let path = configuration.databasePath
-        if path != ":memory:", FileManager.default.fileExists(atPath: path) {
+        if PostgresURL.isPostgresURL(path) {
+            do {
+                let catalog = try PostgresStorage.catalog(url: path, logger: Logger(label: "admit"))
+                if !catalog.packages.isEmpty { return catalog }
+            } catch {
+                throw AdmitError(error)
+            }
+        } else if path != ":memory:", FileManager.default.fileExists(atPath: path) {
             do {
                 let store = try Store(path: path, create: false, busyTimeout: configuration.busyTimeout)
                 defer { store.close() }

@@ -56,6 +56,30 @@ public final class PostgresStorage: Storage {
 
     deinit { close() }
 
+    /// The catalog of the database at `url`, read without migrating or registering a writer
+    /// (`admit policy check` validates against it).
+    public static func catalog(url text: String, logger: Logger) throws(StoreError) -> Catalog {
+        let location = PostgresURL.masked(text)
+        let runner = BlockingRunner(name: "admit.postgres")
+        defer { runner.stop() }
+        do throws(PostgresStoreError) {
+            let url = try PostgresURL(parsing: text, environment: ProcessInfo.processInfo.environment)
+            return try runner.run { () async throws(PostgresStoreError) -> Catalog in
+                let store = try await PostgresStore.connect(url, logger: logger)
+                do throws(PostgresStoreError) {
+                    let catalog = try await store.catalog()
+                    await store.close()
+                    return catalog
+                } catch {
+                    await store.close()
+                    throw error
+                }
+            }
+        } catch {
+            throw StoreError(.server(error.description), path: location)
+        }
+    }
+
     /// How long an operation may take before the connection is taken for dead (a server that
     /// stopped answering without closing it) and the next operation connects again.
     public static let operationTimeout: Duration = .seconds(30)
