@@ -36,17 +36,7 @@ echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); work: $wor
 summary() { printf '%-62s %s\n' "$1" "$2"; }
 
 # 1. The population.
-if [ ! -f "$db" ]; then
-  "$ADMIT" audit verify "${O[@]}" > /dev/null   # a new, seeded database
-  for file in "$data"/users-*.csv; do
-    day=$(basename "$file" .csv | sed 's/users-//')
-    args=()
-    if [ "$day" != "none" ]; then
-      args=(--package idor-2020 --at "$(date -u -d "2020-11-07T23:00:00Z + $((10#$day)) days + 9 hours" +%Y-%m-%dT%H:%M:%SZ)")
-    fi
-    "$ADMIT" register "$file" "${O[@]}" "${args[@]}" --json > /dev/null || true
-  done
-fi
+[ -f "$db" ] || Benchmarks/population-db.sh "$ADMIT" "$data" "$db"
 summary "population" "$(sqlite3 "$db" 'SELECT count(*) FROM users') users, $(sqlite3 "$db" 'SELECT count(*) FROM enrolments') enrolments"
 
 # 2. The diffs.

@@ -19,5 +19,8 @@ for file in "$data"/users-*.csv; do
   if [ "$day" != "none" ]; then
     args=(--package idor-2020 --at "$(date -u -d "2020-11-07T23:00:00Z + $((10#$day)) days + 9 hours" +%Y-%m-%dT%H:%M:%SZ)")
   fi
-  "$admit" register "$file" "${O[@]}" "${args[@]}" --json > /dev/null || true
+  # Exit 1: some rows were rejected (the run still counts); 2 or more: it failed.
+  status=0
+  "$admit" register "$file" "${O[@]}" "${args[@]}" --json > /dev/null || status=$?
+  [ "$status" -le 1 ] || { echo "$0: admit register $file failed (exit $status)" >&2; exit 1; }
 done

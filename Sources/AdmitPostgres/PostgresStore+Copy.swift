@@ -23,20 +23,7 @@ extension PostgresStore {
                     "SELECT (SELECT count(*) FROM packages) + (SELECT count(*) FROM users)", logger: logger
                 ).collect()
                 guard try rows.first?.decode(Int64.self) == 0 else { throw PostgresStoreError.notEmpty(database: database) }
-                for package in catalog.packages {
-                    try await connection.query(
-                        """
-                        INSERT INTO packages(id, title, platform, zone)
-                        VALUES (\(package.id.rawValue), \(package.title), \(package.platform), \(package.zone.identifier))
-                        """, logger: logger)
-                    for lecture in package.lectures {
-                        try await connection.query(
-                            """
-                            INSERT INTO lectures(id, package_id, position, title)
-                            VALUES (\(lecture.id.rawValue), \(package.id.rawValue), \(lecture.position), \(lecture.title))
-                            """, logger: logger)
-                    }
-                }
+                try await Self.insert(catalog, on: connection, logger: logger)
                 for policy in policies {
                     try await connection.query(
                         "INSERT INTO policy_versions(hash, first_loaded_at) VALUES (\(policy.hash), \(policy.firstLoadedAt.millisecondsSinceEpoch))",

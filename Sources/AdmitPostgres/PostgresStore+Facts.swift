@@ -30,20 +30,7 @@ extension PostgresStore {
                 try await connection.query("SELECT pg_advisory_xact_lock(\(Self.seedLockKey))", logger: logger)
                 let packages = try await connection.query("SELECT count(*) FROM packages", logger: logger).collect()
                 guard try packages.first?.decode(Int64.self) == 0 else { return }
-                for package in catalog.packages {
-                    try await connection.query(
-                        """
-                        INSERT INTO packages(id, title, platform, zone)
-                        VALUES (\(package.id.rawValue), \(package.title), \(package.platform), \(package.zone.identifier))
-                        """, logger: logger)
-                    for lecture in package.lectures {
-                        try await connection.query(
-                            """
-                            INSERT INTO lectures(id, package_id, position, title)
-                            VALUES (\(lecture.id.rawValue), \(package.id.rawValue), \(lecture.position), \(lecture.title))
-                            """, logger: logger)
-                    }
-                }
+                try await Self.insert(catalog, on: connection, logger: logger)
                 guard !users.isEmpty else { return }
                 var chain = try await OpenChain.lock(writer, on: connection, logger: logger)
                 for entry in users {
@@ -65,6 +52,24 @@ extension PostgresStore {
             }
         } catch {
             throw Self.storeError(error, url: url)
+        }
+    }
+
+    /// Inserts the catalog's packages and lectures (in the caller's transaction).
+    static func insert(_ catalog: Catalog, on connection: PostgresConnection, logger: Logger) async throws {
+        for package in catalog.packages {
+            try await connection.query(
+                """
+                INSERT INTO packages(id, title, platform, zone)
+                VALUES (\(package.id.rawValue), \(package.title), \(package.platform), \(package.zone.identifier))
+                """, logger: logger)
+            for lecture in package.lectures {
+                try await connection.query(
+                    """
+                    INSERT INTO lectures(id, package_id, position, title)
+                    VALUES (\(lecture.id.rawValue), \(package.id.rawValue), \(lecture.position), \(lecture.title))
+                    """, logger: logger)
+            }
         }
     }
 
