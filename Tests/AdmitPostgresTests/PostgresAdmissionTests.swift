@@ -419,3 +419,79 @@ final class TestThread: @unchecked Sendable {
 func instant(_ text: String) -> Instant {
     do { return try Instant(parsing: text) } catch { fatalError("bad instant in a test: \(error)") }
 }
+
+/// The built `admit` command on PostgreSQL, as an administrator runs it.
+@Suite(.serialized) struct PostgresCommandTests {
+    /// `admit` beside this test bundle.
+    static let binary: URL = {
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        while !FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("admit").path), folder.path != "/" {
+            folder = folder.deletingLastPathComponent()
+        }
+        return folder.appendingPathComponent("admit")
+    }()
+
+    /// Runs `admit ARGS` (with `stdin`), returning its status and output.
+    func admit(_ arguments: [String], stdin: String = "") throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "ADMIT_DB")
+        process.environment = environment
+        let (input, output, errors) = (Pipe(), Pipe(), Pipe())
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+        let stdout = output.fileHandleForReading.readDataToEndOfFile()
+        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func copyCheckServeAndVerifyThroughTheCommand() async throws {
+        try await AdmissionPlace.with(.sqlite) { source in
+            let files = ["--seeds", source.directory + "/Seeds", "--policies", AdmissionPlace.policies]
+            let sqlite = ["--db", source.database] + files
+            let enrolled = try admit(
+                ["enrol", "--user", "ben@example.org", "--package", "idor-2020", "--at", "2020-11-15T10:00:00+01:00"] + sqlite)
+            #expect(enrolled.status == 0, "\(enrolled.stderr)")
+            try await TestServer.withFreshDatabase { url in
+                let target = AdmissionPlace.text(of: url)
+                let copied = try admit(["copy", "--to", target] + sqlite)
+                #expect(copied.status == 0, "\(copied.stderr)")
+                #expect(copied.stdout.hasPrefix("copied 4 users, 4 enrolments and 1 policy versions to postgresql://"), "\(copied.stdout)")
+                #expect(!copied.stdout.contains(url.password ?? "\u{0}"), "the password is masked")
+                let postgres = ["--db", target, "--policies", AdmissionPlace.policies]
+                let check = try admit(
+                    ["check", "--user", "ben@example.org", "--lecture", "idor-2020-02", "--at", "2020-11-20T23:59:59.999+01:00"] + postgres)
+                #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+                #expect(check.stdout.hasPrefix("allow: ben@example.org may open idor-2020-02"))
+                let closed = try admit(
+                    ["check", "--user", "ben@example.org", "--lecture", "idor-2020-02", "--at", "2020-11-21T00:00:00+01:00"] + postgres)
+                #expect(closed.status == 1)
+                let requests = """
+                    {"jsonrpc":"2.0","id":1,"method":"check","params":{"user":"ben@example.org","lecture":"idor-2020-03","at":"2020-11-16T10:00:00+01:00"}}
+                    {"jsonrpc":"2.0","id":2,"method":"ping"}
+
+                    """
+                let served = try admit(["serve"] + postgres, stdin: requests)
+                #expect(served.status == 0, "\(served.stderr)")
+                let replies = served.stdout.split(separator: "\n")
+                #expect(replies.count == 2)
+                #expect(replies.first?.contains("\"decision\":\"allow\"") == true, "\(served.stdout)")
+                let verified = try admit(["audit", "verify"] + postgres)
+                #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+                #expect(verified.stdout.contains("hash chain intact"))
+                try "email,name\nnew@example.org,New\n".write(toFile: source.directory + "/new.csv", atomically: true, encoding: .utf8)
+                let register = try admit(["register", source.directory + "/new.csv"] + postgres)
+                #expect(register.status == 2)
+                #expect(register.stderr.contains("`admit register` runs on SQLite only so far"), "\(register.stderr)")
+                #expect(try await TestServer.integers("SELECT count(*) FROM audit_decisions", on: url) == [3])
+            }
+        }
+    }
+}
