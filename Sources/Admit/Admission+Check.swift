@@ -18,14 +18,16 @@ public final class CheckOutcome: Sendable {
     /// The decision, with its JSON rendered once and shared between answers.
     public let rendered: RenderedDecision
     public let policy: PolicyVersion
-    /// The decision's row in the audit log.
+    /// The decision's row in the audit log (on PostgreSQL: in its writer's chain).
     public let auditSeq: Int64
+    /// On PostgreSQL, the writer whose chain holds the row; nil on SQLite, which has one chain.
+    public let auditWriter: String?
     /// `at` in RFC 3339 form in `zone`.
     let atText: String
 
     init(
         user: UserReference, factsVersion: Int64, lecture: Lecture, at: Instant, zone: Zone, rendered: RenderedDecision,
-        policy: PolicyVersion, auditSeq: Int64, atText: String
+        policy: PolicyVersion, auditSeq: Int64, auditWriter: String? = nil, atText: String
     ) {
         self.user = user
         self.factsVersion = factsVersion
@@ -35,6 +37,7 @@ public final class CheckOutcome: Sendable {
         self.rendered = rendered
         self.policy = policy
         self.auditSeq = auditSeq
+        self.auditWriter = auditWriter
         self.atText = atText
     }
 
@@ -65,12 +68,15 @@ public struct DecidedChecks: Sendable {
     /// Where in `results` each record's request is.
     let decided: [Int]
 
-    /// The answers, once `records` are in the log with the sequence numbers `seqs` (in order).
-    public consuming func logged(as seqs: [Int64]) -> [Result<CheckOutcome, AdmitError>] {
+    /// The answers, once `records` are in the log with the sequence numbers `seqs` (in order), in
+    /// the chain of `writer` (PostgreSQL; nil on SQLite).
+    public consuming func logged(as seqs: [Int64], writer: String? = nil) -> [Result<CheckOutcome, AdmitError>] {
         precondition(seqs.count == records.count, "one sequence number per decision")
         var answers = results
         for (position, index) in decided.enumerated() {
-            if case .success(let outcome) = answers[index] { answers[index] = .success(outcome.logged(as: seqs[position])) }
+            if case .success(let outcome) = answers[index] {
+                answers[index] = .success(outcome.logged(as: seqs[position], writer: writer))
+            }
         }
         return answers
     }
@@ -104,7 +110,7 @@ extension Admission {
         do {
             let seqs = try perform { () throws(StoreError) in try storage.commitDecisions(decided.records) }
             factsUnchangedByOwnWrites()
-            return decided.logged(as: seqs)
+            return decided.logged(as: seqs, writer: storage.writerName)
         } catch {
             return decided.notLogged(error)
         }
@@ -162,11 +168,11 @@ extension Admission {
 }
 
 extension CheckOutcome {
-    /// The same outcome with its audit row's sequence number.
-    func logged(as seq: Int64) -> CheckOutcome {
+    /// The same outcome with its audit row's sequence number (in `writer`'s chain on PostgreSQL).
+    func logged(as seq: Int64, writer: String?) -> CheckOutcome {
         CheckOutcome(
             user: user, factsVersion: factsVersion, lecture: lecture, at: at, zone: zone, rendered: rendered, policy: policy, auditSeq: seq,
-            atText: atText)
+            auditWriter: writer, atText: atText)
     }
 
     /// The fields of `admit check --json` and of the service's `check` result.
@@ -180,6 +186,7 @@ extension CheckOutcome {
         decision.addFields(to: &object)
         object["policy"] = .string(policy.hash)
         object["auditSeq"] = .number(JSONNumber(auditSeq))
+        if let auditWriter { object["auditWriter"] = .string(auditWriter) }
         return .object(object)
     }
 
@@ -211,6 +218,10 @@ extension CheckOutcome {
         writer.write(policy.hash)
         writer.key("auditSeq")
         writer.write(auditSeq)
+        if let auditWriter {
+            writer.key("auditWriter")
+            writer.write(auditWriter)
+        }
         writer.endObject()
     }
 }

@@ -18,7 +18,8 @@ enum TextReport {
                 : "deny: \(who) may not open \(outcome.lecture.id) at \(when)"
         ]
         lines += decisionLines(outcome.decision)
-        lines.append("policy \(outcome.policy.short) · logged as #\(outcome.auditSeq)")
+        lines.append(
+            "policy \(outcome.policy.short) · logged as #\(outcome.auditSeq)" + (outcome.auditWriter.map { " by writer '\($0)'" } ?? ""))
         return lines.joined(separator: "\n")
     }
 

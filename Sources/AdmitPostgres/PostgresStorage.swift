@@ -22,6 +22,8 @@ public final class PostgresStorage: Storage {
     private var store: PostgresStore
     /// The chain this process appends to.
     public let writer: PostgresWriter
+
+    public var writerName: String? { writer.name }
     private var isClosed = false
     /// An operation timed out: the connection is replaced before the next one.
     private var broken = false

@@ -9,6 +9,8 @@ import AdmitDomain
 public protocol Storage: AnyObject {
     /// Where the database is, for messages: a file path, or a URL with its password masked.
     var location: String { get }
+    /// The chain this process appends to, when the log has several (PostgreSQL); nil on SQLite.
+    var writerName: String? { get }
 
     /// True when the database has no catalog yet (new: seed it).
     func isUnseeded() throws(StoreError) -> Bool

@@ -4,6 +4,8 @@ import AdmitDomain
 extension Store: Storage {
     public var location: String { path }
 
+    public var writerName: String? { nil }
+
     public func seed(_ catalog: Catalog, users: [SeedEntry], _ context: ChangeContext) throws(StoreError) {
         try write {
             guard try isUnseeded() else { return }

@@ -31,6 +31,7 @@ import Testing
             #expect(try !admission.check(user: "ben@example.org", lecture: "idor-2020-02").decision.isAllowed)
             #expect(try !admission.check(user: "cleo@example.org", lecture: "idor-2020-02").decision.isAllowed)
             #expect(closed.auditSeq == allowed.auditSeq + 1)
+            #expect(allowed.auditWriter == (kind == .postgres ? "one" : nil))
 
             let enrolled = try admission.enrol(user: "ben@example.org", package: "idor-2020")
             #expect(enrolled.result == .enrolled)
@@ -470,6 +471,7 @@ func instant(_ text: String) -> Instant {
                     ["check", "--user", "ben@example.org", "--lecture", "idor-2020-02", "--at", "2020-11-20T23:59:59.999+01:00"] + postgres)
                 #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
                 #expect(check.stdout.hasPrefix("allow: ben@example.org may open idor-2020-02"))
+                #expect(check.stdout.contains(" by writer '"), "the decision's number counts in a writer's chain: \(check.stdout)")
                 let closed = try admit(
                     ["check", "--user", "ben@example.org", "--lecture", "idor-2020-02", "--at", "2020-11-21T00:00:00+01:00"] + postgres)
                 #expect(closed.status == 1)
