@@ -101,13 +101,8 @@ extension PostgresStore {
         let logger = self.logger
         do {
             return try await connection.withTransaction(logger: logger) { connection -> [Int64] in
-                var head: (seq: Int64, hash: [UInt8])?
-                for try await (seq, hash) in try await connection.query(
-                    "SELECT seq, hash FROM audit_heads WHERE writer_id = \(writer.id) FOR UPDATE", logger: logger
-                ).decode((Int64, ByteBuffer).self) {
-                    head = (seq, Array(buffer: hash))
-                }
-                guard var head else { throw PostgresStoreError.writerWithoutHead(id: writer.id, name: writer.name) }
+                var chain = try await OpenChain.lock(writer, on: connection, logger: logger)
+                var head = (seq: chain.seq, hash: chain.hash)
                 let rows = DecisionColumns(decisions, following: &head, ids: ids)
                 try await connection.query(
                     """
@@ -119,9 +114,8 @@ extension PostgresStore {
                                 \(rows.policy)::bigint[], \(rows.reasons)::bytea[], \(rows.hash)::bytea[])
                          AS r(seq, recorded_at, actor, user_id, facts, lecture, at, effect, policy, reasons, hash)
                     """, logger: logger)
-                let hash = ByteBuffer(bytes: head.hash)
-                try await connection.query(
-                    "UPDATE audit_heads SET seq = \(head.seq), hash = \(hash) WHERE writer_id = \(writer.id)", logger: logger)
+                chain.advance(to: head.seq, hash: head.hash)
+                try await chain.save(on: connection, logger: logger)
                 return rows.seq
             }
         } catch {
