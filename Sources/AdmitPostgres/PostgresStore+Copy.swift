@@ -55,17 +55,20 @@ extension PostgresStore {
             if state.user.externalRole == "" { state.user.externalRole = nil }
             return state
         }
-        let users = UserColumns(states, updatedAt: context.recordedAt)
+        let updatedAt = context.recordedAt.millisecondsSinceEpoch
         let enrolments = EnrolmentColumns(states)
         do {
             try await connection.withTransaction(logger: logger) { connection in
+                var chain = try await OpenChain.lock(writer, on: connection, logger: logger)
+                // The state rows first (no key refers to users), then the users they describe.
+                let users = try await chain.appendStates(states, as: .userState, context, ids: ids, on: connection, logger: logger)
                 try await connection.query(
                     """
                     INSERT INTO users(id, email, name, profession, country, account, subscription, registered_at, external_id,
                         updated_at, external_role)
                     SELECT u.id, u.email, u.name, u.profession, NULLIF(u.country, ''), u.account, u.subscription, u.registered_at,
-                           NULLIF(u.external_id, ''), \(users.updatedAt), NULLIF(u.external_role, '')
-                    FROM unnest(\(users.id)::bigint[], \(users.email)::text[], \(users.name)::text[], \(users.profession)::text[],
+                           NULLIF(u.external_id, ''), \(updatedAt), NULLIF(u.external_role, '')
+                    FROM unnest(\(users.user)::bigint[], \(users.email)::text[], \(users.name)::text[], \(users.profession)::text[],
                                 \(users.country)::text[], \(users.account)::text[], \(users.subscription)::text[],
                                 \(users.registeredAt)::bigint[], \(users.externalID)::text[], \(users.externalRole)::text[])
                          AS u(id, email, name, profession, country, account, subscription, registered_at, external_id, external_role)
@@ -82,8 +85,6 @@ extension PostgresStore {
                              AS e(user_id, package_id, enrolled_at, source, forced, withdrawn_at, account_state)
                         """, logger: logger)
                 }
-                var chain = try await OpenChain.lock(writer, on: connection, logger: logger)
-                try await chain.appendStates(states, as: .userState, context, ids: ids, on: connection, logger: logger)
                 try await chain.save(on: connection, logger: logger)
                 try await chain.notify(on: connection, logger: logger)
             }
@@ -105,12 +106,13 @@ extension PostgresStore {
 }
 
 extension OpenChain {
-    /// Appends a state row of `kind` for each of `states`, in order, as one multi-row insert.
-    /// The context names no policy and no batch.
-    mutating func appendStates(
+    /// Appends a state row of `kind` for each of `states`, in order, as one multi-row insert, and
+    /// returns the rows' columns (the copy inserts its `users` rows from them). The context names
+    /// no policy and no batch.
+    fileprivate mutating func appendStates(
         _ states: [UserState], as kind: AuditKind, _ context: ChangeContext, ids: [String: Int64], on connection: PostgresConnection,
         logger: Logger
-    ) async throws {
+    ) async throws -> StateColumns {
         precondition(
             context.policyHash == nil && context.batch == nil && context.overrode == nil, "a bulk state row names no policy or batch")
         guard let kindNumber = kind.changeNumber else { preconditionFailure("\(kind) is not a change of a user") }
@@ -152,38 +154,7 @@ extension OpenChain {
                       enrolments, external_role, hash)
             """, logger: logger)
         self.advance(to: seq, hash: hash)
-    }
-}
-
-/// Users as columns for one `unnest` insert; an absent optional text is '' (NULLIF in SQL).
-private struct UserColumns {
-    var id: [Int64] = []
-    var email: [String] = []
-    var name: [String] = []
-    var profession: [String] = []
-    var country: [String] = []
-    var account: [String] = []
-    var subscription: [String] = []
-    var registeredAt: [Int64] = []
-    var externalID: [String] = []
-    var externalRole: [String] = []
-    let updatedAt: Int64
-
-    init(_ states: [UserState], updatedAt: Instant) {
-        self.updatedAt = updatedAt.millisecondsSinceEpoch
-        for state in states {
-            let user = state.user
-            id.append(user.id.rawValue)
-            email.append(user.email.normalized)
-            name.append(user.name)
-            profession.append(user.profession.rawValue)
-            country.append(user.country?.rawValue ?? "")
-            account.append(user.account.rawValue)
-            subscription.append(user.subscription.rawValue)
-            registeredAt.append(user.registeredAt.millisecondsSinceEpoch)
-            externalID.append(user.externalID ?? "")
-            externalRole.append(user.externalRole ?? "")
-        }
+        return rows
     }
 }
 
@@ -212,7 +183,7 @@ private struct EnrolmentColumns {
     }
 }
 
-/// State rows as columns for one `unnest` insert.
+/// State rows as columns for one `unnest` insert; an absent optional text is '' (NULLIF in SQL).
 private struct StateColumns {
     var seq: [Int64] = []
     var user: [Int64] = []
