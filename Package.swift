@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "AdmitPostgresTests",
             dependencies: [
-                "AdmitPostgres", "Admit", "AdmitDomain", "AdmitStore",
+                "AdmitPostgres", "Admit", "AdmitCSV", "AdmitDomain", "AdmitStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

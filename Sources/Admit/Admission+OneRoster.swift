@@ -22,7 +22,6 @@ extension Admission {
         oneRoster path: String, classMap: ClassMap, options: RegistrationOptions = .init(), rejectsFile: String? = nil,
         progress: ((RegistrationProgress) -> Void)? = nil
     ) throws(AdmitError) -> RegistrationSummary {
-        _ = try sqliteStore(for: "register")  // before the rejects file is made
         if options.package != nil {
             throw .invalidInput(.rosterWithPackage(path: path))
         }

@@ -20,7 +20,6 @@ extension Admission {
         file path: String, format: RegistrationFormat? = nil, options: RegistrationOptions = .init(), rejectsFile: String? = nil,
         progress: ((RegistrationProgress) -> Void)? = nil, observe: ((RegistrationRowResult) -> Void)? = nil
     ) throws(AdmitError) -> RegistrationSummary {
-        _ = try sqliteStore(for: "register")  // before the input is read
         let resolvedFormat = format ?? RegistrationFormat(path: path)
         if resolvedFormat == .oneroster {
             return try register(oneRoster: path, classMap: ClassMap([:]), options: options, rejectsFile: rejectsFile, progress: progress)
@@ -54,7 +53,6 @@ extension Admission {
         options: RegistrationOptions = .init(), rejectsFile: String? = nil, progress: ((RegistrationProgress) -> Void)? = nil,
         observe: ((RegistrationRowResult) -> Void)? = nil
     ) throws(AdmitError) -> RegistrationSummary {
-        _ = try sqliteStore(for: "register")  // before the rejects file is made
         let measured = MeasuredByteSource(bytes, hashing: sha256 == nil)
         switch format {
         case .csv:

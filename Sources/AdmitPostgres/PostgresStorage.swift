@@ -27,6 +27,9 @@ public final class PostgresStorage: Storage {
     private var isClosed = false
     /// An operation timed out: the connection is replaced before the next one.
     private var broken = false
+    /// A transaction spans operations (an import's chunk): a lost connection fails it, never
+    /// silently continues on a new one.
+    private var inTransaction = false
 
     /// Connects to `url` (a `postgresql://` URL; `PGPASSWORD` when it has no password), migrates,
     /// and registers the writer `writerName` (first registered at `now`).
@@ -88,11 +91,18 @@ public final class PostgresStorage: Storage {
 
     /// Runs a store operation to its end, turning its error into a `StoreError`. `timeout` nil:
     /// none (verification, seeding: long by nature).
-    private func run<T: Sendable>(
+    func run<T: Sendable>(
         timeout: Duration? = PostgresStorage.operationTimeout, _ operation: @escaping @Sendable (PostgresStore) async throws -> T
     ) throws(StoreError) -> T {
         guard !isClosed else { throw StoreError(.server("the PostgreSQL storage was closed"), path: location) }
-        if broken || store.isClosed { try reconnect() }
+        if broken || store.isClosed {
+            if inTransaction {
+                throw StoreError(
+                    .server("the connection to PostgreSQL at \(url.host):\(url.port) was lost: the open chunk was not committed"),
+                    path: location)
+            }
+            try reconnect()
+        }
         let store = self.store
         do {
             if let timeout {
@@ -234,6 +244,48 @@ public final class PostgresStorage: Storage {
     /// Ends a copy: new users' ids continue after the copied ones.
     public func finishCopy() throws(StoreError) {
         try run { try await $0.finishCopy() }
+    }
+
+    // MARK: Imports (`admit register`)
+
+    public func commitImportStart(fileName: String, sha256: String, event: EventRecord) throws(StoreError) -> Int64 {
+        let writer = self.writer
+        return try run { try await $0.beginImport(fileName: fileName, sha256: sha256, event: event, writer: writer) }
+    }
+
+    public func commitImportEnd(_ batch: Int64, status: ImportBatch.Status, sha256: String, counts: String, event: EventRecord)
+        throws(StoreError)
+    {
+        let writer = self.writer
+        try run { try await $0.finishImport(batch, status: status, sha256: sha256, counts: counts, event: event, writer: writer) }
+    }
+
+    public func importWriter(batch: Int64?, actor: String) throws(StoreError) -> any ImportWriter {
+        PostgresImportSession(storage: self, batch: batch, actor: actor)
+    }
+
+    /// Opens a transaction that the next operations run in, until `commitTransaction` or `rollbackTransaction`.
+    func beginTransaction() throws(StoreError) {
+        try run { try await $0.execute("BEGIN") }
+        inTransaction = true
+    }
+
+    /// Runs `operation`, which ends with `COMMIT`, and ends the transaction (rolled back when it fails).
+    func commitTransaction(_ operation: @escaping @Sendable (PostgresStore) async throws -> Void) throws(StoreError) {
+        do {
+            try run(operation)
+        } catch {
+            rollbackTransaction()
+            throw error
+        }
+        inTransaction = false
+    }
+
+    /// Rolls the open transaction back (best effort: a lost connection has rolled it back already).
+    func rollbackTransaction() {
+        guard inTransaction else { return }
+        inTransaction = false
+        if !broken, !store.isClosed { _ = try? run { try await $0.execute("ROLLBACK") } }
     }
 
     public func close() {

@@ -39,17 +39,23 @@ struct OpenChain {
     mutating func appendState(
         _ kind: AuditKind, _ state: UserState, _ context: ChangeContext, ids: [String: Int64], on connection: PostgresConnection,
         logger: Logger
-    ) async throws -> Int64 {
-        guard let kindNumber = kind.changeNumber else { preconditionFailure("\(kind) is not a change of a user") }
+    ) async throws {
+        _ = try await appendStates([ChainedState(kind: kind, state: state, context: context)], ids: ids, on: connection, logger: logger)
+    }
+
+    /// The hash of a state row of `kind` (its number) for `state`, whose enrolments are encoded
+    /// as `enrolments`, following the row whose hash is `previous`.
+    static func hash(
+        after previous: [UInt8], seq: Int64, kind: Int64, _ state: UserState, enrolments: [UInt8], _ context: ChangeContext,
+        hasher: RowHasher
+    ) -> [UInt8] {
         let user = state.user
-        let enrolments = EnrolmentList.encode(state.enrolments)
-        let seq = self.seq + 1
-        let hash = self.hash.withUnsafeBytes { previous in
+        return previous.withUnsafeBytes { previous in
             enrolments.withUnsafeBytes { list in
                 withOptionalBytes(context.overrode) { overrode in
                     hasher.change(
                         previous: previous, seq: seq, recordedAt: context.recordedAt.millisecondsSinceEpoch, actor: context.actor,
-                        kind: kindNumber, user: user.id.rawValue, version: state.version, batch: context.batch,
+                        kind: kind, user: user.id.rawValue, version: state.version, batch: context.batch,
                         policy: context.policyHash, overrode: overrode, email: user.email.normalized, name: user.name,
                         profession: user.profession.rawValue, country: user.country?.rawValue, account: user.account.rawValue,
                         subscription: user.subscription.rawValue, registeredAt: user.registeredAt.millisecondsSinceEpoch,
@@ -57,26 +63,46 @@ struct OpenChain {
                 }
             }
         }.bytes
-        let actor = ids[context.actor]!
-        let policy = context.policyHash.map { ids[$0]! }
-        let overrode = context.overrode.map { ByteBuffer(bytes: $0) }
-        let kindValue = Int16(kindNumber)
-        let email = user.email.normalized
-        let country = user.country?.rawValue
-        let registeredAt = user.registeredAt.millisecondsSinceEpoch
-        let recordedAt = context.recordedAt.millisecondsSinceEpoch
+    }
+
+    /// Appends a state row for each of `rows`, in order, as one multi-row insert, and returns
+    /// the rows' columns (a copy inserts its `users` rows from them). `ids` holds the
+    /// `audit_texts` ids of every row's actor and policy.
+    @discardableResult
+    mutating func appendStates(_ rows: [ChainedState], ids: [String: Int64], on connection: PostgresConnection, logger: Logger)
+        async throws -> StateColumns
+    {
+        var columns = StateColumns()
+        guard !rows.isEmpty else { return columns }
+        var seq = self.seq
+        var hash = self.hash
+        for row in rows {
+            guard let kind = row.kind.changeNumber else { preconditionFailure("\(row.kind) is not a change of a user") }
+            seq += 1
+            let enrolments = EnrolmentList.encode(row.state.enrolments)
+            hash = Self.hash(after: hash, seq: seq, kind: kind, row.state, enrolments: enrolments, row.context, hasher: hasher)
+            columns.append(seq: seq, kind: kind, row: row, enrolments: enrolments, hash: hash, ids: ids)
+        }
         try await connection.query(
             """
-            INSERT INTO audit_changes(writer_id, seq, recorded_at, actor, kind, user_id, version, batch_id, policy, overrode,
-                email, name, profession, country, account, subscription, registered_at, external_id, enrolments, external_role, hash)
-            VALUES (\(writer.id), \(seq), \(recordedAt), \(actor), \(kindValue), \(user.id.rawValue), \(state.version),
-                \(context.batch), \(policy), \(overrode), \(email), \(user.name), \(user.profession.rawValue), \(country),
-                \(user.account.rawValue), \(user.subscription.rawValue), \(registeredAt), \(user.externalID),
-                \(ByteBuffer(bytes: enrolments)), \(user.externalRole), \(ByteBuffer(bytes: hash)))
+            INSERT INTO audit_changes(writer_id, seq, recorded_at, actor, kind, user_id, version, batch_id, policy, overrode, email,
+                name, profession, country, account, subscription, registered_at, external_id, enrolments, external_role, hash)
+            SELECT \(writer.id), r.seq, r.recorded_at, r.actor, r.kind, r.user_id, r.version, NULLIF(r.batch_id, 0),
+                   NULLIF(r.policy, 0), NULLIF(r.overrode, ''::bytea), r.email, r.name, r.profession, NULLIF(r.country, ''),
+                   r.account, r.subscription, r.registered_at, NULLIF(r.external_id, ''), r.enrolments, NULLIF(r.external_role, ''),
+                   r.hash
+            FROM unnest(\(columns.seq)::bigint[], \(columns.recordedAt)::bigint[], \(columns.actor)::bigint[],
+                        \(columns.kind)::smallint[], \(columns.user)::bigint[], \(columns.version)::bigint[],
+                        \(columns.batch)::bigint[], \(columns.policy)::bigint[], \(columns.overrode)::bytea[], \(columns.email)::text[],
+                        \(columns.name)::text[], \(columns.profession)::text[], \(columns.country)::text[], \(columns.account)::text[],
+                        \(columns.subscription)::text[], \(columns.registeredAt)::bigint[], \(columns.externalID)::text[],
+                        \(columns.enrolments)::bytea[], \(columns.externalRole)::text[], \(columns.hash)::bytea[])
+                 AS r(seq, recorded_at, actor, kind, user_id, version, batch_id, policy, overrode, email, name, profession, country,
+                      account, subscription, registered_at, external_id, enrolments, external_role, hash)
             """, logger: logger)
         self.seq = seq
         self.hash = hash
-        return seq
+        return columns
     }
 
     /// Appends an event row. `ids` holds the `audit_texts` ids of its actor and policy.
@@ -114,5 +140,63 @@ struct OpenChain {
     /// state row (``PostgresStore/changesChannel``).
     func notify(on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("SELECT pg_notify(\(PostgresStore.changesChannel), \("\(writer.id):\(seq)"))", logger: logger)
+    }
+}
+
+/// A change of a user to append as a state row: its kind, the user's whole state after it, and
+/// who made it when (with the batch, policy and overridden refusal that the row names).
+struct ChainedState: Sendable {
+    var kind: AuditKind
+    var state: UserState
+    var context: ChangeContext
+}
+
+/// State rows as columns for one `unnest` insert; an absent optional text is '', an absent batch
+/// or policy 0, an absent overridden refusal an empty bytea (NULLIF in SQL).
+struct StateColumns {
+    var seq: [Int64] = []
+    var recordedAt: [Int64] = []
+    var actor: [Int64] = []
+    var kind: [Int16] = []
+    var user: [Int64] = []
+    var version: [Int64] = []
+    var batch: [Int64] = []
+    var policy: [Int64] = []
+    var overrode: [ByteBuffer] = []
+    var email: [String] = []
+    var name: [String] = []
+    var profession: [String] = []
+    var country: [String] = []
+    var account: [String] = []
+    var subscription: [String] = []
+    var registeredAt: [Int64] = []
+    var externalID: [String] = []
+    var enrolments: [ByteBuffer] = []
+    var externalRole: [String] = []
+    var hash: [ByteBuffer] = []
+
+    mutating func append(seq: Int64, kind: Int64, row: ChainedState, enrolments list: [UInt8], hash digest: [UInt8], ids: [String: Int64]) {
+        let user = row.state.user
+        let context = row.context
+        self.seq.append(seq)
+        recordedAt.append(context.recordedAt.millisecondsSinceEpoch)
+        actor.append(ids[context.actor]!)
+        self.kind.append(Int16(kind))
+        self.user.append(user.id.rawValue)
+        version.append(row.state.version)
+        batch.append(context.batch ?? 0)
+        policy.append(context.policyHash.map { ids[$0]! } ?? 0)
+        overrode.append(ByteBuffer(bytes: context.overrode ?? []))
+        email.append(user.email.normalized)
+        name.append(user.name)
+        profession.append(user.profession.rawValue)
+        country.append(user.country?.rawValue ?? "")
+        account.append(user.account.rawValue)
+        subscription.append(user.subscription.rawValue)
+        registeredAt.append(user.registeredAt.millisecondsSinceEpoch)
+        externalID.append(user.externalID ?? "")
+        enrolments.append(ByteBuffer(bytes: list))
+        externalRole.append(user.externalRole ?? "")
+        hash.append(ByteBuffer(bytes: digest))
     }
 }

@@ -34,10 +34,10 @@ extension PostgresStore {
         do {
             return try await connection.withTransaction(logger: logger) { connection -> Int64 in
                 var chain = try await OpenChain.lock(writer, on: connection, logger: logger)
-                let seq = try await chain.appendState(kind, state, context, ids: ids, on: connection, logger: logger)
+                try await chain.appendState(kind, state, context, ids: ids, on: connection, logger: logger)
                 try await chain.save(on: connection, logger: logger)
                 try await chain.notify(on: connection, logger: logger)
-                return seq
+                return chain.seq
             }
         } catch {
             throw Self.storeError(error, url: url)

@@ -263,7 +263,10 @@ extension PostgresStore {
 
     /// The `audit_texts` ids of `texts`, adding the ones the table lacks (outside any decision's
     /// transaction: a text added for a batch that then fails is harmless).
-    func textIDs(for texts: Set<String>) async throws(PostgresStoreError) -> [String: Int64] {
+    ///
+    /// `remember` false: the caller is in a transaction that may yet roll back, and remembers
+    /// the ids once it committed.
+    func textIDs(for texts: Set<String>, remember: Bool = true) async throws(PostgresStoreError) -> [String: Int64] {
         let known = textIDs.withLock { cache in texts.compactMap { text in cache[text].map { (text, $0) } } }
         var ids = Dictionary(uniqueKeysWithValues: known)
         let missing = texts.filter { ids[$0] == nil }.sorted()
@@ -280,7 +283,7 @@ extension PostgresStore {
             throw Self.storeError(error, url: url)
         }
         let found = ids
-        textIDs.withLock { cache in cache.merge(found) { old, _ in old } }
+        if remember { textIDs.withLock { cache in cache.merge(found) { old, _ in old } } }
         if let lost = missing.first(where: { ids[$0] == nil }) { throw .textNotStored(text: lost) }
         return ids
     }

@@ -38,6 +38,9 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
     case unreadableState(user: Int64)
     /// The `enrolments` table has a current enrolment the log does not: an edit outside Admit.
     case enrolmentNotInLog(user: Int64, package: String)
+    /// An import's new users were not all inserted: another process registered `rows` of their
+    /// addresses or external ids at the same time.
+    case concurrentImport(rows: Int)
     /// Anything else the server reported: its SQLSTATE and words.
     case server(sqlState: String, message: String)
     /// The connection failed or closed in another way; the driver's words.
@@ -101,6 +104,9 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
         case .unreadableState(let user): "the latest state row of user \(user) holds a value this Admit cannot read"
         case .enrolmentNotInLog(let user, let package):
             "the enrolments table has a current enrolment of user \(user) in '\(package)' that the audit log does not: an edit outside Admit"
+        case .concurrentImport(let rows):
+            "another process registered \(rows) of this chunk's new addresses or external ids at the same time: the chunk was not "
+                + "committed; run the import again (it skips what was committed)"
         case .server(let sqlState, let message): "PostgreSQL error \(sqlState): \(message)"
         case .connection(let host, let port, let cause): "the connection to PostgreSQL at \(host):\(port) failed: \(cause)"
         }

@@ -19,11 +19,13 @@ import SQLite
 ///
 /// Use one session at a time per store, and no other write on the store while a session's
 /// transaction is open.
-public final class ImportSession {
+public final class ImportSession: ImportWriter {
     /// The import batch the audit rows and enrolments name; nil in a dry run.
     public let batch: Int64?
     /// Who imports, recorded with every change.
     public let actor: String
+    /// Rows are applied as they come: SQLite answers each lookup in microseconds.
+    public var lookahead: Int { 1 }
     let store: Store
     private let connection: Connection
     private let insertClaim: Statement
@@ -80,6 +82,8 @@ public final class ImportSession {
         if isOpen { rollback() }
         try? connection.execute("DELETE FROM temp.import_claims; " + restore)
     }
+
+    public func prepare(emails: [EmailAddress], externalIDs: [String]) throws(StoreError) {}
 
     // MARK: Transactions
 
@@ -193,7 +197,7 @@ public final class ImportSession {
     /// one (see `Store.enrol`); `enrolment.accountState` is the user's account state then.
     /// `latest` is the user's latest state when the caller has just read it in this transaction.
     public func enrol(
-        _ enrolment: Enrolment, at now: Instant, policyHash: String?, overrode: [UInt8]?, latest: UserState? = nil
+        _ enrolment: Enrolment, at now: Instant, policyHash: String?, overrode: [UInt8]?, latest: UserState?
     ) throws(StoreError) -> EnrolmentInsert {
         try store.enrol(
             enrolment, ChangeContext(recordedAt: now, actor: actor, batch: batch, policyHash: policyHash, overrode: overrode),

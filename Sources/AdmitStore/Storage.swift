@@ -1,6 +1,6 @@
 import AdmitDomain
 
-/// What Admit's everyday use cases (check, when, enrol, unenrol, serve) need of a database.
+/// What Admit's everyday use cases (check, when, enrol, unenrol, register, serve) need of a database.
 /// SQLite's ``Store`` and PostgreSQL's `PostgresStorage` implement it; the use cases do not know
 /// which one they have.
 ///
@@ -57,6 +57,15 @@ public protocol Storage: AnyObject {
     func commitEvent(_ event: EventRecord) throws(StoreError)
     /// Appends decisions to the log and commits; returns their sequence numbers.
     func commitDecisions(_ decisions: [DecisionRecord]) throws(StoreError) -> [Int64]
+
+    /// Records the start of a bulk import (an import batch, running) with its `import.started`
+    /// event, whose `batch` is set to the new batch's id, and commits. Returns the id.
+    func commitImportStart(fileName: String, sha256: String, event: EventRecord) throws(StoreError) -> Int64
+    /// Records how an import ended, with its `import.finished` event, and commits.
+    func commitImportEnd(_ batch: Int64, status: ImportBatch.Status, sha256: String, counts: String, event: EventRecord)
+        throws(StoreError)
+    /// Starts the writes of a bulk import by `actor` (see ``ImportWriter``); `batch` is nil for a dry run.
+    func importWriter(batch: Int64?, actor: String) throws(StoreError) -> any ImportWriter
 
     /// Recomputes the audit log's chain(s), names the first row that breaks one, and compares the
     /// `users` and `enrolments` tables with every user's latest state in the log.

@@ -68,4 +68,29 @@ extension Store: Storage {
     public func commitDecisions(_ decisions: [DecisionRecord]) throws(StoreError) -> [Int64] {
         try write { try append(decisions) }
     }
+
+    public func commitImportStart(fileName: String, sha256: String, event: EventRecord) throws(StoreError) -> Int64 {
+        try write {
+            let id = try beginImport(fileName: fileName, sha256: sha256, actor: event.actor, at: event.recordedAt)
+            var event = event
+            event.batch = id
+            try append(event)
+            return id
+        }
+    }
+
+    public func commitImportEnd(_ batch: Int64, status: ImportBatch.Status, sha256: String, counts: String, event: EventRecord)
+        throws(StoreError)
+    {
+        try write {
+            try finishImport(batch, status: status, sha256: sha256, counts: counts, at: event.recordedAt)
+            var event = event
+            event.batch = batch
+            try append(event)
+        }
+    }
+
+    public func importWriter(batch: Int64?, actor: String) throws(StoreError) -> any ImportWriter {
+        try importSession(batch: batch, actor: actor)
+    }
 }

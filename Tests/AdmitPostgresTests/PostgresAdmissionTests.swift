@@ -292,17 +292,6 @@ import Testing
         try await AdmissionPlace.with(.postgres) { place in
             let admission = try place.open(writer: "one")
             defer { admission.close() }
-            let csv = place.directory + "/users.csv"
-            try "email,name\nnew@example.org,New\n".write(toFile: csv, atomically: true, encoding: .utf8)
-            let rejects = place.directory + "/rejects.csv"
-            do {
-                _ = try admission.register(file: csv, rejectsFile: rejects)
-                Issue.record("register ran on PostgreSQL")
-            } catch {
-                #expect("\(error)".contains("`admit register` runs on SQLite only so far"), "\(error)")
-                #expect(!"\(error)".contains(place.password), "the password is masked")
-            }
-            #expect(!FileManager.default.fileExists(atPath: rejects), "no rejects file is made for a command that cannot run")
             #expect(throws: AdmitError.notOnPostgresYet(feature: "audit decisions", url: PostgresURL.masked(place.database))) {
                 try admission.decisions()
             }
@@ -488,11 +477,16 @@ func instant(_ text: String) -> Instant {
                 let verified = try admit(["audit", "verify"] + postgres)
                 #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
                 #expect(verified.stdout.contains("hash chain intact"))
-                try "email,name\nnew@example.org,New\n".write(toFile: source.directory + "/new.csv", atomically: true, encoding: .utf8)
-                let register = try admit(["register", source.directory + "/new.csv"] + postgres)
-                #expect(register.status == 2)
-                #expect(register.stderr.contains("`admit register` runs on SQLite only so far"), "\(register.stderr)")
-                #expect(try await TestServer.integers("SELECT count(*) FROM audit_decisions", on: url) == [3])
+                try "email,name,profession\nnew@example.org,New,radiologist\n".write(
+                    toFile: source.directory + "/new.csv", atomically: true, encoding: .utf8)
+                let register = try admit(
+                    ["register", source.directory + "/new.csv", "--package", "idor-2020", "--at", "2020-11-15T12:00:00+01:00"] + postgres)
+                #expect(register.status == 0, "\(register.stdout)\(register.stderr)")
+                #expect(register.stdout.contains("created   1\n"), "\(register.stdout)")
+                let newcomer = try admit(
+                    ["check", "--user", "new@example.org", "--lecture", "idor-2020-02", "--at", "2020-11-20T12:00:00+01:00"] + postgres)
+                #expect(newcomer.status == 0, "registered and enrolled through PostgreSQL: \(newcomer.stdout)\(newcomer.stderr)")
+                #expect(try await TestServer.integers("SELECT count(*) FROM audit_decisions", on: url) == [4])
             }
         }
     }

@@ -12,7 +12,7 @@ import AdmitStore
 /// enrolments as one clean run (their timestamps aside).
 final class RegistrationRun {
     private let admission: Admission
-    private let store: Store
+    private let store: any Storage
     private let options: RegistrationOptions
     private let package: Package?
     private let rejects: RejectsFile?
@@ -23,7 +23,7 @@ final class RegistrationRun {
     private let enrolAt: Instant
     private var now: Instant
     private var summary: RegistrationSummary
-    private var session: ImportSession?
+    private var session: (any ImportWriter)?
     /// OneRoster: the first line of each user sourcedId whose row was rejected (for the enrolments that name it).
     private var rejectedRosterUsers: [String: Int] = [:]
     private var rosterPackages: [PackageID: Package] = [:]
@@ -39,7 +39,7 @@ final class RegistrationRun {
     ) throws(AdmitError) {
         try options.check(format: format)
         self.admission = admission
-        store = try admission.sqliteStore(for: "register")
+        store = admission.storage
         self.options = options
         self.rejects = rejects
         self.progress = progress
@@ -69,37 +69,47 @@ final class RegistrationRun {
             options.dryRun
             ? nil
             : try admission.perform { () throws(StoreError) in
-                try store.write {
-                    let id = try store.beginImport(fileName: summary.source, sha256: known ?? "", actor: actor, at: startedAt)
-                    try store.append(
-                        EventRecord(
-                            recordedAt: startedAt, actor: actor, kind: .importStarted, package: package?.id,
-                            at: package == nil ? nil : enrolAt,
-                            policyHash: admission.policy.version.hash, batch: id,
-                            detail: AuditDetail.importStarted(
-                                source: summary.source, format: summary.format?.rawValue, sha256: known ?? "", options: options)))
-                    return id
-                }
+                try store.commitImportStart(
+                    fileName: summary.source, sha256: known ?? "",
+                    event: EventRecord(
+                        recordedAt: startedAt, actor: actor, kind: .importStarted, package: package?.id,
+                        at: package == nil ? nil : enrolAt, policyHash: admission.policy.version.hash,
+                        detail: AuditDetail.importStarted(
+                            source: summary.source, format: summary.format?.rawValue, sha256: known ?? "", options: options)))
             }
         summary.batch = batch
         do {
-            let session = try admission.perform { () throws(StoreError) in try store.importSession(batch: batch, actor: actor) }
+            let session = try admission.perform { () throws(StoreError) in try store.importWriter(batch: batch, actor: actor) }
             self.session = session
             defer { session.close() }
             try admission.perform { () throws(StoreError) in try session.begin() }
+            let commits = !options.atomic && !options.dryRun
             var inChunk = 0
-            while let input = try source.next() {
-                try apply(input, in: session)
-                inChunk += 1
-                if inChunk == options.chunkSize, !options.atomic, !options.dryRun {
-                    try admission.perform { () throws(StoreError) in
-                        try session.commit(counts: summary.countsJSON)
-                        now = admission.clock.now()
-                        try session.begin()
-                    }
-                    inChunk = 0
+            var ahead: [RegistrationInput] = []
+            while true {
+                // The rows up to the store's lookahead, never past a commit: the store reads the
+                // users they name at once, and what it read stays locked until the commit.
+                let room = commits ? min(session.lookahead, options.chunkSize - inChunk) : session.lookahead
+                ahead.removeAll(keepingCapacity: true)
+                while ahead.count < room, let input = try source.next() { ahead.append(input) }
+                if ahead.isEmpty { break }
+                if room > 1 {
+                    let (emails, externalIDs) = Self.lookupKeys(ahead)
+                    try admission.perform { () throws(StoreError) in try session.prepare(emails: emails, externalIDs: externalIDs) }
                 }
-                if summary.rows & 1023 == 0 { report(bytes: bytes(), total: totalBytes) }
+                for input in ahead {
+                    try apply(input, in: session)
+                    inChunk += 1
+                    if inChunk == options.chunkSize, commits {
+                        try admission.perform { () throws(StoreError) in
+                            try session.commit(counts: summary.countsJSON)
+                            now = admission.clock.now()
+                            try session.begin()
+                        }
+                        inChunk = 0
+                    }
+                    if summary.rows & 1023 == 0 { report(bytes: bytes(), total: totalBytes) }
+                }
             }
             summary.sha256 = known ?? digest() ?? ""
             summary.bytes = bytes()
@@ -125,7 +135,7 @@ final class RegistrationRun {
 
     // MARK: Rows
 
-    private func apply(_ input: RegistrationInput, in session: ImportSession) throws(AdmitError) {
+    private func apply(_ input: RegistrationInput, in session: any ImportWriter) throws(AdmitError) {
         summary.rows += 1
         var row: RegistrationRow
         var roster: RosterUser?
@@ -230,7 +240,8 @@ final class RegistrationRun {
         let enrolment = Enrolment(
             user: user.id, package: package.id, enrolledAt: enrolAt, source: .bulk, forced: forced, accountState: user.account)
         let result = try admission.perform { () throws(StoreError) in
-            try session.enrol(enrolment, at: now, policyHash: admission.policy.version.hash, overrode: forced ? code.bytes : nil)
+            try session.enrol(
+                enrolment, at: now, policyHash: admission.policy.version.hash, overrode: forced ? code.bytes : nil, latest: nil)
         }
         guard case .added = result else {
             summary.enrolments?.alreadyEnrolled += 1
@@ -371,7 +382,7 @@ final class RegistrationRun {
             rosterPackages[packageID] = package
         }
         guard let state = latest else {
-            throw .database(StoreError(.noState(user: user.id.rawValue, email: "\(user.email)"), path: store.path))
+            throw .database(StoreError(.noState(user: user.id.rawValue, email: "\(user.email)"), path: store.location))
         }
         let zone = package.zone
         let start = given.begin.map { startOfDay($0, in: package) } ?? enrolAt
@@ -444,6 +455,28 @@ final class RegistrationRun {
         if let end { try withdraw(at: end) }
     }
 
+    /// The addresses and external ids that `inputs` name, for `ImportWriter.prepare`.
+    private static func lookupKeys(_ inputs: [RegistrationInput]) -> ([EmailAddress], [String]) {
+        var emails: [EmailAddress] = []
+        var externalIDs: [String] = []
+        emails.reserveCapacity(inputs.count)
+        func add(_ row: RegistrationRow) {
+            if let text = row.email, let email = try? EmailAddress(text) { emails.append(email) }
+            if let id = row.externalID?.trimmingWhitespace(), !id.isEmpty { externalIDs.append(id) }
+        }
+        for input in inputs {
+            switch input.content {
+            case .malformed: break
+            case .row(let row): add(row)
+            case .rosterUser(let user):
+                add(user.row)
+                externalIDs.append(user.sourcedID)
+            case .rosterEnrolment(let enrolment): externalIDs.append(enrolment.userSourcedID)
+            }
+        }
+        return (emails, externalIDs)
+    }
+
     // MARK: Batch
 
     private func report(bytes: Int64, total: Int64?) {
@@ -455,13 +488,11 @@ final class RegistrationRun {
         let end = admission.clock.now()
         let counts = summary.countsJSON
         try admission.perform { () throws(StoreError) in
-            try store.write {
-                try store.finishImport(batch, status: status, sha256: summary.sha256, counts: counts, at: end)
-                try store.append(
-                    EventRecord(
-                        recordedAt: end, actor: actor, kind: .importFinished, batch: batch,
-                        detail: AuditDetail.importFinished(status: status.rawValue, sha256: summary.sha256, counts: counts, error: error)))
-            }
+            try store.commitImportEnd(
+                batch, status: status, sha256: summary.sha256, counts: counts,
+                event: EventRecord(
+                    recordedAt: end, actor: actor, kind: .importFinished,
+                    detail: AuditDetail.importFinished(status: status.rawValue, sha256: summary.sha256, counts: counts, error: error)))
         }
     }
 
