@@ -6,7 +6,9 @@
 #
 # Environment: WORK (a folder for the data and databases; default a new temporary one),
 # ADMIT (an admit binary to use instead of building one), STDIN_ROWS (if set, also stream that
-# many generated rows through standard input, to show that memory stays flat).
+# many generated rows through standard input, to show that memory stays flat), POSTGRES=1 (also
+# the same runs on PostgreSQL, in a throw-away cluster of Tests/postgres/cluster.sh on the same
+# machine; needs Debian's postgresql).
 # Needs python3 (the generator), sqlite3 and GNU time (/usr/bin/time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,6 +59,18 @@ if [ -n "${STDIN_ROWS:-}" ]; then
   python3 Benchmarks/register-generate.py "$STDIN_ROWS" > "$work/stdin.csv"
   rows=$STDIN_ROWS measure "admit register - ($STDIN_ROWS rows)" \
     sh -c "\"$ADMIT\" register - --db \"$db\" --seeds Seeds --policies Policies --json < \"$work/stdin.csv\""
+fi
+
+if [ -n "${POSTGRES:-}" ]; then
+  pg=$(mktemp -d /tmp/admit-bench-pg.XXXXXX)
+  trap 'Tests/postgres/cluster.sh stop "$pg/data" > /dev/null 2>&1 || true; rm -rf "$pg"' EXIT
+  url=$(Tests/postgres/cluster.sh start "$pg/data" 2> /dev/null)
+  P=(--db "$url" --seeds Seeds --policies Policies)
+  "$ADMIT" register "$work/empty.csv" "${P[@]}" > /dev/null
+  measure "PostgreSQL: new users" "$ADMIT" register "$csv" "${P[@]}" --json
+  measure "PostgreSQL: same again" "$ADMIT" register "$csv" "${P[@]}" --json
+  measure "PostgreSQL: --dry-run" "$ADMIT" register "$csv" "${P[@]}" --dry-run --json
+  echo "PostgreSQL database: $(psql "$url" -tAc "SELECT pg_size_pretty(pg_database_size(current_database()))")" >&2
 fi
 
 echo >&2

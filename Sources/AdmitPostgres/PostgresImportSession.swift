@@ -6,7 +6,7 @@ import AdmitStore
 /// The registration reads `lookahead` rows ahead and names their addresses and external ids to
 /// `prepare`, which reads those users' latest states in one statement and locks their `users`
 /// rows until the transaction ends (so no other process changes them meanwhile; a replica's
-/// enrolment of one of them waits for the commit). Rows are then applied in memory: the session
+/// enrolment of one of them waits for the commit; a dry run locks nothing). Rows are then applied in memory: the session
 /// knows every user it read or changed in the transaction. Their `users` and `enrolments` rows
 /// are written at the next `prepare` and at the commit, as multi-row statements; their state
 /// rows are appended to the writer's chain at the commit, which locks the chain's head last, as
@@ -35,6 +35,8 @@ final class PostgresImportSession: ImportWriter {
     private var pendingNew: Set<Int64> = []
     /// Users whose `users` row is to be written (created or changed since the last write).
     private var pendingUsers: [Int64: Instant] = [:]
+    /// Users given another external id since the last write (which the write lets go of first).
+    private var movedExternalIDs: Set<Int64> = []
     private var pendingWithdrawals = ImportTables.Withdrawals()
     private var pendingEnrolments: [Enrolment] = []
     /// The index in `pendingEnrolments` of a user's current enrolment in a package, not yet written.
@@ -66,7 +68,11 @@ final class PostgresImportSession: ImportWriter {
         let rows = chained
         let batch = self.batch
         let writer = storage.writer
-        try storage.commitTransaction { try await $0.commitImport(rows, batch: batch, counts: counts, writer: writer) }
+        // An atomic run commits every state row of its input at once: 30 s, and a second per 5,000 rows.
+        let timeout = PostgresStorage.operationTimeout + .seconds(rows.count / 5_000)
+        try storage.commitTransaction(timeout: timeout) {
+            try await $0.commitImport(rows, batch: batch, counts: counts, writer: writer)
+        }
         isOpen = false
         applied.merge(appliedNow) { first, _ in first }
         forgetTransaction()
@@ -88,6 +94,7 @@ final class PostgresImportSession: ImportWriter {
         askedExternalIDs.removeAll()
         pendingNew.removeAll()
         pendingUsers.removeAll()
+        movedExternalIDs.removeAll()
         pendingWithdrawals = .init()
         pendingEnrolments.removeAll()
         openEnrolments.removeAll()
@@ -112,7 +119,9 @@ final class PostgresImportSession: ImportWriter {
         let externalIDs = Array(Set(externalIDs).subtracting(askedExternalIDs))
         let ids = ids.filter { states[$0] == nil }
         guard !emails.isEmpty || !externalIDs.isEmpty || !ids.isEmpty else { return }
-        let found = try storage.run { try await $0.lockUsers(emails: emails, externalIDs: externalIDs, ids: ids) }
+        // A dry run (no batch) writes nothing that stays, and locks nothing.
+        let lock = batch != nil
+        let found = try storage.run { try await $0.readUsers(emails: emails, externalIDs: externalIDs, ids: ids, lock: lock) }
         askedEmails.formUnion(emails)
         askedExternalIDs.formUnion(externalIDs)
         // A user this transaction changed is known better here than in the tables.
@@ -191,7 +200,10 @@ final class PostgresImportSession: ImportWriter {
             after.user = changed
             after.user.email = existing.user.email
             after.version += 1
-            if let old = existing.user.externalID, old != changed.externalID { idByExternalID[old] = nil }
+            if existing.user.externalID != changed.externalID {
+                if let old = existing.user.externalID { idByExternalID[old] = nil }
+                movedExternalIDs.insert(id)
+            }
             record(.userUpdated, after, context)
             return .updated(before: existing, after: after)
         }
@@ -266,12 +278,14 @@ final class PostgresImportSession: ImportWriter {
                 tables.changedUsers.append(user, updatedAt: updatedAt)
             }
         }
+        tables.externalIDsChanged = movedExternalIDs.sorted()
         tables.withdrawals = pendingWithdrawals
         tables.enrolments = pendingEnrolments
         guard !tables.isEmpty else { return }
         let written = tables
         try storage.run { try await $0.writeImportTables(written) }
         pendingUsers.removeAll(keepingCapacity: true)
+        movedExternalIDs.removeAll(keepingCapacity: true)
         pendingNew.removeAll(keepingCapacity: true)
         pendingWithdrawals = .init()
         pendingEnrolments.removeAll(keepingCapacity: true)

@@ -76,8 +76,12 @@ struct OpenChain {
         guard !rows.isEmpty else { return columns }
         var seq = self.seq
         var hash = self.hash
-        for row in rows {
+        for var row in rows {
             guard let kind = row.kind.changeNumber else { preconditionFailure("\(row.kind) is not a change of a user") }
+            // An empty text or refusal is stored as NULL (StateColumns), so it is hashed as none.
+            if row.state.user.externalID == "" { row.state.user.externalID = nil }
+            if row.state.user.externalRole == "" { row.state.user.externalRole = nil }
+            if row.context.overrode == [] { row.context.overrode = nil }
             seq += 1
             let enrolments = EnrolmentList.encode(row.state.enrolments)
             hash = Self.hash(after: hash, seq: seq, kind: kind, row.state, enrolments: enrolments, row.context, hasher: hasher)

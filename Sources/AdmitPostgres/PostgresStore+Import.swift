@@ -71,23 +71,38 @@ extension PostgresStore {
         }
     }
 
-    /// The latest states of the users with any of these addresses, external ids or ids, their
-    /// `users` rows locked (`FOR UPDATE`) until the open transaction ends: one statement.
-    func lockUsers(emails: [String], externalIDs: [String], ids: [Int64]) async throws(PostgresStoreError) -> [UserState] {
+    /// The latest states of the users with any of these addresses, external ids or ids; with
+    /// `lock`, their `users` rows are locked first (`FOR UPDATE`, in id order, so that two imports
+    /// take them in one order) until the open transaction ends.
+    ///
+    /// The states are read by a second statement, after the locks are held: a statement reads
+    /// what was committed when it began, so a state read with the lock, in one statement, could
+    /// miss the change of the process whose lock it waited for.
+    func readUsers(emails: [String], externalIDs: [String], ids: [Int64], lock: Bool) async throws(PostgresStoreError) -> [UserState] {
         do {
+            var found: [Int64] = []
+            for try await id in try await connection.query(
+                """
+                SELECT id FROM users WHERE email = ANY(\(emails)::text[]) OR external_id = ANY(\(externalIDs)::text[])
+                                        OR id = ANY(\(ids)::bigint[])
+                ORDER BY id \(unescaped: lock ? "FOR UPDATE" : "")
+                """, logger: logger
+            ).decode(Int64.self) {
+                found.append(id)
+            }
+            guard !found.isEmpty else { return [] }
             var states: [UserState] = []
             let rows = try await connection.query(
                 """
-                SELECT \(unescaped: Self.stateColumns)
-                FROM (SELECT id FROM users WHERE email = ANY(\(emails)::text[]) OR external_id = ANY(\(externalIDs)::text[])
-                                              OR id = ANY(\(ids)::bigint[]) FOR UPDATE) AS u
-                CROSS JOIN LATERAL (SELECT * FROM audit_changes c WHERE c.user_id = u.id ORDER BY c.version DESC LIMIT 1) AS c
+                SELECT u.id, \(unescaped: Self.stateColumns)
+                FROM unnest(\(found)::bigint[]) AS u(id)
+                LEFT JOIN LATERAL (SELECT * FROM audit_changes c WHERE c.user_id = u.id ORDER BY c.version DESC LIMIT 1) AS c ON true
                 """, logger: logger)
             for try await row in rows {
                 var cells = row.makeIterator()
-                guard let state = try Self.state(from: &cells) else {
-                    throw PostgresStoreError.unreadableState(user: try row.decode(Int64.self))
-                }
+                let id = try cells.next()!.decode(Int64.self)
+                guard try row.decode((Int64, Int64?).self).1 != nil else { throw PostgresStoreError.noState(user: id) }
+                guard let state = try Self.state(from: &cells) else { throw PostgresStoreError.unreadableState(user: id) }
                 states.append(state)
             }
             return states
@@ -102,7 +117,10 @@ extension PostgresStore {
         do {
             var ids: [Int64] = []
             for try await id in try await connection.query(
-                "SELECT nextval(pg_get_serial_sequence('users', 'id')) FROM generate_series(1, \(count))", logger: logger
+                """
+                SELECT nextval(s.sequence)
+                FROM (SELECT pg_get_serial_sequence('users', 'id')::regclass AS sequence) AS s, generate_series(1, \(count))
+                """, logger: logger
             ).decode(Int64.self) {
                 ids.append(id)
             }
@@ -112,11 +130,17 @@ extension PostgresStore {
         }
     }
 
-    /// Writes an import's pending `users` and `enrolments` rows in the open transaction: new
-    /// users, changed users, withdrawals of enrolments made before, new enrolments (in that order).
+    /// Writes an import's pending `users` and `enrolments` rows in the open transaction: the
+    /// external ids that changed are let go of first (so that one may move to another user in
+    /// the same write: the unique index is checked row by row), then new users, changed users,
+    /// withdrawals of enrolments made before, and new enrolments.
     func writeImportTables(_ tables: ImportTables) async throws(PostgresStoreError) {
         let logger = self.logger
         do {
+            if !tables.externalIDsChanged.isEmpty {
+                try await connection.query(
+                    "UPDATE users SET external_id = NULL WHERE id = ANY(\(tables.externalIDsChanged)::bigint[])", logger: logger)
+            }
             let new = tables.newUsers
             if !new.id.isEmpty {
                 let inserted = try await connection.query(
@@ -257,12 +281,16 @@ struct ImportTables: Sendable {
     var newUsers = UserRows()
     /// Users changed (attributes, or only `updated_at` after an enrolment), with their latest values.
     var changedUsers = UserRows()
+    /// Of `changedUsers`, those whose external id changed.
+    var externalIDsChanged: [Int64] = []
     /// Current enrolments written before, to withdraw.
     var withdrawals = Withdrawals()
     /// New enrolments, withdrawn ones with their withdrawal.
     var enrolments: [Enrolment] = []
 
-    var isEmpty: Bool { newUsers.id.isEmpty && changedUsers.id.isEmpty && withdrawals.user.isEmpty && enrolments.isEmpty }
+    var isEmpty: Bool {
+        newUsers.id.isEmpty && changedUsers.id.isEmpty && externalIDsChanged.isEmpty && withdrawals.user.isEmpty && enrolments.isEmpty
+    }
 
     struct Withdrawals: Sendable {
         var user: [Int64] = []

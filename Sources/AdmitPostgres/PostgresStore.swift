@@ -140,6 +140,9 @@ public final class PostgresStore: Sendable {
             case "28P01": return .wrongPassword(user: url.user, host: url.host, port: url.port)
             case "3D000": return .noSuchDatabase(database: url.database, host: url.host, port: url.port)
             case "42501": return .lacksPrivilege(user: url.user, database: url.database, message: message)
+            case "55P03", "40P01":
+                // lock_timeout, or a deadlock the server broke by failing this transaction.
+                return .busy(message: message)
             case let state where state.hasPrefix("08") || state.hasPrefix("57P"):
                 // The connection ended: the server shut down or restarted, the backend was terminated.
                 return .connection(host: url.host, port: url.port, cause: "\(message) (SQLSTATE \(state))")

@@ -41,6 +41,9 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
     /// An import's new users were not all inserted: another process registered `rows` of their
     /// addresses or external ids at the same time.
     case concurrentImport(rows: Int)
+    /// Another transaction held rows this one needed for too long, or the two waited for each
+    /// other (a deadlock the server broke): this one was rolled back. The server's words.
+    case busy(message: String)
     /// Anything else the server reported: its SQLSTATE and words.
     case server(sqlState: String, message: String)
     /// The connection failed or closed in another way; the driver's words.
@@ -107,6 +110,8 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
         case .concurrentImport(let rows):
             "another process registered \(rows) of this chunk's new addresses or external ids at the same time: the chunk was not "
                 + "committed; run the import again (it skips what was committed)"
+        case .busy(let message):
+            "another process held rows this transaction needed (\(message)): nothing of it was committed; try again when that is done"
         case .server(let sqlState, let message): "PostgreSQL error \(sqlState): \(message)"
         case .connection(let host, let port, let cause): "the connection to PostgreSQL at \(host):\(port) failed: \(cause)"
         }

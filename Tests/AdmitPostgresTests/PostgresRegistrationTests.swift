@@ -27,7 +27,7 @@ extension PostgresAdmissionTests {
             defer { admission.close() }
             let csv = place.directory + "/users.csv"
             try Self.usersCSV(1_203).write(toFile: csv, atomically: true, encoding: .utf8)
-            var options = RegistrationOptions(package: "idor-2020", chunkSize: 457)
+            var options = RegistrationOptions(package: "idor-2020", chunkSize: 700)
             options.at = instant("2020-11-15T12:00:00+01:00")
             let first = try admission.register(file: csv, options: options, rejectsFile: place.directory + "/rejects.csv")
             #expect(first.rows == 1_206 && first.created == 1_203 && first.updated == 0 && first.unchanged == 0 && first.rejected == 3)
@@ -56,20 +56,31 @@ extension PostgresAdmissionTests {
             #expect(again.created == 0 && again.updated == 0 && again.unchanged == 1_203 && again.rejected == 3)
             #expect(again.enrolments?.alreadyEnrolled == 1_203 && again.enrolments?.enrolled == 0)
 
-            // Changed names and an external id moved to a user who had none are updates, in an atomic run.
-            try "email,name,external_id\nnew0@example.org,Renamed,\nnew1@example.org,,sis-new\nnew2@example.org,User 2,\n".write(
-                toFile: csv, atomically: true, encoding: .utf8)
+            // In one atomic run: a rename, external ids let go of and taken by another user (a new
+            // one, and one with a lower id) in the same few rows, and a row with nothing new.
+            try """
+            email,name,profession,external_id
+            new0@example.org,Renamed,,sis-moved
+            moved@example.org,Moved In,radiologist,sis-0
+            new3@example.org,,,sis-3b
+            new2@example.org,,,sis-3
+            new4@example.org,User 4,,
+
+            """.write(toFile: csv, atomically: true, encoding: .utf8)
             var atomic = RegistrationOptions()
             atomic.atomic = true
             let changed = try admission.register(file: csv, options: atomic)
-            #expect(changed.updated == 2 && changed.unchanged == 1 && changed.rejected == 0 && changed.committed)
-            #expect(try admission.check(user: "new1@example.org", lecture: "idor-2020-01").user.externalID == "sis-new")
+            #expect(changed.updated == 3 && changed.created == 1 && changed.unchanged == 1 && changed.rejected == 0, "\(changed)")
+            #expect(changed.committed)
+            #expect(try admission.check(user: "moved@example.org", lecture: "idor-2020-01").user.externalID == "sis-0")
+            #expect(try admission.check(user: "new2@example.org", lecture: "idor-2020-01").user.externalID == "sis-3")
+            #expect(try admission.check(user: "new3@example.org", lecture: "idor-2020-01").user.externalID == "sis-3b")
             #expect(try admission.check(user: "new0@example.org", lecture: "idor-2020-01").factsVersion == 3, "created, enrolled, renamed")
             let verification = try admission.verifyAudit()
             #expect(verification.isIntact, "\(verification)")
             if kind == .postgres {
                 try await place.expectEveryChainIntact(writers: 1)
-                #expect(try await place.integer("SELECT count(*) FROM users") == 4 + 1_203)
+                #expect(try await place.integer("SELECT count(*) FROM users") == 4 + 1_203 + 1)
                 #expect(try await place.integer("SELECT count(*) FROM enrolments WHERE batch_id = 1") == 1_203)
                 #expect(try await place.integer("SELECT count(*) FROM import_batches WHERE status = 'completed'") == 3)
             }
@@ -93,31 +104,33 @@ extension PostgresAdmissionTests {
             #expect(try await place.integer("SELECT count(*) FROM users") == 4, "neither wrote a user")
             #expect(try await place.integer("SELECT count(*) FROM audit_changes WHERE kind = 1") == 4)
 
-            // An input that cannot be read past its 1,000th row (a disk or a pipe failing), in chunks
-            // of 400: two chunks committed, the third not, the batch failed; the whole file again
+            // An input that cannot be read past its 2,700th row (a disk or a pipe failing), in chunks
+            // of 1,600: the first chunk committed; of the second, 500 rows written in its
+            // transaction and 500 applied, none committed; the batch failed. The whole file again
             // completes it as one clean run would have.
             var text = "email,name,profession\n"
-            for index in 0..<1_000 { text += "late\(index)@example.org,Late \(index),radiographer\n" }
+            for index in 0..<2_700 { text += "late\(index)@example.org,Late \(index),radiographer\n" }
             let readable = Array(text.utf8).count
             text += "late-last@example.org,Late,radiographer\n"
-            let chunked = RegistrationOptions(chunkSize: 400)
+            let chunked = RegistrationOptions(chunkSize: 1_600)
             #expect(throws: AdmitError.self) {
                 try admission.register(
                     bytes: FailingBytes(Array(text.utf8), failAfter: readable), name: "late.csv", format: .csv, options: chunked)
             }
-            #expect(try await place.integer("SELECT count(*) FROM users WHERE email LIKE 'late%'") == 800)
+            #expect(try await place.integer("SELECT count(*) FROM users WHERE email LIKE 'late%'") == 1_600)
             let failed = try await place.integer("SELECT count(*) FROM import_batches WHERE status = 'failed'")
             #expect(failed == 2, "the atomic run's and this one")
             let mended = try admission.register(bytes: MemoryByteSource(text), name: "late.csv", format: .csv, options: chunked)
-            #expect(mended.created == 201 && mended.unchanged == 800 && mended.rejected == 0)
-            #expect(try await place.integer("SELECT count(*) FROM users WHERE email LIKE 'late%'") == 1_001)
+            #expect(mended.created == 1_101 && mended.unchanged == 1_600 && mended.rejected == 0)
+            #expect(try await place.integer("SELECT count(*) FROM users WHERE email LIKE 'late%'") == 2_701)
             #expect(try admission.verifyAudit().isIntact)
             try await place.expectEveryChainIntact(writers: 1)
         }
     }
 
-    @Test func aOneRosterPackageRegistersOnPostgresAsOnSQLite() async throws {
-        try await AdmissionPlace.with(.postgres) { place in
+    @Test(arguments: StoreKind.allCases)
+    func aOneRosterPackageRegistersAlikeOnBothStores(_ kind: StoreKind) async throws {
+        try await AdmissionPlace.with(kind) { place in
             let admission = try place.open(writer: "one")
             defer { admission.close() }
             let roster = place.directory + "/roster"
@@ -167,6 +180,19 @@ extension PostgresAdmissionTests {
                     .isAllowed)
             let again = try admission.register(oneRoster: roster, classMap: map, options: options)
             #expect(again.created == 0 && again.unchanged == 2 && again.roster?.unchanged == 2 && again.roster?.enrolled == 0)
+            // The next export ends Bea's enrolment (made by the first run) on the 14th.
+            try files["enrollments.csv"]!.replacingOccurrences(
+                of: "e1,,,c1,org1,u1,student,false,2020-11-10,", with: "e1,,,c1,org1,u1,student,false,2020-11-10,2020-11-14"
+            )
+            .write(toFile: roster + "/enrollments.csv", atomically: true, encoding: .utf8)
+            let ended = try admission.register(oneRoster: roster, classMap: map, options: options)
+            #expect(ended.roster?.withdrawn == 1 && ended.roster?.unchanged == 1)
+            #expect(
+                try admission.check(user: "bea@example.org", lecture: "idor-2020-01", at: instant("2020-11-14T23:59:59.999+01:00")).decision
+                    .isAllowed)
+            #expect(
+                try !admission.check(user: "bea@example.org", lecture: "idor-2020-01", at: instant("2020-11-15T00:00:00+01:00")).decision
+                    .isAllowed)
             #expect(try admission.verifyAudit().isIntact)
         }
     }
