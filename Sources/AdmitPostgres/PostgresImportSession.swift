@@ -115,8 +115,10 @@ final class PostgresImportSession: ImportWriter {
 
     /// Reads and locks the users with these keys that the transaction has not looked for yet.
     private func load(emails: [String], externalIDs: [String], ids: [Int64]) throws(StoreError) {
-        let emails = Array(Set(emails).subtracting(askedEmails))
-        let externalIDs = Array(Set(externalIDs).subtracting(askedExternalIDs))
+        // Filtered one by one: `subtracting` walks the whole of the other set, which holds every
+        // key of the transaction (the whole input in a dry or atomic run).
+        let emails = Array(Set(emails.filter { !askedEmails.contains($0) }))
+        let externalIDs = Array(Set(externalIDs.filter { !askedExternalIDs.contains($0) }))
         let ids = ids.filter { states[$0] == nil }
         guard !emails.isEmpty || !externalIDs.isEmpty || !ids.isEmpty else { return }
         // A dry run (no batch) writes nothing that stays, and locks nothing.
