@@ -74,8 +74,7 @@ extension Admission {
             let at = entry.at, let effect = entry.effect, let policyHash = entry.policyHash,
             let code = entry.code.flatMap(DecisionCode.init(bytes:))
         else { return nil }
-        let store = try sqliteStore(for: "audit decisions")
-        guard let state = try perform({ () throws(StoreError) in try store.userState(user, version: version) }) else { return nil }
+        guard let state = try perform({ () throws(StoreError) in try storage.userState(user, version: version) }) else { return nil }
         let then = try storedPolicy(policyHash, for: entry.seq)
         let lecture = catalog.lecture(lectureID) ?? Lecture(id: lectureID, package: entry.package ?? "", position: 1, title: "")
         let decision = then.set.render(code, .open(lecture, at: at), facts: state.facts)
@@ -98,17 +97,30 @@ extension Admission {
         return loaded
     }
 
-    /// Re-evaluates logged decision `seq` with the policy version and the facts it used, and again
-    /// with today's policy and facts.
+    /// Re-evaluates logged decision `seq` (of SQLite's one chain) with the policy version and the
+    /// facts it used, and again with today's policy and facts.
     public func replay(_ seq: Int64) throws(AdmitError) -> ReplayOutcome {
-        let store = try sqliteStore(for: "audit replay")
-        guard let entry = try perform({ () throws(StoreError) in try store.auditEntry(seq) }) else { throw .auditNotFound(seq) }
-        guard entry.kind == .decision else {
-            throw .invalidInput(.notADecision(seq: seq, kind: entry.kind.rawValue))
+        try replay(DecisionID(writer: nil, seq: seq))
+    }
+
+    /// Re-evaluates logged decision `id` with the policy version and the facts it used, and again
+    /// with today's policy and facts. On PostgreSQL `id` names the writer whose chain holds it;
+    /// without one, the decision with that number must be in one writer's chain only.
+    public func replay(_ id: DecisionID) throws(AdmitError) -> ReplayOutcome {
+        let seq = id.seq
+        if let writer = id.writer, storage.writerName == nil { throw .invalidInput(.writerOnSQLite(id: "\(writer):\(seq)")) }
+        let entry: AuditEntry
+        let writer: String?
+        switch try perform({ () throws(StoreError) in try storage.decisionRow(writer: id.writer, seq: seq) }) {
+        case .decision(let found, let chain): (entry, writer) = (found, chain)
+        case .notADecision(let kind): throw .invalidInput(.notADecision(seq: seq, kind: kind))
+        case .notFound: throw .auditNotFound(seq)
+        case .inSeveralChains(let writers): throw .invalidInput(.decisionInSeveralChains(seq: seq, writers: writers))
         }
-        guard let logged = try loggedDecision(entry) else {
+        guard var logged = try loggedDecision(entry) else {
             throw .invalidInput(.factsUnreadable(decision: seq))
         }
+        logged.writer = writer
         let then = try storedPolicy(logged.policyHash, for: seq)
         try refreshFacts()
         let current = try resolve(String(logged.user.rawValue)).facts
@@ -124,4 +136,35 @@ extension Admission {
         let today = policy.set.explain(request, facts: current)
         return ReplayOutcome(logged: logged, replayed: replayed, today: today, todayPolicy: policy.version)
     }
+}
+
+/// A logged decision's name, as `check` gives it: its number, and on PostgreSQL the writer whose
+/// chain holds it (`logged as #N by writer 'W'`; written `W:N`).
+public struct DecisionID: Sendable, Hashable, CustomStringConvertible {
+    /// The writer; nil on SQLite (one chain), or to find the one writer with a decision `seq`.
+    public var writer: String?
+    public var seq: Int64
+
+    public init(writer: String?, seq: Int64) {
+        self.writer = writer
+        self.seq = seq
+    }
+
+    /// `N`, or `WRITER:N` (the number after the last colon: writer names may hold colons).
+    public init(parsing text: String) throws(AdmitError) {
+        let trimmed = text.trimmingWhitespace()
+        let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false)
+        guard let last = parts.last, let seq = Int64(last), seq >= 1, last.allSatisfy(\.isASCIIDigit) else {
+            throw .invalidInput(.notADecisionID(text: text))
+        }
+        let writer = parts.count > 1 ? parts.dropLast().joined(separator: ":") : nil
+        if writer?.isEmpty == true { throw .invalidInput(.notADecisionID(text: text)) }
+        self.init(writer: writer, seq: seq)
+    }
+
+    public var description: String { writer.map { "\($0):\(seq)" } ?? "\(seq)" }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }

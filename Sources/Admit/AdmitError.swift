@@ -45,7 +45,7 @@ public enum AdmitError: Error, Sendable, Hashable, CustomStringConvertible {
         case .database(let error): return error.description
         case .notOnPostgresYet(let feature, let url):
             return
-                "\(url) is a PostgreSQL database, and `admit \(feature)` runs on SQLite only so far (on PostgreSQL: check, when, enrol, unenrol, register, serve, policy diff, audit verify; Docs/scaling.md)"
+                "\(url) is a PostgreSQL database, and `admit \(feature)` runs on SQLite only so far (on PostgreSQL: check, when, enrol, unenrol, register, serve, policy diff, audit verify, audit replay; Docs/scaling.md)"
         case .auditNotFound(let seq): return "no decision #\(seq) in the audit log"
         case .reportIndexesBehind(let behind, let limit):
             return "report indexes behind: \(behind) audit rows to index first, more than the \(limit) allowed here; run "
@@ -92,6 +92,12 @@ public enum InvalidInput: Sendable, Hashable, CustomStringConvertible {
     case factsUnreadable(decision: Int64)
     /// A replay of a decision that names no lecture.
     case opensNoLecture(decision: Int64)
+    /// A decision named by number alone on PostgreSQL, where several writers' chains have one.
+    case decisionInSeveralChains(seq: Int64, writers: [String])
+    /// A decision named with a writer on SQLite, whose log is one chain.
+    case writerOnSQLite(id: String)
+    /// Text that is not a decision's number (`N`, or `WRITER:N` on PostgreSQL).
+    case notADecisionID(text: String)
     /// A registration input with no header row; `header` is an example of one.
     case emptyInput(path: String, header: String)
     /// A registration header that is not well-formed CSV.
@@ -137,6 +143,11 @@ public enum InvalidInput: Sendable, Hashable, CustomStringConvertible {
         case .notADecision(let seq, let kind): "audit row #\(seq) is a '\(kind)' row, not a decision"
         case .factsUnreadable(let seq): "decision #\(seq) does not hold the facts it used in a form this Admit reads"
         case .opensNoLecture(let seq): "decision #\(seq) opens no lecture"
+        case .decisionInSeveralChains(let seq, let writers):
+            "decision numbers count per writer on PostgreSQL, and writers \(writers.map { "'\($0)'" }.joined(separator: ", ")) "
+                + "each have a #\(seq): name one, e.g. \(writers[0]):\(seq)"
+        case .writerOnSQLite(let id): "'\(id)' names a writer, and a SQLite log has one chain: give the decision's number alone"
+        case .notADecisionID(let text): "'\(text)' is not a decision's number (N, or WRITER:N on PostgreSQL, as check prints it)"
         case .emptyInput(let path, let header): "\(path): the input is empty; a CSV file starts with a header row such as '\(header)'"
         case .malformedHeader(let path, let line, let message, let code):
             "\(path):\(line): error: the header row is malformed: \(message) [\(code)]"

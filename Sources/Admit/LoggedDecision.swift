@@ -10,6 +10,8 @@ import AdmitStore
 /// the words `check` answered with. One of the first format kept its words in its detail.
 public struct LoggedDecision: Sendable {
     public var seq: Int64
+    /// The writer whose chain holds it, on PostgreSQL (each writer numbers its own rows); nil on SQLite.
+    public var writer: String?
     public var recordedAt: Instant
     public var actor: String
     public var user: UserID
@@ -82,6 +84,7 @@ public struct LoggedDecision: Sendable {
     public var json: JSONValue {
         var object = JSONObject()
         object["seq"] = .number(JSONNumber(seq))
+        if let writer { object["writer"] = .string(writer) }
         object["recordedAt"] = .string(recordedAt.formatted(in: zone))
         object["actor"] = .string(actor)
         object["user"] = .number(JSONNumber(user.rawValue))

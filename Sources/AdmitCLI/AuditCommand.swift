@@ -145,8 +145,11 @@ struct AuditCommand: ParsableCommand {
                 "Re-evaluate a logged decision with the policy version and facts it used, and say whether today's answer is the same.",
             discussion: "Exit 0 when the replay reproduces the logged decision, 1 when it does not.")
 
-        @Argument(help: ArgumentHelp("The decision's audit row number (the '#' that check prints).", valueName: "decision-id"))
-        var seq: Int64
+        @Argument(
+            help: ArgumentHelp(
+                "The decision's number as check prints it: N, or WRITER:N on PostgreSQL ('logged as #N by writer W').",
+                valueName: "decision-id"))
+        var decision: String
 
         @OptionGroup var output: OutputOptions
 
@@ -154,7 +157,8 @@ struct AuditCommand: ParsableCommand {
 
         func run() throws {
             try Terminal.run {
-                let outcome = try store.open().replay(seq)
+                let id = try DecisionID(parsing: decision)
+                let outcome = try store.open().replay(id)
                 output.print(outcome.json, text: TextReport.replay(outcome))
                 return outcome.reproduces ? .success : ExitCode(1)
             }

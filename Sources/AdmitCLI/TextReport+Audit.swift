@@ -65,7 +65,7 @@ extension TextReport {
         let logged = outcome.logged
         let what = logged.lecture.map { "open \($0)" } ?? "enrol in \(logged.package)"
         var lines = [
-            "decision #\(logged.seq): \(logged.effect.rawValue) for user \(logged.user) to \(what) at \(logged.at.formatted(in: logged.zone))",
+            "decision #\(logged.seq)\(logged.writer.map { " by writer '\($0)'" } ?? ""): \(logged.effect.rawValue) for user \(logged.user) to \(what) at \(logged.at.formatted(in: logged.zone))",
             "  under policy \(PolicyVersion.short(logged.policyHash)) with the facts it logged:",
         ]
         lines.append(

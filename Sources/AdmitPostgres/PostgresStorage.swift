@@ -173,6 +173,14 @@ public final class PostgresStorage: Storage {
 
     public func userID(email: EmailAddress) throws(StoreError) -> UserID? { try run { try await $0.userID(email: email) } }
 
+    public func userState(_ id: UserID, version: Int64) throws(StoreError) -> UserState? {
+        try run { try await $0.userState(id, version: version) }
+    }
+
+    public func decisionRow(writer: String?, seq: Int64) throws(StoreError) -> DecisionLookup {
+        try run { try await $0.decisionRow(writer: writer, seq: seq) }
+    }
+
     /// Reads every writer's state rows after `position` (all of them when it is new), 10,000 at a
     /// time, and calls `body` with each on this thread. Every call asks the server (one index
     /// range scan per writer), so a replica learns of another's change at its next use case.

@@ -42,6 +42,13 @@ public protocol Storage: AnyObject {
         after position: inout FeedPosition,
         _ body: (_ user: UserID, _ version: Int64, _ email: EmailAddress, _ facts: Facts, _ externalID: String?) throws -> Void
     ) throws(StoreError)
+    /// The user's state at `version` (the one a logged decision used); nil when the log has none.
+    func userState(_ id: UserID, version: Int64) throws(StoreError) -> UserState?
+    /// Row `seq` of the log (`audit replay`): of `writer`'s chain on PostgreSQL, where each writer
+    /// numbers its own rows (nil: whichever chain has a decision with that number); SQLite has one
+    /// chain and no writer names.
+    func decisionRow(writer: String?, seq: Int64) throws(StoreError) -> DecisionLookup
+
     /// Notes in `position` that this connection's latest writes were decisions only, which
     /// change no user's state (so the next `forEachState` may skip reading).
     func decisionsOnlyWritten(_ position: inout FeedPosition)
@@ -95,4 +102,16 @@ public struct FeedPosition: Sendable, Hashable {
     var token: [Int64]?
 
     public init() {}
+}
+
+/// What ``Storage/decisionRow(writer:seq:)`` found.
+public enum DecisionLookup: Sendable, Hashable {
+    /// The decision, and the writer whose chain holds it (nil on SQLite).
+    case decision(AuditEntry, writer: String?)
+    /// The row is there, and is not a decision (a change of a user, an event): its kind.
+    case notADecision(kind: String)
+    /// No row has that number (in that writer's chain).
+    case notFound
+    /// No writer was named, and several writers' chains have a decision with that number.
+    case inSeveralChains(writers: [String])
 }

@@ -93,4 +93,10 @@ extension Store: Storage {
     public func importWriter(batch: Int64?, actor: String) throws(StoreError) -> any ImportWriter {
         try importSession(batch: batch, actor: actor)
     }
+
+    public func decisionRow(writer: String?, seq: Int64) throws(StoreError) -> DecisionLookup {
+        guard let entry = try auditEntry(seq) else { return .notFound }
+        guard entry.kind == .decision else { return .notADecision(kind: entry.kind.rawValue) }
+        return .decision(entry, writer: nil)
+    }
 }

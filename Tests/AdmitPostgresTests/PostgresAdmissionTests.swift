@@ -295,9 +295,6 @@ import Testing
             #expect(throws: AdmitError.notOnPostgresYet(feature: "audit decisions", url: PostgresURL.masked(place.database))) {
                 try admission.decisions()
             }
-            #expect(throws: AdmitError.notOnPostgresYet(feature: "audit replay", url: PostgresURL.masked(place.database))) {
-                try admission.replay(1)
-            }
             #expect(throws: AdmitError.notOnPostgresYet(feature: "audit enrolments", url: PostgresURL.masked(place.database))) {
                 try admission.enrolmentReport(package: "idor-2020")
             }
@@ -461,6 +458,12 @@ func instant(_ text: String) -> Instant {
                 #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
                 #expect(check.stdout.hasPrefix("allow: ben@example.org may open idor-2020-02"))
                 #expect(check.stdout.contains(" by writer '"), "the decision's number counts in a writer's chain: \(check.stdout)")
+                // The administrator replays it by the name check gave it.
+                let logged = try #require(check.stdout.firstMatch(of: /logged as #(\d+) by writer '([^']+)'/))
+                let replay = try admit(["audit", "replay", "\(logged.2):\(logged.1)"] + postgres)
+                #expect(replay.status == 0, "\(replay.stdout)\(replay.stderr)")
+                #expect(replay.stdout.hasPrefix("decision #\(logged.1) by writer '\(logged.2)': allow"), "\(replay.stdout)")
+                #expect(replay.stdout.contains("reproduced"))
                 let closed = try admit(
                     ["check", "--user", "ben@example.org", "--lecture", "idor-2020-02", "--at", "2020-11-21T00:00:00+01:00"] + postgres)
                 #expect(closed.status == 1)
