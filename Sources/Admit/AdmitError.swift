@@ -98,6 +98,12 @@ public enum InvalidInput: Sendable, Hashable, CustomStringConvertible {
     case writerOnSQLite(id: String)
     /// Text that is not a decision's number (`N`, or `WRITER:N` on PostgreSQL).
     case notADecisionID(text: String)
+    /// A command for PostgreSQL's decision log given a SQLite database.
+    case postgresOnly(feature: String, path: String)
+    /// Partitions asked for too many days ahead.
+    case partitionsAhead(days: Int)
+    /// A retention day after today: it would drop the decisions being written.
+    case dropsCurrentDecisions(day: LocalDate, today: LocalDate)
     /// A registration input with no header row; `header` is an example of one.
     case emptyInput(path: String, header: String)
     /// A registration header that is not well-formed CSV.
@@ -147,6 +153,12 @@ public enum InvalidInput: Sendable, Hashable, CustomStringConvertible {
             "decision numbers count per writer on PostgreSQL, and writers \(writers.map { "'\($0)'" }.joined(separator: ", ")) "
                 + "each have a #\(seq): name one, e.g. \(writers[0]):\(seq)"
         case .writerOnSQLite(let id): "'\(id)' names a writer, and a SQLite log has one chain: give the decision's number alone"
+        case .postgresOnly(let feature, let path):
+            "`admit \(feature)` is for a PostgreSQL database's decision log, partitioned by day; \(path) is a SQLite file, "
+                + "whose log is one table (Docs/scaling.md)"
+        case .partitionsAhead(let days): "ahead must be from 0 to 366 days, not \(days)"
+        case .dropsCurrentDecisions(let day, let today):
+            "drop-before \(day) is after today (\(today), UTC): it would drop the decisions being written; give today or an earlier day"
         case .notADecisionID(let text): "'\(text)' is not a decision's number (N, or WRITER:N on PostgreSQL, as check prints it)"
         case .emptyInput(let path, let header): "\(path): the input is empty; a CSV file starts with a header row such as '\(header)'"
         case .malformedHeader(let path, let line, let message, let code):

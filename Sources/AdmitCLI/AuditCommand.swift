@@ -17,7 +17,7 @@ extension Effect: ExpressibleByArgument {}
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "Report on enrolments and decisions, replay a decision, verify the log.",
-        subcommands: [Enrolments.self, Decisions.self, Replay.self, Verify.self])
+        subcommands: [Enrolments.self, Decisions.self, Replay.self, Verify.self, Partitions.self])
 
     struct Enrolments: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -182,6 +182,47 @@ struct AuditCommand: ParsableCommand {
                 let result = try store.open().verifyAudit(progress: Terminal.rowProgress("verifying the audit log"))
                 output.print(result.json, text: result.text)
                 return result.isIntact ? .success : ExitCode(1)
+            }
+        }
+    }
+
+    struct Partitions: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make the decision log's day partitions ahead, and drop old days (PostgreSQL).",
+            discussion: """
+                On PostgreSQL the decision log is partitioned by UTC day. This makes the partitions from today through
+                --ahead days on (run it daily, e.g. from a timer; admit serve makes them when it starts), and with
+                --drop-before drops the days before that day, each writer's last dropped row kept as the point its chain is
+                verified from. Decisions already in the default partition (written before their day had a partition) stay
+                there. Export a day first to keep it (pg_dump -t audit_decisions_YYYYMMDD).
+                """)
+
+        @Option(name: .long, help: ArgumentHelp("Days after today to make partitions for.", valueName: "days"))
+        var ahead = 7
+
+        @Option(name: .long, help: ArgumentHelp("Drop the partitions of the days before this one (YYYY-MM-DD, UTC).", valueName: "day"))
+        var dropBefore: String?
+
+        @OptionGroup var output: OutputOptions
+
+        @OptionGroup var store: StoreOptions
+
+        func validate() throws {
+            if let dropBefore, Self.day(dropBefore) == nil {
+                throw ValidationError("--drop-before: '\(dropBefore)' is not a day (YYYY-MM-DD)")
+            }
+        }
+
+        static func day(_ text: String) -> LocalDate? {
+            guard case .date(let day)? = try? TimeLiteral(parsing: text) else { return nil }
+            return day
+        }
+
+        func run() throws {
+            try Terminal.run {
+                let report = try store.open().partitions(ahead: ahead, dropBefore: dropBefore.flatMap(Self.day))
+                output.print(report.json, text: report.text)
+                return .success
             }
         }
     }

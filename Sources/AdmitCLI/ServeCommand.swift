@@ -90,6 +90,14 @@ struct ServeCommand: AsyncParsableCommand {
             Terminal.printError(error.description)
             throw ExitCode(2)
         }
+        // PostgreSQL: this week's partitions of the decision log, if they are not made yet.
+        do {
+            if let made = try admission.makeDayPartitions()?.created, let first = made.first, let last = made.last {
+                logger.notice("made the decision log's day partitions", metadata: ["days": "\(first)…\(last)"])
+            }
+        } catch {
+            logger.warning("could not make the decision log's day partitions (admit audit partitions)", metadata: ["error": "\(error)"])
+        }
         let service: any Service
         do {
             if let address = configuration.listen {

@@ -7,7 +7,7 @@
 /// has its own sequence and hash chain (`audit_heads`); the decision log is partitioned by day.
 enum PostgresMigrations {
     /// Every migration, in order.
-    static let all: [[String]] = [version1, version2, version3]
+    static let all: [[String]] = [version1, version2, version3, version4]
 
     /// The highest schema version this build knows.
     static var supported: Int { all.count }
@@ -219,5 +219,24 @@ enum PostgresMigrations {
     static let version3: [String] = [
         "ALTER TABLE users ADD COLUMN external_role text",
         "ALTER TABLE audit_changes ADD COLUMN external_role text",
+    ]
+
+    /// Version 4: archive points. Dropping a day's partition of `audit_decisions` (retention,
+    /// `admit audit partitions --drop-before`) removes rows of the writers' chains; before it
+    /// does, each writer's last dropped row (its number and hash) is recorded here, and a chain is
+    /// verified from its latest archive point on. Append-only, as the log.
+    static let version4: [String] = [
+        """
+        CREATE TABLE audit_archives (
+            writer_id   integer NOT NULL REFERENCES audit_writers(id),
+            seq         bigint NOT NULL CHECK (seq >= 1),
+            hash        bytea NOT NULL CHECK (octet_length(hash) = 32),
+            before_day  date NOT NULL,
+            archived_at bigint NOT NULL,
+            PRIMARY KEY (writer_id, seq)
+        )
+        """,
+        "CREATE TRIGGER audit_archives_append_only BEFORE UPDATE OR DELETE ON audit_archives FOR EACH ROW EXECUTE FUNCTION admit_append_only()",
+        "CREATE TRIGGER audit_archives_no_truncate BEFORE TRUNCATE ON audit_archives FOR EACH STATEMENT EXECUTE FUNCTION admit_append_only()",
     ]
 }

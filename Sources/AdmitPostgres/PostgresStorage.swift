@@ -254,6 +254,12 @@ public final class PostgresStorage: Storage {
         try run { try await $0.finishCopy() }
     }
 
+    /// Makes the decision log's day partitions for `days`, and drops those before `dropBefore`
+    /// (``PostgresStore/managePartitions(create:dropBefore:at:)``).
+    public func managePartitions(create days: [LocalDate], dropBefore: LocalDate?, at now: Instant) throws(StoreError) -> PartitionReport {
+        try run(timeout: .seconds(120)) { try await $0.managePartitions(create: days, dropBefore: dropBefore, at: now) }
+    }
+
     // MARK: Imports (`admit register`)
 
     public func commitImportStart(fileName: String, sha256: String, event: EventRecord) throws(StoreError) -> Int64 {

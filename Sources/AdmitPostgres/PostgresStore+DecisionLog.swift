@@ -19,6 +19,9 @@ public struct PostgresChainReport: Sendable, Hashable {
     public let writer: PostgresWriter
     /// Rows whose sequence and hash were checked.
     public let rows: Int64
+    /// The writer's latest archive point: rows through it were in dropped partitions (or before
+    /// them), and the chain was checked from the row after it. Nil when none was dropped.
+    public let archivedThrough: Int64?
     /// The first problem; nil when the chain is intact up to its head.
     public let problem: ChainProblem?
 
@@ -132,7 +135,17 @@ extension PostgresStore {
         var previous = [UInt8](repeating: 0, count: 32)
         var expected: Int64 = 1
         var problem: ChainProblem?
+        var archived: Int64 = 0
         do {
+            // Rows up to the writer's latest archive point were in a dropped day's partition (or
+            // before one): the chain is checked from the row after it, on its recorded hash.
+            for try await (seq, hash) in try await connection.query(
+                "SELECT seq, hash FROM audit_archives WHERE writer_id = \(writer.id) ORDER BY seq DESC LIMIT 1", logger: logger
+            ).decode((Int64, ByteBuffer).self) {
+                archived = seq
+                expected = seq + 1
+                previous = Array(buffer: hash)
+            }
             // One stream in sequence order, the three tables' columns in one shape (row: 0 a
             // decision, 1 a change, 2 an event; n1: facts, version or batch; n2: at or batch;
             // n3: effect or kind; t1: lecture, email or the event's kind; b1: reasons or overrode;
@@ -143,18 +156,18 @@ extension PostgresStore {
                        NULL::bytea, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::text, NULL::text, d.hash
                 FROM audit_decisions d
                 JOIN audit_texts a ON a.id = d.actor JOIN audit_texts l ON l.id = d.lecture JOIN audit_texts p ON p.id = d.policy
-                WHERE d.writer_id = \(writer.id)
+                WHERE d.writer_id = \(writer.id) AND d.seq > \(archived)
                 UNION ALL
                 SELECT 1::smallint, c.seq, c.recorded_at, a.text, c.user_id, c.version, c.batch_id, c.kind::bigint, c.email, p.text, c.overrode,
                        c.enrolments, c.name, c.profession, c.country, c.account, c.subscription, c.registered_at, c.external_id,
                        c.external_role, c.hash
                 FROM audit_changes c JOIN audit_texts a ON a.id = c.actor LEFT JOIN audit_texts p ON p.id = c.policy
-                WHERE c.writer_id = \(writer.id)
+                WHERE c.writer_id = \(writer.id) AND c.seq > \(archived)
                 UNION ALL
                 SELECT 2::smallint, e.seq, e.recorded_at, a.text, NULL::bigint, e.batch_id, e.at, NULL::bigint, e.kind, p.text, NULL::bytea,
                        NULL::bytea, e.detail, e.package_id, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::text, NULL::text, e.hash
                 FROM audit_events e JOIN audit_texts a ON a.id = e.actor LEFT JOIN audit_texts p ON p.id = e.policy
-                WHERE e.writer_id = \(writer.id)
+                WHERE e.writer_id = \(writer.id) AND e.seq > \(archived)
                 ORDER BY 2
                 """, logger: logger)
             for try await row in rows {
@@ -226,7 +239,8 @@ extension PostgresStore {
         } catch {
             throw Self.storeError(error, url: url)
         }
-        return PostgresChainReport(writer: writer, rows: expected - 1, problem: problem)
+        return PostgresChainReport(
+            writer: writer, rows: expected - 1 - archived, archivedThrough: archived == 0 ? nil : archived, problem: problem)
     }
 
     /// The decision log's size on disk (every partition, indexes included) and the server's WAL

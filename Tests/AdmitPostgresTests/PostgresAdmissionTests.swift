@@ -362,13 +362,14 @@ struct AdmissionPlace {
         return "postgresql://\(url.user):\(password)@\(url.host):\(url.port)/\(url.database)"
     }
 
-    /// An `Admission` on this database, appending to the chain `writer`, at a fixed instant in the
-    /// free window; `policies: false` gives no policy folder (the database's last version is used).
-    func open(writer: String, policies: Bool = true) throws -> Admission {
+    /// An `Admission` on this database, appending to the chain `writer`, at a fixed instant (`now`,
+    /// by default in the free window); `policies: false` gives no policy folder (the database's
+    /// last version is used).
+    func open(writer: String, policies: Bool = true, at now: String = "2020-11-15T12:00:00+01:00") throws -> Admission {
         let configuration = AdmitConfiguration(
             databasePath: database, seedsDirectory: directory + "/Seeds", policyPaths: policies ? [Self.policies] : [directory + "/none"],
             policyPathsGiven: policies, actor: "test", writerName: writer)
-        return try Admission(configuration: configuration, clock: FixedClock(instant("2020-11-15T12:00:00+01:00")))
+        return try Admission(configuration: configuration, clock: FixedClock(instant(now)))
     }
 
     func integer(_ sql: String) async throws -> Int {

@@ -6,7 +6,8 @@ import Testing
 struct PostgresMigrationTests {
     /// The tables migration 1 makes.
     static let tables = [
-        "admit_schema_versions", "audit_changes", "audit_decisions", "audit_decisions_default", "audit_events", "audit_heads",
+        "admit_schema_versions", "audit_archives", "audit_changes", "audit_decisions", "audit_decisions_default", "audit_events",
+        "audit_heads",
         "audit_texts", "audit_writers", "enrolments", "import_batches", "lectures", "packages", "policy_files", "policy_versions",
         "users",
     ]
