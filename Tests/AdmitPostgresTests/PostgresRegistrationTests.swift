@@ -4,6 +4,7 @@ import AdmitDomain
 import AdmitPostgres
 import AdmitStore
 import Foundation
+import Synchronization
 import Testing
 
 /// `admit register` on both stores (in `PostgresAdmissionTests`, which runs its tests one at a
@@ -249,5 +250,50 @@ private struct FailingBytes: ByteSource {
         bytes[position..<(position + count)].withUnsafeBytes { buffer.copyMemory(from: $0) }
         position += count
         return count
+    }
+}
+
+extension PostgresAdmissionTests {
+    @Test func aReplicaEnrollingUsersWhileAnImportEnrolsThemMakesOneEnrolmentEach() async throws {
+        try await AdmissionPlace.with(.postgres, extraUsers: 40) { place in
+            let importer = try place.open(writer: "importer")
+            let replica = try place.open(writer: "replica")
+            defer {
+                importer.close()
+                replica.close()
+            }
+            // 3,000 new users with the 40 existing ones among them, all enrolled by the import,
+            // while the replica enrols the same 40 one by one.
+            var text = "email,name,profession\n"
+            for index in 0..<3_000 {
+                text += "crowd\(index)@example.org,Crowd \(index),radiographer\n"
+                if index % 75 == 0 { text += "user\(index / 75)@example.org,User \(index / 75),radiologist\n" }
+            }
+            let csv = place.directory + "/crowd.csv"
+            try text.write(toFile: csv, atomically: true, encoding: .utf8)
+            let imported = Mutex<Result<RegistrationSummary, AdmitError>?>(nil)
+            // The importer is used by this thread only until it is joined.
+            nonisolated(unsafe) let importing = importer
+            let thread = TestThread {
+                let result = Result { () throws(AdmitError) in
+                    try importing.register(file: csv, options: RegistrationOptions(package: "idor-2020", chunkSize: 600))
+                }
+                imported.withLock { $0 = result }
+            }
+            var enrolledByReplica = 0
+            for index in 0..<40 where try replica.enrol(user: "user\(index)@example.org", package: "idor-2020").result == .enrolled {
+                enrolledByReplica += 1
+            }
+            thread.join()
+            let summary = try #require(try imported.withLock { $0 }?.get())
+            #expect(summary.created == 3_000 && summary.unchanged == 40 && summary.rejected == 0)
+            let enrolments = try #require(summary.enrolments)
+            #expect(enrolments.enrolled == 3_000 + (40 - enrolledByReplica) && enrolments.alreadyEnrolled == enrolledByReplica)
+            #expect(
+                try await place.integer("SELECT count(*) FROM enrolments WHERE user_id IN (SELECT id FROM users WHERE email LIKE 'user%')")
+                    == 40)
+            #expect(try importer.verifyAudit().isIntact)
+            try await place.expectEveryChainIntact(writers: 2)
+        }
     }
 }
