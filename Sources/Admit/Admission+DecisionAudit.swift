@@ -52,10 +52,10 @@ extension Admission {
             lecture: try lecture.map { id throws(AdmitError) in try self.lecture(id).id },
             package: try package.map { id throws(AdmitError) in try self.package(id).id }, effect: effect,
             from: range.start == .min ? nil : range.start, until: range.end == .max ? nil : range.end, limit: limit == 0 ? nil : limit)
-        let store = try sqliteStore(for: "audit decisions")
+        let reports = try reportStore(for: "audit decisions")
         let entries = try perform { () throws(StoreError) in
-            _ = try store.refreshAuditIndexes(progress: progress)
-            return try store.decisions(query)
+            _ = try reports.refreshReportIndexes(progress: progress)
+            return try reports.decisions(query)
         }
         var decisions: [LoggedDecision] = []
         for entry in entries {
@@ -82,6 +82,7 @@ extension Admission {
             entry: entry, user: user, package: lecture.package, action: .open, at: at, effect: effect, policyHash: policyHash,
             decision: decision, facts: state.facts, factsVersion: version, zone: zone)
         logged.externalID = state.user.externalID
+        logged.writer = entry.writer
         return logged
     }
 

@@ -15,20 +15,24 @@ extension Admission {
     )
         throws(AdmitError) -> EnrolmentReport
     {
-        let store = try sqliteStore(for: "audit enrolments")
+        let reports = try reportStore(for: "audit enrolments")
         let package = try reportPackage(packageID)
         let limit = limit == 0 ? nil : limit
         if let maxCatchUp {
-            let behind = try perform { () throws(StoreError) in try store.auditIndexBacklog() }
+            let behind = try perform { () throws(StoreError) in try reports.reportIndexBacklog() }
             if behind > maxCatchUp { throw .reportIndexesBehind(behind: behind, limit: maxCatchUp) }
         }
         let scope = EnrolmentScope(package: package.id, from: range.start, until: range.end)
         return try perform { () throws(StoreError) in
-            _ = try store.refreshAuditIndexes(progress: progress)
+            _ = try reports.refreshReportIndexes(progress: progress)
             var tally = EnrolmentTally(limit: limit)
-            try store.scanEnrolments(scope) { tally.add($0) }
-            let opened = try store.opensWithoutEnrolment(scope, limit: limit)
-            let duplicates = try likelyDuplicates(tally, package: package.id, in: store)
+            if let store = reports as? Store {
+                try store.scanEnrolments(scope) { tally.add($0) }  // SQLite's rows, read in place
+            } else {
+                try reports.forEachEnrolment(scope) { tally.add($0) }
+            }
+            let opened = try reports.opensWithoutEnrolment(scope, limit: limit)
+            let duplicates = try likelyDuplicates(tally, package: package.id, in: reports)
 
             func listing(_ kind: EnrolmentReport.Anomaly.Kind, _ listing: EnrolmentTally.Listing) -> EnrolmentReport.Anomaly {
                 EnrolmentReport.Anomaly(
@@ -69,7 +73,7 @@ extension Admission {
                         rows: opened.rows.map {
                             EnrolmentReport.Row(
                                 user: $0.user, email: $0.email, name: $0.name, country: nil, at: $0.at,
-                                detail: "lecture \($0.lecture), decision #\($0.seq)")
+                                detail: "lecture \($0.lecture), decision #\($0.seq)" + ($0.writer.map { " by writer '\($0)'" } ?? ""))
                         }),
                     listing(.neverOpened, tally.neverOpened),
                 ])
@@ -78,7 +82,7 @@ extension Admission {
             for anomaly in report.anomalies.indices {
                 for index in report.anomalies[anomaly].rows.indices {
                     let user = report.anomalies[anomaly].rows[index].user
-                    if externalIDs[user] == nil { externalIDs[user] = .some(try store.user(id: user)?.externalID) }
+                    if externalIDs[user] == nil { externalIDs[user] = .some(try reports.user(id: user)?.externalID) }
                     report.anomalies[anomaly].rows[index].externalID = externalIDs[user] ?? nil
                 }
             }
@@ -88,7 +92,7 @@ extension Admission {
 
     /// The tally's candidates, confirmed: a tagged address whose untagged form is an enrolled user,
     /// or a name key equal to an earlier user's (hash collisions are dropped here).
-    private func likelyDuplicates(_ tally: EnrolmentTally, package: PackageID, in store: Store) throws(StoreError)
+    private func likelyDuplicates(_ tally: EnrolmentTally, package: PackageID, in store: any ReportStore) throws(StoreError)
         -> [EnrolmentReport.Row]
     {
         var rows: [EnrolmentReport.Row] = []

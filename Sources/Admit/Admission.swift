@@ -178,6 +178,13 @@ public final class Admission {
         return store
     }
 
+    /// The store's reports (both stores have them; `feature` names the command for the error a
+    /// store without them would give).
+    func reportStore(for feature: String) throws(AdmitError) -> any ReportStore {
+        guard let reports = storage as? any ReportStore else { throw .notOnPostgresYet(feature: feature, url: storage.location) }
+        return reports
+    }
+
     /// The SQLite store, for this package's tests (the use cases call `sqliteStore(for:)`).
     package var store: Store {
         get throws(AdmitError) { try sqliteStore(for: "(a test)") }

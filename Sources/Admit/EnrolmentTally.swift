@@ -45,7 +45,7 @@ struct EnrolmentTally {
 
     init(limit: Int?) { self.limit = limit }
 
-    mutating func add(_ scan: EnrolmentScan) {
+    mutating func add(_ scan: some EnrolmentRecord) {
         let at = scan.enrolledAt
         total += 1
         if scan.isWithdrawn { withdrawn += 1 }
@@ -81,7 +81,7 @@ struct EnrolmentTally {
         }
     }
 
-    private static func note(_ listing: inout Listing, _ scan: EnrolmentScan, limit: Int?) {
+    private static func note(_ listing: inout Listing, _ scan: some EnrolmentRecord, limit: Int?) {
         listing.count += 1
         if limit.map({ listing.rows.count < $0 }) ?? true { listing.rows.append(scan.row) }
     }

@@ -102,20 +102,24 @@ public struct LoggedDecision: Sendable {
 
 extension LoggedDecision {
     /// Decisions as CSV, one row each under a header row (formulas neutralised):
-    /// `admit audit decisions --format csv`.
+    /// `admit audit decisions --format csv`. On PostgreSQL, where each writer numbers its own
+    /// rows, a last column `writer` names the chain of each `seq`.
     public static func csv(_ decisions: [LoggedDecision]) -> [UInt8] {
         var writer = CSVWriter(neutraliseFormulas: true)
-        writer.write([
-            "seq", "recorded_at", "actor", "user", "action", "package", "lecture", "at", "decision", "reasons", "policy", "external_id",
-        ])
+        let writers = decisions.contains { $0.writer != nil }
+        writer.write(
+            [
+                "seq", "recorded_at", "actor", "user", "action", "package", "lecture", "at", "decision", "reasons", "policy", "external_id",
+            ] + (writers ? ["writer"] : []))
         for decision in decisions {
-            writer.write([
-                String(decision.seq), decision.recordedAt.formatted(in: decision.zone), decision.actor, String(decision.user.rawValue),
-                decision.action.rawValue,
-                decision.package.rawValue, decision.lecture?.rawValue ?? "", decision.at.formatted(in: decision.zone),
-                decision.effect.rawValue,
-                decision.reasons.map(\.code.rawValue).joined(separator: " "), decision.policyHash, decision.externalID ?? "",
-            ])
+            writer.write(
+                [
+                    String(decision.seq), decision.recordedAt.formatted(in: decision.zone), decision.actor, String(decision.user.rawValue),
+                    decision.action.rawValue,
+                    decision.package.rawValue, decision.lecture?.rawValue ?? "", decision.at.formatted(in: decision.zone),
+                    decision.effect.rawValue,
+                    decision.reasons.map(\.code.rawValue).joined(separator: " "), decision.policyHash, decision.externalID ?? "",
+                ] + (writers ? [decision.writer ?? ""] : []))
         }
         return writer.takeBytes()
     }

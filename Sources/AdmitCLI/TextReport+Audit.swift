@@ -51,7 +51,7 @@ extension TextReport {
         return decisions.map { decision in
             let what = decision.lecture.map { "open \($0)" } ?? "enrol in \(decision.package)"
             var lines = [
-                "#\(decision.seq) \(decision.effect.rawValue): user \(decision.user)\(decision.externalID.map { " (\($0))" } ?? "") \(what) at \(decision.at.formatted(in: decision.zone))"
+                "#\(decision.seq)\(decision.writer.map { " by writer '\($0)'" } ?? "") \(decision.effect.rawValue): user \(decision.user)\(decision.externalID.map { " (\($0))" } ?? "") \(what) at \(decision.at.formatted(in: decision.zone))"
             ]
             lines += decision.reasons.map { "  \($0.message) [\($0.code.rawValue)]" }
             lines.append(

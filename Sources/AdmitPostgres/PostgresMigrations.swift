@@ -7,7 +7,7 @@
 /// has its own sequence and hash chain (`audit_heads`); the decision log is partitioned by day.
 enum PostgresMigrations {
     /// Every migration, in order.
-    static let all: [[String]] = [version1, version2, version3, version4]
+    static let all: [[String]] = [version1, version2, version3, version4, version5]
 
     /// The highest schema version this build knows.
     static var supported: Int { all.count }
@@ -238,5 +238,63 @@ enum PostgresMigrations {
         """,
         "CREATE TRIGGER audit_archives_append_only BEFORE UPDATE OR DELETE ON audit_archives FOR EACH ROW EXECUTE FUNCTION admit_append_only()",
         "CREATE TRIGGER audit_archives_no_truncate BEFORE TRUNCATE ON audit_archives FOR EACH STATEMENT EXECUTE FUNCTION admit_append_only()",
+    ]
+
+    /// Version 5: the report tables (Docs/audit.md, "How the reports stay fast"): decisions by
+    /// user and by lecture, openings per user and package, openings without an enrolment, and how
+    /// far each writer's chain has been read into them. The appends never touch them; a report
+    /// catches them up first. Rows of dropped days are removed with their partition.
+    static let version5: [String] = [
+        """
+        CREATE TABLE report_positions (
+            writer_id integer PRIMARY KEY REFERENCES audit_writers(id),
+            last_seq  bigint NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE decisions_by_user (
+            user_id     bigint NOT NULL,
+            recorded_at bigint NOT NULL,
+            writer_id   integer NOT NULL,
+            seq         bigint NOT NULL,
+            day         date NOT NULL,
+            PRIMARY KEY (user_id, recorded_at, writer_id, seq)
+        )
+        """,
+        """
+        CREATE TABLE decisions_by_lecture (
+            lecture     bigint NOT NULL,
+            recorded_at bigint NOT NULL,
+            writer_id   integer NOT NULL,
+            seq         bigint NOT NULL,
+            day         date NOT NULL,
+            PRIMARY KEY (lecture, recorded_at, writer_id, seq)
+        )
+        """,
+        "CREATE INDEX decisions_by_user_day ON decisions_by_user(day)",
+        "CREATE INDEX decisions_by_lecture_day ON decisions_by_lecture(day)",
+        """
+        CREATE TABLE lecture_opens (
+            user_id    bigint NOT NULL,
+            package_id text NOT NULL,
+            first_at   bigint NOT NULL,
+            last_at    bigint NOT NULL,
+            opens      bigint NOT NULL,
+            PRIMARY KEY (user_id, package_id)
+        )
+        """,
+        """
+        CREATE TABLE opens_without_enrolment (
+            writer_id  integer NOT NULL,
+            seq        bigint NOT NULL,
+            day        date NOT NULL,
+            user_id    bigint NOT NULL,
+            package_id text NOT NULL,
+            lecture_id text NOT NULL,
+            at         bigint NOT NULL,
+            PRIMARY KEY (writer_id, seq)
+        )
+        """,
+        "CREATE INDEX opens_without_enrolment_by_package ON opens_without_enrolment(package_id, at)",
     ]
 }

@@ -320,3 +320,46 @@ public final class PostgresStorage: Storage {
         runner.stop()
     }
 }
+
+extension PostgresStorage: ReportStore {
+    public func reportIndexBacklog() throws(StoreError) -> Int64 { try run { try await $0.reportBacklog() } }
+
+    /// Catches the report tables up (no deadline: a large backlog takes a while); `progress` gets
+    /// the rows read once, at the end.
+    public func refreshReportIndexes(progress: (Int64, Int64) -> Void) throws(StoreError) -> Int64 {
+        let read = try run(timeout: nil) { try await $0.refreshReports() }
+        progress(read, read)
+        return read
+    }
+
+    public func decisions(_ query: DecisionQuery) throws(StoreError) -> [AuditEntry] {
+        try run(timeout: .seconds(300)) { try await $0.decisions(query) }
+    }
+
+    /// Reads the enrolments 10,000 at a time and calls `body` with each on this thread.
+    public func forEachEnrolment(_ scope: EnrolmentScope, _ body: (EnrolmentValues) throws -> Void) throws(StoreError) {
+        var position: (user: Int64, id: Int64)?
+        repeat {
+            let after = position
+            let page = try run { try await $0.enrolmentPage(scope, after: after, limit: 10_000) }
+            for row in page.rows {
+                do { try body(row) } catch let error as StoreError { throw error } catch {
+                    throw StoreError(.other("\(error)"), path: location)
+                }
+            }
+            position = page.next
+        } while position != nil
+    }
+
+    public func opensWithoutEnrolment(_ scope: EnrolmentScope, limit: Int?) throws(StoreError) -> (
+        count: Int64, rows: [OpenWithoutEnrolment]
+    ) {
+        try run(timeout: .seconds(300)) { try await $0.opensWithoutEnrolment(scope, limit: limit) }
+    }
+
+    public func user(id: UserID) throws(StoreError) -> User? { try run { try await $0.user(id: id, email: nil) } }
+
+    public func user(email: EmailAddress) throws(StoreError) -> User? { try run { try await $0.user(id: nil, email: email) } }
+
+    public func enrolments(of user: UserID) throws(StoreError) -> [Enrolment] { try run { try await $0.enrolments(of: user) } }
+}

@@ -73,6 +73,14 @@ extension PostgresStore {
                         try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(Self.partitionName(day))"), logger: logger)
                         existing.remove(day)
                     }
+                    // The report tables' rows of the dropped days go with them.
+                    let droppedDays = report.dropped.map(\.description)
+                    for table in ["decisions_by_user", "decisions_by_lecture", "opens_without_enrolment"] {
+                        try await connection.query(
+                            PostgresQuery(
+                                unsafeSQL: "DELETE FROM \(table) WHERE day = ANY($1::date[])", binds: try Self.binds(droppedDays)),
+                            logger: logger)
+                    }
                     for try await (id, name) in try await connection.query(
                         "SELECT id, name FROM audit_writers WHERE id = ANY(\(Array(points.keys))::integer[])", logger: logger
                     ).decode((Int32, String).self) {
@@ -90,6 +98,12 @@ extension PostgresStore {
         } catch {
             throw Self.storeError(error, url: url)
         }
+    }
+
+    static func binds(_ days: [String]) throws -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(days)
+        return bindings
     }
 
     /// `audit_decisions_YYYYMMDD`.

@@ -171,6 +171,8 @@ public struct AuditEntry: Sendable, Hashable {
     public var overrode: [UInt8]?
     /// Whether the row is of the first format (`audit_log_v1`).
     public var isLegacy: Bool
+    /// The writer whose chain holds the row, on PostgreSQL (each writer numbers its own); nil on SQLite.
+    public var writer: String?
 
     public init(seq: Int64, recordedAt: Instant, actor: String, kind: AuditKind, isLegacy: Bool = false) {
         self.seq = seq

@@ -25,6 +25,20 @@ public struct EnrolmentReportRow: Sendable, Hashable {
     public var forced: Bool
     /// The account state when the enrolment was recorded (nil when unknown).
     public var accountState: AccountState?
+
+    public init(
+        user: UserID, email: String, name: String, country: String?, source: EnrolmentSource?, enrolledAt: Instant, forced: Bool,
+        accountState: AccountState?
+    ) {
+        self.user = user
+        self.email = email
+        self.name = name
+        self.country = country
+        self.source = source
+        self.enrolledAt = enrolledAt
+        self.forced = forced
+        self.accountState = accountState
+    }
 }
 
 /// A lecture opened (an allowed decision) when the user had no enrolment in its package counting.
@@ -35,6 +49,18 @@ public struct OpenWithoutEnrolment: Sendable, Hashable {
     public var name: String
     public var lecture: LectureID
     public var at: Instant
+    /// The writer whose chain holds the decision, on PostgreSQL; nil on SQLite.
+    public var writer: String?
+
+    public init(seq: Int64, user: UserID, email: String, name: String, lecture: LectureID, at: Instant, writer: String? = nil) {
+        self.seq = seq
+        self.user = user
+        self.email = email
+        self.name = name
+        self.lecture = lecture
+        self.at = at
+        self.writer = writer
+    }
 }
 
 extension Store {

@@ -292,12 +292,14 @@ import Testing
         try await AdmissionPlace.with(.postgres) { place in
             let admission = try place.open(writer: "one")
             defer { admission.close() }
-            #expect(throws: AdmitError.notOnPostgresYet(feature: "audit decisions", url: PostgresURL.masked(place.database))) {
-                try admission.decisions()
+            let export = place.directory + "/export"
+            #expect(
+                throws: AdmitError.notOnPostgresYet(
+                    feature: "audit enrolments --format oneroster", url: PostgresURL.masked(place.database))
+            ) {
+                try admission.exportOneRoster(package: "idor-2020", to: export)
             }
-            #expect(throws: AdmitError.notOnPostgresYet(feature: "audit enrolments", url: PostgresURL.masked(place.database))) {
-                try admission.enrolmentReport(package: "idor-2020")
-            }
+            #expect(!FileManager.default.fileExists(atPath: export), "nothing is written for a command that cannot run")
         }
     }
 
@@ -481,6 +483,14 @@ func instant(_ text: String) -> Instant {
                 let verified = try admit(["audit", "verify"] + postgres)
                 #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
                 #expect(verified.stdout.contains("hash chain intact"))
+                let decisions = try admit(["audit", "decisions", "--user", "ben@example.org", "--format", "csv"] + postgres)
+                #expect(decisions.status == 0, "\(decisions.stderr)")
+                let lines = decisions.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+                #expect(lines.count == 1 + 3, "a header and ben's three decisions: \(decisions.stdout)")
+                #expect(lines.first?.hasSuffix(",external_id,writer") == true, "each number with its writer")
+                let enrolments = try admit(["audit", "enrolments", "--format", "json"] + postgres)
+                #expect(enrolments.status == 0, "\(enrolments.stderr)")
+                #expect(enrolments.stdout.contains("\"package\""), "\(enrolments.stdout)")
                 try "email,name,profession\nnew@example.org,New,radiologist\n".write(
                     toFile: source.directory + "/new.csv", atomically: true, encoding: .utf8)
                 let register = try admit(

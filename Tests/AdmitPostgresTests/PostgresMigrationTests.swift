@@ -8,7 +8,9 @@ struct PostgresMigrationTests {
     static let tables = [
         "admit_schema_versions", "audit_archives", "audit_changes", "audit_decisions", "audit_decisions_default", "audit_events",
         "audit_heads",
-        "audit_texts", "audit_writers", "enrolments", "import_batches", "lectures", "packages", "policy_files", "policy_versions",
+        "audit_texts", "audit_writers", "decisions_by_lecture", "decisions_by_user", "enrolments", "import_batches", "lecture_opens",
+        "lectures",
+        "opens_without_enrolment", "packages", "policy_files", "policy_versions", "report_positions",
         "users",
     ]
 

@@ -37,6 +37,9 @@ extension PostgresAdmissionTests {
             #expect(throws: AdmitError.invalidInput(.dropsCurrentDecisions(day: Self.day("2020-11-18"), today: Self.day("2020-11-17")))) {
                 try three.partitions(dropBefore: Self.day("2020-11-18"))
             }
+            // A report reads the decisions into its tables first.
+            #expect(try three.decisions(user: "ada@example.org").count == 3)
+            #expect(try await place.integer("SELECT count(*) FROM decisions_by_user") == 5)
             let dropped = try three.partitions(ahead: 1, dropBefore: Self.day("2020-11-17"))
             #expect(dropped.dropped == [Self.day("2020-11-15"), Self.day("2020-11-16")])
             #expect(dropped.created == [Self.day("2020-11-18")])
@@ -47,6 +50,10 @@ extension PostgresAdmissionTests {
                     PartitionReport.ArchivePoint(writer: "two", seq: lastOfTwo),
                 ])
             #expect(try await place.integer("SELECT count(*) FROM audit_decisions") == 0)
+            #expect(
+                try await place.integer("SELECT count(*) FROM decisions_by_user") == 0, "the report tables' rows of the days went with them"
+            )
+            #expect(try three.decisions(user: "ada@example.org").isEmpty)
             let verification = try three.verifyAudit()
             #expect(verification.isIntact, "\(verification)")
             try await place.expectEveryChainIntact(writers: 3)
