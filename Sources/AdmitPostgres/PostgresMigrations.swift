@@ -296,5 +296,7 @@ enum PostgresMigrations {
         )
         """,
         "CREATE INDEX opens_without_enrolment_by_package ON opens_without_enrolment(package_id, at)",
+        // The enrolment report reads a package's enrolments in user order, a page at a time.
+        "CREATE INDEX enrolments_by_package_user ON enrolments(package_id, user_id, id)",
     ]
 }

@@ -20,6 +20,9 @@ extension PostgresStore {
         do {
             return try await connection.withTransaction(logger: logger) { connection -> PartitionReport in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(Self.partitionLockKey))", logger: logger)
+                // Making and dropping partitions locks the log's table: rather fail than hold its
+                // appends behind a long reader (a report, a verification) for longer than this.
+                try await connection.query("SET LOCAL lock_timeout = '5s'", logger: logger)
                 var report = PartitionReport()
                 var existing = Set(try await Self.dayPartitions(on: connection, logger: logger))
                 for day in Set(days).sorted() where !existing.contains(day) {
@@ -50,7 +53,15 @@ extension PostgresStore {
                 }
                 if let dropBefore {
                     var points: [Int32: (seq: Int64, hash: ByteBuffer)] = [:]
-                    for day in existing.sorted() where day < dropBefore {
+                    let doomed = existing.sorted().filter { $0 < dropBefore }
+                    // Locked first: a writer's append under way into one of them commits before
+                    // the archive points are read (else its row, answered, would go with the drop
+                    // above its writer's point), and no other reaches them until they are gone.
+                    for day in doomed {
+                        try await connection.query(
+                            PostgresQuery(unsafeSQL: "LOCK TABLE \(Self.partitionName(day)) IN ACCESS EXCLUSIVE MODE"), logger: logger)
+                    }
+                    for day in doomed {
                         let name = Self.partitionName(day)
                         for try await (writer, seq, hash) in try await connection.query(
                             PostgresQuery(
