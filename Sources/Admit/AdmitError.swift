@@ -45,7 +45,7 @@ public enum AdmitError: Error, Sendable, Hashable, CustomStringConvertible {
         case .database(let error): return error.description
         case .notOnPostgresYet(let feature, let url):
             return
-                "\(url) is a PostgreSQL database, and `admit \(feature)` runs on SQLite only so far (on PostgreSQL: check, when, enrol, unenrol, register, serve, policy diff, audit verify, audit replay; Docs/scaling.md)"
+                "\(url) is a PostgreSQL database, and `admit \(feature)` runs on SQLite only so far (every other command runs on PostgreSQL; Docs/scaling.md)"
         case .auditNotFound(let seq): return "no decision #\(seq) in the audit log"
         case .reportIndexesBehind(let behind, let limit):
             return "report indexes behind: \(behind) audit rows to index first, more than the \(limit) allowed here; run "
