@@ -27,7 +27,7 @@ extension Admission {
     /// reference (sourcedId: the external id, else `admit-user-ID`). The class is the package; the
     /// course, term and organisation a consumer needs to resolve it are written beside it.
     public func exportOneRoster(package packageID: String?, to directory: String) throws(AdmitError) -> OneRosterExport {
-        let store = try sqliteStore(for: "audit enrolments --format oneroster")
+        let store = try reportStore(for: "audit enrolments --format oneroster")
         let package = try reportPackage(packageID)
         let zone = package.zone
         do {

@@ -296,7 +296,8 @@ enum PostgresMigrations {
         )
         """,
         "CREATE INDEX opens_without_enrolment_by_package ON opens_without_enrolment(package_id, at)",
-        // The enrolment report reads a package's enrolments in user order, a page at a time.
-        "CREATE INDEX enrolments_by_package_user ON enrolments(package_id, user_id, id)",
+        // The enrolment report and the OneRoster export read a package's enrolments in user
+        // order, each user's oldest first, a page at a time.
+        "CREATE INDEX enrolments_by_package_user ON enrolments(package_id, user_id, enrolled_at, id)",
     ]
 }

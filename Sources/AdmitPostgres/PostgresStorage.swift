@@ -338,7 +338,7 @@ extension PostgresStorage: ReportStore {
 
     /// Reads the enrolments 10,000 at a time and calls `body` with each on this thread.
     public func forEachEnrolment(_ scope: EnrolmentScope, _ body: (EnrolmentValues) throws -> Void) throws(StoreError) {
-        var position: (user: Int64, id: Int64)?
+        var position: (user: Int64, at: Int64, id: Int64)?
         repeat {
             let after = position
             let page = try run { try await $0.enrolmentPage(scope, after: after, limit: 10_000) }
@@ -362,4 +362,23 @@ extension PostgresStorage: ReportStore {
     public func user(email: EmailAddress) throws(StoreError) -> User? { try run { try await $0.user(id: nil, email: email) } }
 
     public func enrolments(of user: UserID) throws(StoreError) -> [Enrolment] { try run { try await $0.enrolments(of: user) } }
+
+    /// Reads the package's enrolments 10,000 at a time and calls `body` with each on this thread.
+    public func forEachEnrolment(in package: PackageID, _ body: (User, Enrolment) throws -> Void) throws(StoreError) {
+        var position: (user: Int64, at: Int64, id: Int64)?
+        repeat {
+            let after = position
+            let page = try run { try await $0.exportPage(package, after: after, limit: 10_000) }
+            for (user, enrolment) in page.rows {
+                do {
+                    try body(user, enrolment)
+                } catch let error as StoreError {
+                    throw error
+                } catch {
+                    throw StoreError(.other("\(error)"), path: location)
+                }
+            }
+            position = page.next
+        } while position != nil
+    }
 }

@@ -225,16 +225,15 @@ extension PostgresStore {
         }
     }
 
-    /// A page of the enrolments of `scope` with their users, in (user, enrolment) order after
+    /// A page of the enrolments of `scope` with their users, in (user, instant, enrolment) order after
     /// `position` (nil: from the start), and the position after the page.
-    public func enrolmentPage(_ scope: EnrolmentScope, after position: (user: Int64, id: Int64)?, limit: Int)
-        async throws(PostgresStoreError)
-        -> (rows: [EnrolmentValues], next: (user: Int64, id: Int64)?)
+    public func enrolmentPage(_ scope: EnrolmentScope, after position: (user: Int64, at: Int64, id: Int64)?, limit: Int)
+        async throws(PostgresStoreError) -> (rows: [EnrolmentValues], next: (user: Int64, at: Int64, id: Int64)?)
     {
-        let (user, id) = position ?? (Int64.min, Int64.min)
+        let (user, at, id) = position ?? (Int64.min, Int64.min, Int64.min)
         do {
             var rows: [EnrolmentValues] = []
-            var last: (Int64, Int64)?
+            var last: (Int64, Int64, Int64)?
             for try await row in try await connection.query(
                 """
                 SELECT e.user_id, e.id, e.enrolled_at, e.source, e.forced, e.account_state, e.withdrawn_at IS NOT NULL, u.profession,
@@ -242,8 +241,8 @@ extension PostgresStore {
                 FROM enrolments e JOIN users u ON u.id = e.user_id
                 LEFT JOIN lecture_opens o ON o.user_id = e.user_id AND o.package_id = e.package_id
                 WHERE e.package_id = \(scope.package.rawValue) AND e.enrolled_at >= \(scope.from.millisecondsSinceEpoch)
-                    AND e.enrolled_at < \(scope.until.millisecondsSinceEpoch) AND (e.user_id, e.id) > (\(user), \(id))
-                ORDER BY e.user_id, e.id LIMIT \(Int64(limit))
+                    AND e.enrolled_at < \(scope.until.millisecondsSinceEpoch) AND (e.user_id, e.enrolled_at, e.id) > (\(user), \(at), \(id))
+                ORDER BY e.user_id, e.enrolled_at, e.id LIMIT \(Int64(limit))
                 """, logger: logger)
             {
                 let (userID, enrolmentID, enrolledAt, source, forced, accountState, withdrawn, profession) = try row.decode(
@@ -261,7 +260,7 @@ extension PostgresStore {
                             enrolledAt: Instant(millisecondsSinceEpoch: enrolledAt), forced: forced,
                             accountState: accountState.flatMap { AccountState(rawValue: $0) }),
                         isWithdrawn: withdrawn, profession: Profession(rawValue: profession), opened: opened))
-                last = (userID, enrolmentID)
+                last = (userID, enrolledAt, enrolmentID)
             }
             return (rows, rows.count == limit ? last : nil)
         } catch {
@@ -307,25 +306,81 @@ extension PostgresStore {
         }
     }
 
+    /// The `users` columns that ``user(from:)`` reads, with the table's alias `u`.
+    static let userColumns =
+        "u.id, u.email, u.name, u.profession, u.country, u.account, u.subscription, u.registered_at, u.external_id, u.external_role"
+
+    /// A user from the next cells of a row, in the order of ``userColumns``.
+    static func user(from cells: inout PostgresRow.Iterator) throws -> User {
+        let id = try cells.next()!.decode(Int64.self)
+        let address = try cells.next()!.decode(String.self)
+        let name = try cells.next()!.decode(String.self)
+        let profession = try cells.next()!.decode(String.self)
+        let country = try cells.next()!.decode(String?.self)
+        let account = try cells.next()!.decode(String.self)
+        let subscription = try cells.next()!.decode(String.self)
+        let registeredAt = try cells.next()!.decode(Int64.self)
+        let externalID = try cells.next()!.decode(String?.self)
+        let externalRole = try cells.next()!.decode(String?.self)
+        guard let knownProfession = Profession(rawValue: profession), let knownAccount = AccountState(rawValue: account),
+            let knownSubscription = Subscription(subscription)
+        else { throw PostgresStoreError.unreadableState(user: id) }
+        return User(
+            id: UserID(id), email: EmailAddress(storedNormalized: address), name: name, profession: knownProfession,
+            country: country.flatMap { CountryCode($0) }, account: knownAccount, subscription: knownSubscription,
+            registeredAt: Instant(millisecondsSinceEpoch: registeredAt), externalID: externalID, externalRole: externalRole)
+    }
+
     /// The user with this id, or this (normalised) address, as the `users` table holds them.
     public func user(id: UserID?, email: EmailAddress?) async throws(PostgresStoreError) -> User? {
         do {
             let rows = try await connection.query(
                 """
-                SELECT id, email, name, profession, country, account, subscription, registered_at, external_id, external_role FROM users
-                WHERE id = \(id?.rawValue) OR email = \(email?.normalized)
+                SELECT \(unescaped: Self.userColumns) FROM users u WHERE u.id = \(id?.rawValue) OR u.email = \(email?.normalized)
                 """, logger: logger
             ).collect()
             guard let row = rows.first else { return nil }
-            let (userID, address, name, profession, country, account, subscription, registeredAt, externalID, externalRole) =
-                try row.decode((Int64, String, String, String, String?, String, String, Int64, String?, String?).self)
-            guard let profession = Profession(rawValue: profession), let account = AccountState(rawValue: account),
-                let subscription = Subscription(subscription)
-            else { throw PostgresStoreError.unreadableState(user: userID) }
-            return User(
-                id: UserID(userID), email: EmailAddress(storedNormalized: address), name: name, profession: profession,
-                country: country.flatMap { CountryCode($0) }, account: account, subscription: subscription,
-                registeredAt: Instant(millisecondsSinceEpoch: registeredAt), externalID: externalID, externalRole: externalRole)
+            var cells = row.makeIterator()
+            return try Self.user(from: &cells)
+        } catch {
+            throw Self.storeError(error, url: url)
+        }
+    }
+
+    /// A page of the enrolments in `package` with their users, in (user, enrolment instant,
+    /// enrolment) order after `position` (nil: from the start), and the position after the page.
+    public func exportPage(_ package: PackageID, after position: (user: Int64, at: Int64, id: Int64)?, limit: Int)
+        async throws(PostgresStoreError) -> (rows: [(User, Enrolment)], next: (user: Int64, at: Int64, id: Int64)?)
+    {
+        let (user, at, id) = position ?? (Int64.min, Int64.min, Int64.min)
+        do {
+            var rows: [(User, Enrolment)] = []
+            var last: (Int64, Int64, Int64)?
+            for try await row in try await connection.query(
+                """
+                SELECT e.id, e.enrolled_at, e.source, e.forced, e.withdrawn_at, e.account_state, e.batch_id, \(unescaped: Self.userColumns)
+                FROM enrolments e JOIN users u ON u.id = e.user_id
+                WHERE e.package_id = \(package.rawValue) AND (e.user_id, e.enrolled_at, e.id) > (\(user), \(at), \(id))
+                ORDER BY e.user_id, e.enrolled_at, e.id LIMIT \(Int64(limit))
+                """, logger: logger)
+            {
+                let (enrolmentID, enrolledAt, source, forced, withdrawnAt, accountState, batch) = try row.decode(
+                    (Int64, Int64, String, Bool, Int64?, String?, Int64?).self)
+                var cells = row.makeIterator()
+                for _ in 0..<7 { _ = cells.next() }
+                let owner = try Self.user(from: &cells)
+                rows.append(
+                    (
+                        owner,
+                        Enrolment(
+                            user: owner.id, package: package, enrolledAt: Instant(millisecondsSinceEpoch: enrolledAt),
+                            source: EnrolmentSource(rawValue: source) ?? .admin, forced: forced,
+                            withdrawnAt: withdrawnAt.map { Instant(millisecondsSinceEpoch: $0) },
+                            accountState: accountState.flatMap { AccountState(rawValue: $0) }, batch: batch)
+                    ))
+                last = (owner.id.rawValue, enrolledAt, enrolmentID)
+            }
+            return (rows, rows.count == limit ? last : nil)
         } catch {
             throw Self.storeError(error, url: url)
         }

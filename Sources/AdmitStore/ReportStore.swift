@@ -26,6 +26,9 @@ public protocol ReportStore: AnyObject {
     func user(email: EmailAddress) throws(StoreError) -> User?
     /// The user's enrolments, oldest first.
     func enrolments(of user: UserID) throws(StoreError) -> [Enrolment]
+    /// Calls `body` with every enrolment in `package`, withdrawn ones included, and its user, in
+    /// user order (each user's enrolments oldest first): the OneRoster export.
+    func forEachEnrolment(in package: PackageID, _ body: (User, Enrolment) throws -> Void) throws(StoreError)
 }
 
 /// What an enrolment report reads of one enrolment (``EnrolmentScan`` reads it in place on

@@ -81,12 +81,7 @@ import Testing
     @Test(arguments: [Signal.terminate, .interrupt])
     func tcpStopsOnASignalAfterAnsweringAndExitsZero(signal: Signal) throws {
         let cli = CLI()
-        let port = Int.random(in: 20_000..<60_000)
-        let process = cli.start(["serve", "--listen", "127.0.0.1:\(port)"])
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = Pipe()
-        try process.run()
+        let (process, port, err) = try startListening(cli)
         let client = try connect(port: port)
         defer { close(client) }
         let check =
@@ -100,7 +95,7 @@ import Testing
         }
         process.waitUntilExit()
         #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 0, "\(String(decoding: err.fileHandleForReading.availableData, as: UTF8.self))")
+        #expect(process.terminationStatus == 0, "\(String(decoding: err.availableData, as: UTF8.self))")
         let verify = try cli.run(["audit", "verify", "--json"])
         #expect(verify.json?["intact"] == true)
         #expect(
@@ -111,11 +106,7 @@ import Testing
     /// and the chain verifies after the restart.
     @Test func aKilledServiceLosesNoAnsweredDecision() throws {
         let cli = CLI()
-        let port = Int.random(in: 20_000..<60_000)
-        let process = cli.start(["serve", "--listen", "127.0.0.1:\(port)"])
-        process.standardError = Pipe()
-        process.standardOutput = Pipe()
-        try process.run()
+        let (process, port, _) = try startListening(cli)
         let client = try connect(port: port)
         defer { close(client) }
         let users = ["ada@example.org", "ben@example.org", "cleo@example.org", "dan@example.org"]
@@ -180,6 +171,32 @@ import Testing
     enum Signal: Sendable, CustomStringConvertible {
         case terminate, interrupt
         var description: String { self == .terminate ? "SIGTERM" : "SIGINT" }
+    }
+
+    /// Starts `admit serve --listen 127.0.0.1:0` (the kernel gives it a free port: a random one
+    /// was once taken) and reads the port from its `listening on …` line on standard error.
+    func startListening(_ cli: CLI) throws -> (Process, port: Int, stderr: FileHandle) {
+        let process = cli.start(["serve", "--listen", "127.0.0.1:0"])
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        var line: [UInt8] = []
+        while true {
+            let byte = err.fileHandleForReading.readData(ofLength: 1)
+            guard let first = byte.first else {
+                throw ServeTestError("admit serve ended before it listened: \(String(decoding: line, as: UTF8.self))")
+            }
+            guard first == UInt8(ascii: "\n") else {
+                line.append(first)
+                continue
+            }
+            let text = String(decoding: line, as: UTF8.self)
+            line.removeAll()
+            if text.contains("listening on "), let port = text.split(separator: ":").last.flatMap({ Int($0) }) {
+                return (process, port, err.fileHandleForReading)
+            }
+        }
     }
 
     /// Connects to 127.0.0.1:`port`, retrying while the service starts.

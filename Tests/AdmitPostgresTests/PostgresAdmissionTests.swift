@@ -292,14 +292,10 @@ import Testing
         try await AdmissionPlace.with(.postgres) { place in
             let admission = try place.open(writer: "one")
             defer { admission.close() }
-            let export = place.directory + "/export"
-            #expect(
-                throws: AdmitError.notOnPostgresYet(
-                    feature: "audit enrolments --format oneroster", url: PostgresURL.masked(place.database))
-            ) {
-                try admission.exportOneRoster(package: "idor-2020", to: export)
+            // `admit copy` copies a SQLite database in: its source must be one.
+            #expect(throws: AdmitError.notOnPostgresYet(feature: "copy", url: PostgresURL.masked(place.database))) {
+                try admission.copy(to: place.database)
             }
-            #expect(!FileManager.default.fileExists(atPath: export), "nothing is written for a command that cannot run")
         }
     }
 

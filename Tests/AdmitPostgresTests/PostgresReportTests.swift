@@ -1,6 +1,7 @@
 import Admit
 import AdmitDomain
 import AdmitJSON
+import Foundation
 import Testing
 
 /// The audit reports on both stores: the same history gives the same enrolment report and the
@@ -72,6 +73,13 @@ extension PostgresAdmissionTests {
                 _ = try admission.check(user: "dan@example.org", lecture: "idor-2020-05")
                 lines += ["dan"] + Self.summary(try admission.decisions(user: "dan@example.org"))
                 lines += Self.summary(try admission.enrolmentReport(package: "idor-2020")).filter { $0.hasPrefix("never-opened") }
+                // The OneRoster export: the same files.
+                let export = place.directory + "/export"
+                let exported = try admission.exportOneRoster(package: "idor-2020", to: export)
+                lines.append("exported \(exported.users) users, \(exported.enrolments) enrolments")
+                for file in ["users.csv", "enrollments.csv"] {
+                    lines += try String(contentsOfFile: export + "/" + file, encoding: .utf8).components(separatedBy: "\r\n")
+                }
                 answers[kind] = lines
             }
         }
