@@ -121,7 +121,8 @@ let package = Package(
         .testTarget(
             name: "AdmitPostgresTests",
             dependencies: [
-                "AdmitPostgres", "Admit", "AdmitCSV", "AdmitDomain", "AdmitStore",
+                "AdmitPostgres", "Admit", "AdmitCSV", "AdmitDomain", "AdmitJSON", "AdmitService", "AdmitStore",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
