@@ -57,9 +57,14 @@ extension Admission {
             _ = try reports.refreshReportIndexes(progress: progress)
             return try reports.decisions(query)
         }
+        // The states the decisions used, read at once.
+        let keys = entries.compactMap { entry in
+            entry.user.flatMap { user in entry.factsVersion.map { UserVersion(user: user, version: $0) } }
+        }
+        let states = try perform { () throws(StoreError) in try storage.userStates(keys) }
         var decisions: [LoggedDecision] = []
         for entry in entries {
-            if let decision = try loggedDecision(entry) { decisions.append(decision) }
+            if let decision = try loggedDecision(entry, states: states) { decisions.append(decision) }
         }
         return decisions
     }
@@ -67,14 +72,17 @@ extension Admission {
     /// A decision row as `check` answered it; nil when the row is not a decision in a shape this
     /// Admit reads. A compact row's words are rendered from its code with the policy version and
     /// the user's state it names.
-    func loggedDecision(_ entry: AuditEntry) throws(AdmitError) -> LoggedDecision? {
+    /// `states` holds states read beforehand; one missing there is read here.
+    func loggedDecision(_ entry: AuditEntry, states: [UserVersion: UserState] = [:]) throws(AdmitError) -> LoggedDecision? {
         let zone = zone(of: entry.package ?? "")
         if entry.isLegacy { return LoggedDecision(legacy: entry, zone: zone) }
         guard entry.kind == .decision, let user = entry.user, let version = entry.factsVersion, let lectureID = entry.lecture,
             let at = entry.at, let effect = entry.effect, let policyHash = entry.policyHash,
             let code = entry.code.flatMap(DecisionCode.init(bytes:))
         else { return nil }
-        guard let state = try perform({ () throws(StoreError) in try storage.userState(user, version: version) }) else { return nil }
+        var known = states[UserVersion(user: user, version: version)]
+        if known == nil { known = try perform { () throws(StoreError) in try storage.userState(user, version: version) } }
+        guard let state = known else { return nil }
         let then = try storedPolicy(policyHash, for: entry.seq)
         let lecture = catalog.lecture(lectureID) ?? Lecture(id: lectureID, package: entry.package ?? "", position: 1, title: "")
         let decision = then.set.render(code, .open(lecture, at: at), facts: state.facts)

@@ -177,6 +177,19 @@ public final class PostgresStorage: Storage {
         try run { try await $0.userState(id, version: version) }
     }
 
+    /// One statement per 10,000 (a listing of decisions would otherwise ask once per decision).
+    public func userStates(_ keys: [UserVersion]) throws(StoreError) -> [UserVersion: UserState] {
+        let unique = Array(Set(keys))
+        var states: [UserVersion: UserState] = [:]
+        var start = 0
+        while start < unique.count {
+            let page = Array(unique[start..<min(start + 10_000, unique.count)])
+            states.merge(try run { try await $0.userStates(page) }) { first, _ in first }
+            start += page.count
+        }
+        return states
+    }
+
     public func decisionRow(writer: String?, seq: Int64) throws(StoreError) -> DecisionLookup {
         try run { try await $0.decisionRow(writer: writer, seq: seq) }
     }

@@ -273,12 +273,15 @@ extension PostgresStore {
     // MARK: Statements
 
     /// The user's latest state row; with `lock`, the user's `users` row is locked first
-    /// (`FOR UPDATE`), so that changes of one user are made one after the other.
+    /// (`FOR NO KEY UPDATE`: two such locks wait for each other, a foreign key's check does not
+    /// wait for it), so that changes of one user are made one after the other.
     private static func latestState(of user: UserID, on connection: PostgresConnection, lock: Bool, logger: Logger) async throws
         -> UserState?
     {
         if lock {
-            let locked = try await connection.query("SELECT 1 FROM users WHERE id = \(user.rawValue) FOR UPDATE", logger: logger).collect()
+            let locked = try await connection.query(
+                "SELECT 1 FROM users WHERE id = \(user.rawValue) FOR NO KEY UPDATE", logger: logger
+            ).collect()
             guard !locked.isEmpty else { return nil }
         }
         let rows = try await connection.query(

@@ -72,8 +72,9 @@ extension PostgresStore {
     }
 
     /// The latest states of the users with any of these addresses, external ids or ids; with
-    /// `lock`, their `users` rows are locked first (`FOR UPDATE`, in id order, so that two imports
-    /// take them in one order) until the open transaction ends.
+    /// `lock`, their `users` rows are locked first (`FOR NO KEY UPDATE`, as an enrolment locks a
+    /// user's row; in id order, so that two imports take them in one order) until the open
+    /// transaction ends.
     ///
     /// The states are read by a second statement, after the locks are held: a statement reads
     /// what was committed when it began, so a state read with the lock, in one statement, could
@@ -85,7 +86,7 @@ extension PostgresStore {
                 """
                 SELECT id FROM users WHERE email = ANY(\(emails)::text[]) OR external_id = ANY(\(externalIDs)::text[])
                                         OR id = ANY(\(ids)::bigint[])
-                ORDER BY id \(unescaped: lock ? "FOR UPDATE" : "")
+                ORDER BY id \(unescaped: lock ? "FOR NO KEY UPDATE" : "")
                 """, logger: logger
             ).decode(Int64.self) {
                 found.append(id)

@@ -61,6 +61,28 @@ extension PostgresStore {
         }
     }
 
+    /// The states of these users at these versions, in one statement.
+    public func userStates(_ keys: [UserVersion]) async throws(PostgresStoreError) -> [UserVersion: UserState] {
+        guard !keys.isEmpty else { return [:] }
+        do {
+            var states: [UserVersion: UserState] = [:]
+            for try await row in try await connection.query(
+                """
+                SELECT \(unescaped: Self.stateColumns)
+                FROM unnest(\(keys.map(\.user.rawValue))::bigint[], \(keys.map(\.version))::bigint[]) AS k(user_id, version)
+                JOIN audit_changes c ON c.user_id = k.user_id AND c.version = k.version
+                """, logger: logger)
+            {
+                var cells = row.makeIterator()
+                guard let state = try Self.state(from: &cells) else { continue }
+                states[UserVersion(user: state.user.id, version: state.version)] = state
+            }
+            return states
+        } catch {
+            throw Self.storeError(error, url: url)
+        }
+    }
+
     /// The user's state at `version`, as its state row holds it.
     public func userState(_ id: UserID, version: Int64) async throws(PostgresStoreError) -> UserState? {
         do {

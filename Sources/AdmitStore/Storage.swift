@@ -44,6 +44,8 @@ public protocol Storage: AnyObject {
     ) throws(StoreError)
     /// The user's state at `version` (the one a logged decision used); nil when the log has none.
     func userState(_ id: UserID, version: Int64) throws(StoreError) -> UserState?
+    /// The states of these users at these versions (a listing of decisions), those the log has.
+    func userStates(_ keys: [UserVersion]) throws(StoreError) -> [UserVersion: UserState]
     /// Row `seq` of the log (`audit replay`): of `writer`'s chain on PostgreSQL, where each writer
     /// numbers its own rows (nil: whichever chain has a decision with that number); SQLite has one
     /// chain and no writer names.
@@ -114,4 +116,26 @@ public enum DecisionLookup: Sendable, Hashable {
     case notFound
     /// No writer was named, and several writers' chains have a decision with that number.
     case inSeveralChains(writers: [String])
+}
+
+/// A user's state at one version: what a logged decision used.
+public struct UserVersion: Sendable, Hashable {
+    public var user: UserID
+    public var version: Int64
+
+    public init(user: UserID, version: Int64) {
+        self.user = user
+        self.version = version
+    }
+}
+
+extension Storage {
+    /// One lookup each (SQLite answers each in microseconds).
+    public func userStates(_ keys: [UserVersion]) throws(StoreError) -> [UserVersion: UserState] {
+        var states: [UserVersion: UserState] = [:]
+        for key in Set(keys) {
+            if let state = try userState(key.user, version: key.version) { states[key] = state }
+        }
+        return states
+    }
 }
