@@ -88,9 +88,7 @@ extension PostgresStore {
                     let droppedDays = report.dropped.map(\.description)
                     for table in ["decisions_by_user", "decisions_by_lecture", "opens_without_enrolment"] {
                         try await connection.query(
-                            PostgresQuery(
-                                unsafeSQL: "DELETE FROM \(table) WHERE day = ANY($1::date[])", binds: try Self.binds(droppedDays)),
-                            logger: logger)
+                            "DELETE FROM \(unescaped: table) WHERE day = ANY(\(droppedDays)::date[])", logger: logger)
                     }
                     for try await (id, name) in try await connection.query(
                         "SELECT id, name FROM audit_writers WHERE id = ANY(\(Array(points.keys))::integer[])", logger: logger
@@ -109,12 +107,6 @@ extension PostgresStore {
         } catch {
             throw Self.storeError(error, url: url)
         }
-    }
-
-    static func binds(_ days: [String]) throws -> PostgresBindings {
-        var bindings = PostgresBindings()
-        bindings.append(days)
-        return bindings
     }
 
     /// `audit_decisions_YYYYMMDD`.
