@@ -66,7 +66,7 @@ struct OpenChain {
     }
 
     /// Appends a state row for each of `rows`, in order, as one multi-row insert, and returns
-    /// the rows' columns (a copy inserts its `users` rows from them). `ids` holds the
+    /// the rows' columns (a copy inserts its `users` rows from `users`). `ids` holds the
     /// `audit_texts` ids of every row's actor and policy.
     @discardableResult
     mutating func appendStates(_ rows: [ChainedState], ids: [String: Int64], on connection: PostgresConnection, logger: Logger)
@@ -96,11 +96,12 @@ struct OpenChain {
                    r.account, r.subscription, r.registered_at, NULLIF(r.external_id, ''), r.enrolments, NULLIF(r.external_role, ''),
                    r.hash
             FROM unnest(\(columns.seq)::bigint[], \(columns.recordedAt)::bigint[], \(columns.actor)::bigint[],
-                        \(columns.kind)::smallint[], \(columns.user)::bigint[], \(columns.version)::bigint[],
-                        \(columns.batch)::bigint[], \(columns.policy)::bigint[], \(columns.overrode)::bytea[], \(columns.email)::text[],
-                        \(columns.name)::text[], \(columns.profession)::text[], \(columns.country)::text[], \(columns.account)::text[],
-                        \(columns.subscription)::text[], \(columns.registeredAt)::bigint[], \(columns.externalID)::text[],
-                        \(columns.enrolments)::bytea[], \(columns.externalRole)::text[], \(columns.hash)::bytea[])
+                        \(columns.kind)::smallint[], \(columns.users.id)::bigint[], \(columns.version)::bigint[],
+                        \(columns.batch)::bigint[], \(columns.policy)::bigint[], \(columns.overrode)::bytea[],
+                        \(columns.users.email)::text[], \(columns.users.name)::text[], \(columns.users.profession)::text[],
+                        \(columns.users.country)::text[], \(columns.users.account)::text[], \(columns.users.subscription)::text[],
+                        \(columns.users.registeredAt)::bigint[], \(columns.users.externalID)::text[], \(columns.enrolments)::bytea[],
+                        \(columns.users.externalRole)::text[], \(columns.hash)::bytea[])
                  AS r(seq, recorded_at, actor, kind, user_id, version, batch_id, policy, overrode, email, name, profession, country,
                       account, subscription, registered_at, external_id, enrolments, external_role, hash)
             """, logger: logger)
@@ -155,18 +156,41 @@ struct ChainedState: Sendable {
     var context: ChangeContext
 }
 
-/// State rows as columns for one `unnest` insert; an absent optional text is '', an absent batch
-/// or policy 0, an absent overridden refusal an empty bytea (NULLIF in SQL).
+/// State rows as columns for one `unnest` insert: the users' columns as their `users` rows have
+/// them (`updated_at` the row's time), and the log's own; an absent batch or policy is 0, an
+/// absent overridden refusal an empty bytea (NULLIF in SQL).
 struct StateColumns {
+    var users = UserColumns()
     var seq: [Int64] = []
     var recordedAt: [Int64] = []
     var actor: [Int64] = []
     var kind: [Int16] = []
-    var user: [Int64] = []
     var version: [Int64] = []
     var batch: [Int64] = []
     var policy: [Int64] = []
     var overrode: [ByteBuffer] = []
+    var enrolments: [ByteBuffer] = []
+    var hash: [ByteBuffer] = []
+
+    mutating func append(seq: Int64, kind: Int64, row: ChainedState, enrolments list: [UInt8], hash digest: [UInt8], ids: [String: Int64]) {
+        let context = row.context
+        users.append(row.state.user, updatedAt: context.recordedAt)
+        self.seq.append(seq)
+        recordedAt.append(context.recordedAt.millisecondsSinceEpoch)
+        actor.append(ids[context.actor]!)
+        self.kind.append(Int16(kind))
+        version.append(row.state.version)
+        batch.append(context.batch ?? 0)
+        policy.append(context.policyHash.map { ids[$0]! } ?? 0)
+        overrode.append(ByteBuffer(bytes: context.overrode ?? []))
+        enrolments.append(ByteBuffer(bytes: list))
+        hash.append(ByteBuffer(bytes: digest))
+    }
+}
+
+/// `users` rows as columns for one `unnest` statement; an absent optional text is ''.
+struct UserColumns: Sendable {
+    var id: [Int64] = []
     var email: [String] = []
     var name: [String] = []
     var profession: [String] = []
@@ -175,22 +199,11 @@ struct StateColumns {
     var subscription: [String] = []
     var registeredAt: [Int64] = []
     var externalID: [String] = []
-    var enrolments: [ByteBuffer] = []
+    var updatedAt: [Int64] = []
     var externalRole: [String] = []
-    var hash: [ByteBuffer] = []
 
-    mutating func append(seq: Int64, kind: Int64, row: ChainedState, enrolments list: [UInt8], hash digest: [UInt8], ids: [String: Int64]) {
-        let user = row.state.user
-        let context = row.context
-        self.seq.append(seq)
-        recordedAt.append(context.recordedAt.millisecondsSinceEpoch)
-        actor.append(ids[context.actor]!)
-        self.kind.append(Int16(kind))
-        self.user.append(user.id.rawValue)
-        version.append(row.state.version)
-        batch.append(context.batch ?? 0)
-        policy.append(context.policyHash.map { ids[$0]! } ?? 0)
-        overrode.append(ByteBuffer(bytes: context.overrode ?? []))
+    mutating func append(_ user: User, updatedAt instant: Instant) {
+        id.append(user.id.rawValue)
         email.append(user.email.normalized)
         name.append(user.name)
         profession.append(user.profession.rawValue)
@@ -199,8 +212,7 @@ struct StateColumns {
         subscription.append(user.subscription.rawValue)
         registeredAt.append(user.registeredAt.millisecondsSinceEpoch)
         externalID.append(user.externalID ?? "")
-        enrolments.append(ByteBuffer(bytes: list))
+        updatedAt.append(instant.millisecondsSinceEpoch)
         externalRole.append(user.externalRole ?? "")
-        hash.append(ByteBuffer(bytes: digest))
     }
 }

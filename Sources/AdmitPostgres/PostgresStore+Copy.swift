@@ -55,7 +55,7 @@ extension PostgresStore {
             if state.user.externalRole == "" { state.user.externalRole = nil }
             return state
         }
-        let updatedAt = context.recordedAt.millisecondsSinceEpoch
+        let database = url.database
         let enrolments = EnrolmentColumns(states.flatMap(\.enrolments))
         do {
             try await connection.withTransaction(logger: logger) { connection in
@@ -63,17 +63,8 @@ extension PostgresStore {
                 // The state rows first (no key refers to users), then the users they describe.
                 let users = try await chain.appendStates(
                     states.map { ChainedState(kind: .userState, state: $0, context: context) }, ids: ids, on: connection, logger: logger)
-                try await connection.query(
-                    """
-                    INSERT INTO users(id, email, name, profession, country, account, subscription, registered_at, external_id,
-                        updated_at, external_role)
-                    SELECT u.id, u.email, u.name, u.profession, NULLIF(u.country, ''), u.account, u.subscription, u.registered_at,
-                           NULLIF(u.external_id, ''), \(updatedAt), NULLIF(u.external_role, '')
-                    FROM unnest(\(users.user)::bigint[], \(users.email)::text[], \(users.name)::text[], \(users.profession)::text[],
-                                \(users.country)::text[], \(users.account)::text[], \(users.subscription)::text[],
-                                \(users.registeredAt)::bigint[], \(users.externalID)::text[], \(users.externalRole)::text[])
-                         AS u(id, email, name, profession, country, account, subscription, registered_at, external_id, external_role)
-                    """, logger: logger)
+                let inserted = try await Self.insertUsers(users.users, on: connection, logger: logger)
+                guard inserted == states.count else { throw PostgresStoreError.notEmpty(database: database) }
                 try await Self.insertEnrolments(enrolments, on: connection, logger: logger)
                 try await chain.save(on: connection, logger: logger)
                 try await chain.notify(on: connection, logger: logger)

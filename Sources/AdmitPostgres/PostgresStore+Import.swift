@@ -143,24 +143,8 @@ extension PostgresStore {
                     "UPDATE users SET external_id = NULL WHERE id = ANY(\(tables.externalIDsChanged)::bigint[])", logger: logger)
             }
             let new = tables.newUsers
-            if !new.id.isEmpty {
-                let inserted = try await connection.query(
-                    """
-                    INSERT INTO users(id, email, name, profession, country, account, subscription, registered_at, external_id,
-                        updated_at, external_role)
-                    SELECT u.id, u.email, u.name, u.profession, NULLIF(u.country, ''), u.account, u.subscription, u.registered_at,
-                           NULLIF(u.external_id, ''), u.updated_at, NULLIF(u.external_role, '')
-                    FROM unnest(\(new.id)::bigint[], \(new.email)::text[], \(new.name)::text[], \(new.profession)::text[],
-                                \(new.country)::text[], \(new.account)::text[], \(new.subscription)::text[],
-                                \(new.registeredAt)::bigint[], \(new.externalID)::text[], \(new.updatedAt)::bigint[],
-                                \(new.externalRole)::text[])
-                         AS u(id, email, name, profession, country, account, subscription, registered_at, external_id, updated_at,
-                              external_role)
-                    ON CONFLICT DO NOTHING RETURNING id
-                    """, logger: logger
-                ).collect()
-                if inserted.count != new.id.count { throw PostgresStoreError.concurrentImport(rows: new.id.count - inserted.count) }
-            }
+            let inserted = try await Self.insertUsers(new, on: connection, logger: logger)
+            if inserted != new.id.count { throw PostgresStoreError.concurrentImport(rows: new.id.count - inserted) }
             let changed = tables.changedUsers
             if !changed.id.isEmpty {
                 try await connection.query(
@@ -228,6 +212,27 @@ extension PostgresStore {
         }
     }
 
+    /// Inserts `users` rows with the ids given, skipping any whose id, address or external id is
+    /// taken; returns how many were inserted.
+    static func insertUsers(_ users: UserColumns, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        guard !users.id.isEmpty else { return 0 }
+        return try await connection.query(
+            """
+            INSERT INTO users(id, email, name, profession, country, account, subscription, registered_at, external_id, updated_at,
+                external_role)
+            SELECT u.id, u.email, u.name, u.profession, NULLIF(u.country, ''), u.account, u.subscription, u.registered_at,
+                   NULLIF(u.external_id, ''), u.updated_at, NULLIF(u.external_role, '')
+            FROM unnest(\(users.id)::bigint[], \(users.email)::text[], \(users.name)::text[], \(users.profession)::text[],
+                        \(users.country)::text[], \(users.account)::text[], \(users.subscription)::text[],
+                        \(users.registeredAt)::bigint[], \(users.externalID)::text[], \(users.updatedAt)::bigint[],
+                        \(users.externalRole)::text[])
+                 AS u(id, email, name, profession, country, account, subscription, registered_at, external_id, updated_at,
+                      external_role)
+            ON CONFLICT DO NOTHING RETURNING id
+            """, logger: logger
+        ).collect().count
+    }
+
     /// Inserts enrolment rows; fails when one is current and the table has a current enrolment of
     /// its user in its package already (which the log does not have).
     static func insertEnrolments(_ enrolments: EnrolmentColumns, on connection: PostgresConnection, logger: Logger) async throws {
@@ -279,9 +284,9 @@ struct EnrolmentColumns {
 /// What an import has changed in the `users` and `enrolments` tables since it last wrote them.
 struct ImportTables: Sendable {
     /// Users created, with their latest values.
-    var newUsers = UserRows()
+    var newUsers = UserColumns()
     /// Users changed (attributes, or only `updated_at` after an enrolment), with their latest values.
-    var changedUsers = UserRows()
+    var changedUsers = UserColumns()
     /// Of `changedUsers`, those whose external id changed.
     var externalIDsChanged: [Int64] = []
     /// Current enrolments written before, to withdraw.
@@ -297,34 +302,5 @@ struct ImportTables: Sendable {
         var user: [Int64] = []
         var package: [String] = []
         var at: [Int64] = []
-    }
-
-    /// `users` rows as columns; an absent optional text is ''.
-    struct UserRows: Sendable {
-        var id: [Int64] = []
-        var email: [String] = []
-        var name: [String] = []
-        var profession: [String] = []
-        var country: [String] = []
-        var account: [String] = []
-        var subscription: [String] = []
-        var registeredAt: [Int64] = []
-        var externalID: [String] = []
-        var updatedAt: [Int64] = []
-        var externalRole: [String] = []
-
-        mutating func append(_ user: User, updatedAt instant: Instant) {
-            id.append(user.id.rawValue)
-            email.append(user.email.normalized)
-            name.append(user.name)
-            profession.append(user.profession.rawValue)
-            country.append(user.country?.rawValue ?? "")
-            account.append(user.account.rawValue)
-            subscription.append(user.subscription.rawValue)
-            registeredAt.append(user.registeredAt.millisecondsSinceEpoch)
-            externalID.append(user.externalID ?? "")
-            updatedAt.append(instant.millisecondsSinceEpoch)
-            externalRole.append(user.externalRole ?? "")
-        }
     }
 }

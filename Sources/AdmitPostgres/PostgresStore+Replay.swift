@@ -1,6 +1,5 @@
 import AdmitDomain
 import AdmitStore
-import NIOCore
 import PostgresNIO
 
 /// A logged decision read back for `audit replay`: the row, and the user's state it used.
@@ -8,39 +7,21 @@ extension PostgresStore {
     /// Row `seq` of `writer`'s chain (nil: of any writer's chain that has a decision with that number).
     public func decisionRow(writer: String?, seq: Int64) async throws(PostgresStoreError) -> DecisionLookup {
         do {
-            var found: [(String, AuditEntry)] = []
+            var found: [AuditEntry] = []
             for try await row in try await connection.query(
                 """
-                SELECT w.name, d.recorded_at, actor.text, d.user_id, d.facts, lecture.text, l.package_id, d.at, d.effect, policy.text,
-                       d.reasons
-                FROM audit_writers w
-                CROSS JOIN LATERAL (SELECT * FROM audit_decisions d WHERE d.writer_id = w.id AND d.seq = \(seq)) AS d
-                JOIN audit_texts actor ON actor.id = d.actor
-                JOIN audit_texts lecture ON lecture.id = d.lecture
-                JOIN audit_texts policy ON policy.id = d.policy
-                LEFT JOIN lectures l ON l.id = lecture.text
+                SELECT \(unescaped: Self.decisionEntryColumns)
+                FROM audit_writers chain
+                CROSS JOIN LATERAL (SELECT * FROM audit_decisions d WHERE d.writer_id = chain.id AND d.seq = \(seq)) AS d
+                \(unescaped: Self.decisionEntryJoins)
                 WHERE \(writer)::text IS NULL OR w.name = \(writer)
                 ORDER BY w.name
                 """, logger: logger)
             {
-                var cells = row.makeIterator()
-                let name = try cells.next()!.decode(String.self)
-                let recordedAt = try cells.next()!.decode(Int64.self)
-                var entry = AuditEntry(
-                    seq: seq, recordedAt: Instant(millisecondsSinceEpoch: recordedAt), actor: try cells.next()!.decode(String.self),
-                    kind: .decision)
-                entry.user = UserID(try cells.next()!.decode(Int64.self))
-                entry.factsVersion = try cells.next()!.decode(Int64.self)
-                entry.lecture = LectureID(try cells.next()!.decode(String.self))
-                entry.package = try cells.next()!.decode(String?.self).map { PackageID($0) }
-                entry.at = Instant(millisecondsSinceEpoch: try cells.next()!.decode(Int64.self))
-                entry.effect = try cells.next()!.decode(Int16.self) == 0 ? .allow : .deny
-                entry.policyHash = try cells.next()!.decode(String.self)
-                entry.code = Array(buffer: try cells.next()!.decode(ByteBuffer.self))
-                found.append((name, entry))
+                found.append(try Self.decisionEntry(from: row))
             }
-            if found.count > 1 { return .inSeveralChains(writers: found.map(\.0)) }
-            if let (name, entry) = found.first { return .decision(entry, writer: name) }
+            if found.count > 1 { return .inSeveralChains(writers: found.compactMap(\.writer)) }
+            if let entry = found.first { return .decision(entry, writer: entry.writer) }
             // Not a decision: a change of a user, or an event, or nothing.
             for try await (kind, event) in try await connection.query(
                 """
