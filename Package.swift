@@ -104,10 +104,19 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings),
+        // What the tests on both stores share: the tests' PostgreSQL server, a new database of either kind.
+        .target(
+            name: "AdmitTestSupport",
+            dependencies: [
+                "AdmitPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/AdmitTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "AdmitServiceTests",
             dependencies: [
-                "AdmitService", "Admit", "AdmitDomain", "AdmitStore", "AdmitJSON", "AdmitCSV",
+                "AdmitService", "Admit", "AdmitDomain", "AdmitStore", "AdmitJSON", "AdmitCSV", "AdmitTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -121,7 +130,7 @@ let package = Package(
         .testTarget(
             name: "AdmitPostgresTests",
             dependencies: [
-                "AdmitPostgres", "Admit", "AdmitCSV", "AdmitDomain", "AdmitJSON", "AdmitService", "AdmitStore",
+                "AdmitPostgres", "Admit", "AdmitCSV", "AdmitDomain", "AdmitJSON", "AdmitService", "AdmitStore", "AdmitTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

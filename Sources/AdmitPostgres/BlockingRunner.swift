@@ -7,13 +7,13 @@ import Synchronization
 /// The task runs on that thread (a `TaskExecutor`), not on Swift's shared concurrency pool, so a
 /// caller that is itself on the pool (an async test, a command's `run`) cannot starve it: on two
 /// cores the pool has two threads, and two waiting callers would otherwise hold both.
-final class BlockingRunner: TaskExecutor, @unchecked Sendable {
+package final class BlockingRunner: TaskExecutor, @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
     private var stopping = false
     private var thread: Thread?
 
-    init(name: String) {
+    package init(name: String) {
         let thread = Thread { self.work() }  // holds the runner until `stop()` lets the thread end
         thread.name = name
         self.thread = thread
@@ -22,7 +22,7 @@ final class BlockingRunner: TaskExecutor, @unchecked Sendable {
 
     /// Runs `operation` to its end and returns its result. Call from a thread that is not this
     /// runner's (an operation must not call `run`).
-    func run<T: Sendable, E: Error>(_ operation: @escaping @Sendable () async throws(E) -> T) throws(E) -> T {
+    package func run<T: Sendable, E: Error>(_ operation: @escaping @Sendable () async throws(E) -> T) throws(E) -> T {
         let pending = start(operation)
         pending.done.wait()
         return try pending.result.withLock { $0! }.get()
@@ -30,7 +30,7 @@ final class BlockingRunner: TaskExecutor, @unchecked Sendable {
 
     /// Runs `operation` and returns its result, or throws ``TimedOut`` after `timeout` and leaves
     /// it to end on its own (it holds nothing of the caller's).
-    func run<T: Sendable>(timeout: Duration, _ operation: @escaping @Sendable () async throws -> T) throws -> T {
+    package func run<T: Sendable>(timeout: Duration, _ operation: @escaping @Sendable () async throws -> T) throws -> T {
         let pending = start(operation)
         let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
         guard pending.done.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success else { throw TimedOut(after: timeout) }
@@ -62,14 +62,14 @@ final class BlockingRunner: TaskExecutor, @unchecked Sendable {
     }
 
     /// Lets the thread end once the jobs it holds have run.
-    func stop() {
+    package func stop() {
         condition.lock()
         stopping = true
         condition.signal()
         condition.unlock()
     }
 
-    func enqueue(_ job: consuming ExecutorJob) {
+    package func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         condition.lock()
         jobs.append(job)

@@ -2,6 +2,7 @@ import Admit
 import AdmitDomain
 import AdmitPostgres
 import AdmitStore
+import AdmitTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -12,11 +13,6 @@ import Testing
 /// Serialized: each test blocks a thread of Swift's shared pool while PostgreSQL answers (the use
 /// cases are synchronous), and the pool has as many threads as cores.
 @Suite(.serialized) struct PostgresAdmissionTests {
-    enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
-        case sqlite, postgres
-        var testDescription: String { rawValue }
-    }
-
     @Test(arguments: StoreKind.allCases)
     func checkEnrolAndUnenrolAnswerAlikeOnBothStores(_ kind: StoreKind) async throws {
         try await AdmissionPlace.with(kind) { place in
@@ -251,7 +247,7 @@ import Testing
 
     @Test func theFeedGivesEveryChangeAfterAPositionInPagesAndThenNothing() async throws {
         try await TestServer.withFreshDatabase { url in
-            let text = AdmissionPlace.text(of: url)
+            let text = TestServer.text(of: url)
             let storage = try PostgresStorage(url: text, writerName: "a", at: instant("2020-11-15T12:00:00Z"), logger: TestServer.logger)
             defer { storage.close() }
             let catalog = Catalog(packages: [])
@@ -317,7 +313,7 @@ import Testing
 /// A database of either kind, seeded from the repository's `Seeds/` (and `extraUsers` more users,
 /// `userN@example.org`, active and not enrolled), with the repository's policy.
 struct AdmissionPlace {
-    let kind: PostgresAdmissionTests.StoreKind
+    let kind: StoreKind
     let directory: String
     let database: String
     let url: PostgresURL?
@@ -327,7 +323,7 @@ struct AdmissionPlace {
     static let seeds = root.appendingPathComponent("Seeds").path
     static let policies = root.appendingPathComponent("Policies").path
 
-    static func with(_ kind: PostgresAdmissionTests.StoreKind, extraUsers: Int = 0, _ body: (AdmissionPlace) async throws -> Void)
+    static func with(_ kind: StoreKind, extraUsers: Int = 0, _ body: (AdmissionPlace) async throws -> Void)
         async throws
     {
         let directory = NSTemporaryDirectory() + "admit-pg-admission-" + UUID().uuidString
@@ -349,15 +345,9 @@ struct AdmissionPlace {
             try await body(AdmissionPlace(kind: kind, directory: directory, database: directory + "/admit.sqlite", url: nil))
         case .postgres:
             try await TestServer.withFreshDatabase { url in
-                try await body(AdmissionPlace(kind: kind, directory: directory, database: text(of: url), url: url))
+                try await body(AdmissionPlace(kind: kind, directory: directory, database: TestServer.text(of: url), url: url))
             }
         }
-    }
-
-    /// The URL as text, its password percent-encoded.
-    static func text(of url: PostgresURL) -> String {
-        let password = url.password.map { $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0 } ?? ""
-        return "postgresql://\(url.user):\(password)@\(url.host):\(url.port)/\(url.database)"
     }
 
     /// An `Admission` on this database, appending to the chain `writer`, at a fixed instant (`now`,
@@ -446,7 +436,7 @@ func instant(_ text: String) -> Instant {
                 ["enrol", "--user", "ben@example.org", "--package", "idor-2020", "--at", "2020-11-15T10:00:00+01:00"] + sqlite)
             #expect(enrolled.status == 0, "\(enrolled.stderr)")
             try await TestServer.withFreshDatabase { url in
-                let target = AdmissionPlace.text(of: url)
+                let target = TestServer.text(of: url)
                 let copied = try admit(["copy", "--to", target] + sqlite)
                 #expect(copied.status == 0, "\(copied.stderr)")
                 #expect(copied.stdout.hasPrefix("copied 4 users, 4 enrolments and 1 policy versions to postgresql://"), "\(copied.stdout)")

@@ -1,6 +1,7 @@
 import AdmitDomain
 import AdmitPostgres
 import AdmitStore
+import AdmitTestSupport
 import PostgresNIO
 import Testing
 

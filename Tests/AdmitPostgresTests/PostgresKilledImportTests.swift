@@ -1,5 +1,6 @@
 import Admit
 import AdmitPostgres
+import AdmitTestSupport
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import AdmitPostgres
+import AdmitTestSupport
 import PostgresNIO
 import Testing
 

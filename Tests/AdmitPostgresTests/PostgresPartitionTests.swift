@@ -2,6 +2,7 @@ import Admit
 import AdmitDomain
 import AdmitPostgres
 import AdmitStore
+import AdmitTestSupport
 import Testing
 
 /// The decision log's day partitions on PostgreSQL: made ahead of their days, dropped when old,

@@ -3,6 +3,7 @@ import AdmitCSV
 import AdmitDomain
 import AdmitPostgres
 import AdmitStore
+import AdmitTestSupport
 import Foundation
 import Synchronization
 import Testing

@@ -1,6 +1,7 @@
 import Admit
 import AdmitDomain
 import AdmitJSON
+import AdmitTestSupport
 import Foundation
 import Testing
 

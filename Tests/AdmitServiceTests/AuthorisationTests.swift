@@ -1,5 +1,6 @@
 import Admit
 import AdmitJSON
+import AdmitTestSupport
 import Foundation
 import Testing
 
@@ -16,8 +17,8 @@ import Testing
         return request("enrol", .object(params))
     }
 
-    @Test func aMutationWithoutTheTokenIsRefusedAndTheAttemptIsLogged() throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func aMutationWithoutTheTokenIsRefusedAndTheAttemptIsLogged(_ store: StoreKind) throws {
+        let workspace = try ServiceWorkspace(store)
         let conversation = try Conversation(admission: workspace.open(), peer: Self.loopback)
         let missing = try conversation.call(enrol(token: nil))
         #expect(missing.errorCode == -32005)
@@ -26,7 +27,7 @@ import Testing
         #expect(wrong.errorCode == -32005)
         let reload = try conversation.call(request("policy.reload"))
         #expect(reload.errorCode == -32005)
-        let refused = try workspace.auditRows("request.refused")
+        let refused = try workspace.auditRows(.requestRefused)
         #expect(refused.count == 3)
         #expect(refused[0].contains("\"request\":\"enrol\""))
         #expect(refused[1].contains("wrong"))
@@ -40,8 +41,8 @@ import Testing
         #expect(number["error"]?["data"]?["param"] == "token")
     }
 
-    @Test func readOnlyMethodsNeedNoTokenOnLoopbackButDoElsewhere() throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func readOnlyMethodsNeedNoTokenOnLoopbackButDoElsewhere(_ store: StoreKind) throws {
+        let workspace = try ServiceWorkspace(store)
         let local = try Conversation(admission: workspace.open(), peer: Self.loopback)
         #expect(try local.call(checkRequest(id: 1)).result?["decision"] == "allow")
         #expect(try local.call(request("audit.verify")).result?["intact"] == true)
@@ -52,11 +53,11 @@ import Testing
         let withToken = request(
             "check", ["user": "ada@example.org", "lecture": "idor-2020-07", "at": "2020-11-15T10:00:00+01:00", "token": .string(testToken)])
         #expect(try remote.call(withToken).result?["decision"] == "allow")
-        #expect(try workspace.auditRows("request.refused").count == 1)
+        #expect(try workspace.auditRows(.requestRefused).count == 1)
     }
 
-    @Test func withoutATokenFileMutationsOverTCPAreAlwaysRefused() throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func withoutATokenFileMutationsOverTCPAreAlwaysRefused(_ store: StoreKind) throws {
+        let workspace = try ServiceWorkspace(store)
         let conversation = try Conversation(admission: workspace.open(), peer: Self.loopback, token: nil)
         let reply = try conversation.call(enrol(token: testToken))
         #expect(reply.errorCode == -32005)

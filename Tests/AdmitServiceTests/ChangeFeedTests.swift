@@ -2,6 +2,7 @@ import Admit
 import AdmitDomain
 import AdmitJSON
 import AdmitStore
+import AdmitTestSupport
 import Foundation
 import Testing
 
@@ -10,8 +11,8 @@ import Testing
 /// The service holds every user's facts in memory and learns of changes made beside it (another
 /// process's `admit register`, `enrol`, `unenrol`) from the audit log's state rows.
 @Suite struct ChangeFeedTests {
-    @Test func aRegistrationBesideTheServiceIsSeenByItsNextCheck() throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func aRegistrationBesideTheServiceIsSeenByItsNextCheck(_ store: StoreKind) throws {
+        let workspace = try ServiceWorkspace(store)
         let conversation = try Conversation(admission: try workspace.open())
         let ask = checkRequest(id: 1, user: "newcomer@example.org")
         #expect(try conversation.call(ask).errorCode == RPCErrorCode.unknownUser.rawValue)
@@ -30,8 +31,8 @@ import Testing
         #expect(allowed.result?["user"]?["email"] == "newcomer@example.org")
     }
 
-    @Test func anEnrolmentAndAWithdrawalBesideTheServiceChangeItsAnswers() throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func anEnrolmentAndAWithdrawalBesideTheServiceChangeItsAnswers(_ store: StoreKind) throws {
+        let workspace = try ServiceWorkspace(store)
         let conversation = try Conversation(admission: try workspace.open())
         let ask = checkRequest(id: 1, user: "ben@example.org", at: "2020-11-15T10:00:00+01:00")
         #expect(try conversation.call(ask).result?["decision"] == "deny")
@@ -57,17 +58,12 @@ import Testing
         #expect(try admission.verifyAudit().isIntact)
     }
 
-    @Test func aHandEditOfTheTablesDoesNotChangeTheServicesAnswers() throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func aHandEditOfTheTablesDoesNotChangeTheServicesAnswers(_ store: StoreKind) throws {
+        let workspace = try ServiceWorkspace(store)
         let conversation = try Conversation(admission: try workspace.open())
         let ask = checkRequest(id: 1, user: "ben@example.org", at: "2021-01-15T10:00:00+01:00")
         #expect(try conversation.call(ask).result?["decision"] == "deny")
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        shell.arguments = [workspace.databasePath, "UPDATE users SET subscription = 'premium' WHERE email = 'ben@example.org';"]
-        try shell.run()
-        shell.waitUntilExit()
-        #expect(shell.terminationStatus == 0)
+        try workspace.edit("UPDATE users SET subscription = 'premium' WHERE email = 'ben@example.org'")
         // Decisions use the audited state; the edit is for `audit verify` to name.
         #expect(try conversation.call(ask).result?["decision"] == "deny")
         let verify = try conversation.call(request("audit.verify"))

@@ -1,5 +1,6 @@
 import Admit
 import AdmitJSON
+import AdmitTestSupport
 import Foundation
 import Testing
 
@@ -7,8 +8,8 @@ import Testing
 
 /// Lines, batches and notifications on one connection.
 @Suite struct ConversationTests {
-    @Test func goodAndBadLinesInterleavedAreEachAnsweredInOrder() throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func goodAndBadLinesInterleavedAreEachAnsweredInOrder(_ store: StoreKind) throws {
+        let workspace = try ServiceWorkspace(store)
         let conversation = try Conversation(admission: workspace.open())
         let replies = conversation.send(
             checkRequest(id: 1),
@@ -28,14 +29,16 @@ import Testing
         #expect(parsed[0].result?["decision"] == "allow")
         #expect(parsed[4].result?["decision"] == "deny")
         #expect(parsed[7].result?["decision"] == "allow")
+        // On PostgreSQL each decision names the chain it is in: this process's writer.
+        #expect(parsed[0].result?["auditWriter"] == (store == .postgres ? "service-tests" : nil))
         // The three decided checks are logged, in request order, one after another.
         let seqs = [parsed[0], parsed[4], parsed[7]].compactMap { $0.result?["auditSeq"]?.int64Value }
         #expect(seqs.count == 3 && seqs[1] == seqs[0] + 1 && seqs[2] == seqs[1] + 1)
         #expect(try workspace.decisionCount() == 3)
     }
 
-    @Test func aBatchMixingValidAndInvalidRequestsAnswersEachOneInOneArray() throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func aBatchMixingValidAndInvalidRequestsAnswersEachOneInOneArray(_ store: StoreKind) throws {
+        let workspace = try ServiceWorkspace(store)
         let conversation = try Conversation(admission: workspace.open())
         let batch =
             "["
@@ -52,8 +55,8 @@ import Testing
         #expect(reply[2].result == "pong")
     }
 
-    @Test func notificationsGetNoReplyButAreRun() throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func notificationsGetNoReplyButAreRun(_ store: StoreKind) throws {
+        let workspace = try ServiceWorkspace(store)
         let conversation = try Conversation(admission: workspace.open())
         let notification = request("check", id: nil, ["user": "ada@example.org", "lecture": "idor-2020-07"])
         let replies = conversation.send(
@@ -76,8 +79,8 @@ import Testing
             ])
     }
 
-    @Test func aBatchOverTheLimitIsRefusedWhole() throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func aBatchOverTheLimitIsRefusedWhole(_ store: StoreKind) throws {
+        let workspace = try ServiceWorkspace(store)
         let conversation = try Conversation(admission: workspace.open(), limits: ServiceLimits(maxBatch: 3))
         let batch = "[" + (1...4).map { checkRequest(id: $0) }.joined(separator: ",") + "]"
         let reply = try conversation.call(batch)
@@ -96,7 +99,7 @@ import Testing
     }
 
     @Test func anOversizeLineGetsAnErrorAndTheNextLineIsServed() throws {
-        let workspace = ServiceWorkspace()
+        let workspace = try ServiceWorkspace()
         let conversation = try Conversation(admission: workspace.open(), limits: ServiceLimits(maxLineBytes: 100))
         let long = request("ping", id: 1, ["pad": .string(String(repeating: "x", count: 200))])
         let replies = conversation.send(long, request("ping", id: 2))
@@ -106,8 +109,8 @@ import Testing
         #expect(parsed[1]["id"] == 2)
     }
 
-    @Test func methodsThatAreServedAnswerWithTheirResults() throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func methodsThatAreServedAnswerWithTheirResults(_ store: StoreKind) throws {
+        let workspace = try ServiceWorkspace(store)
         let conversation = try Conversation(admission: workspace.open())
         let when = try #require(
             try conversation.call(request("when", ["user": "ada@example.org", "lecture": "idor-2020-07", "at": "2020-11-15T00:00:00Z"]))

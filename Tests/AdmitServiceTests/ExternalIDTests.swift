@@ -1,6 +1,7 @@
 import Admit
 import AdmitDomain
 import AdmitJSON
+import AdmitTestSupport
 import Foundation
 import Testing
 
@@ -9,8 +10,8 @@ import Testing
 /// The service names a user by their external id (a OneRoster sourcedId) as `admit check --json`
 /// does, from the facts it holds in memory.
 @Suite struct ExternalIDTests {
-    @Test func checkAndWhenRepliesCarryTheExternalIDOfUsersWhoHaveOne() throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func checkAndWhenRepliesCarryTheExternalIDOfUsersWhoHaveOne(_ store: StoreKind) throws {
+        let workspace = try ServiceWorkspace(store)
         let conversation = try Conversation(admission: try workspace.open())
         let ask = checkRequest(id: 1, user: "sourced@example.org")
         let other = try workspace.open()

@@ -2,6 +2,7 @@ import Admit
 import AdmitDomain
 import AdmitJSON
 import AdmitStore
+import AdmitTestSupport
 import Foundation
 import Testing
 
@@ -9,8 +10,8 @@ import Testing
 
 /// The JSON-RPC 2.0 rules, one error class at a time, on the dispatcher without sockets.
 @Suite struct ProtocolTests {
-    @Test func aCheckIsAnsweredWithTheFieldsOfTheCLI() throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func aCheckIsAnsweredWithTheFieldsOfTheCLI(_ store: StoreKind) throws {
+        let workspace = try ServiceWorkspace(store)
         let admission = try workspace.open()
         let direct = try admission.check(user: "ada@example.org", lecture: "idor-2020-07", at: instant("2020-11-15T10:00:00+01:00"))
         let conversation = try Conversation(admission: admission)
@@ -117,8 +118,8 @@ import Testing
         #expect(reply.errorMessage?.contains("not an array") == true)
     }
 
-    @Test func admitsOwnErrorsHaveAStableCodePerCause() throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func admitsOwnErrorsHaveAStableCodePerCause(_ store: StoreKind) throws {
+        let workspace = try ServiceWorkspace(store)
         let conversation = try Conversation(admission: workspace.open())
         let cases: [(String, Int)] = [
             (checkRequest(id: 1, user: "nobody@example.org"), -32000),
@@ -168,8 +169,8 @@ import Testing
         #expect(Dictionary(uniqueKeysWithValues: RPCErrorCode.allCases.map { ($0, $0.rawValue) }) == documented)
     }
 
-    @Test func anInvalidPolicyOnReloadKeepsTheOldOne() throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func anInvalidPolicyOnReloadKeepsTheOldOne(_ store: StoreKind) throws {
+        let workspace = try ServiceWorkspace(store)
         let policies = try workspace.policyCopy()
         let conversation = try Conversation(admission: workspace.open(policies: policies))
         let before = try conversation.call(request("version"))["result"]?["policy"]
@@ -189,8 +190,8 @@ import Testing
         #expect(try conversation.call(checkRequest(id: 2))["result"]?["decision"] == "allow")
     }
 
-    @Test func policyReloadReportsTheVersion() throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func policyReloadReportsTheVersion(_ store: StoreKind) throws {
+        let workspace = try ServiceWorkspace(store)
         let policies = try workspace.policyCopy()
         let conversation = try Conversation(admission: workspace.open(policies: policies))
         let same = try #require(try conversation.call(request("policy.reload")).result)
@@ -202,8 +203,10 @@ import Testing
         #expect(changed["policy"] != changed["previous"])
     }
 
-    @Test func policyDiffAndADryRunReloadSayWhatReloadingWouldChangeAndChangeNothing() throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func policyDiffAndADryRunReloadSayWhatReloadingWouldChangeAndChangeNothing(_ store: StoreKind)
+        throws
+    {
+        let workspace = try ServiceWorkspace(store)
         let policies = try workspace.policyCopy()
         let conversation = try Conversation(admission: workspace.open(policies: policies))
         let before = try #require(try conversation.call(request("version")).result?["policy"])
@@ -237,7 +240,7 @@ import Testing
     }
 
     @Test func aBusyDatabaseIsDatabaseBusyAndNothingIsAnsweredAsLogged() throws {
-        let workspace = ServiceWorkspace()
+        let workspace = try ServiceWorkspace()
         let admission = try workspace.open(busyTimeout: .milliseconds(50))
         let conversation = try Conversation(admission: admission)
         let other = try workspace.open()

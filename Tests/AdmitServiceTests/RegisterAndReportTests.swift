@@ -1,5 +1,6 @@
 import Admit
 import AdmitJSON
+import AdmitTestSupport
 import Testing
 
 @testable import AdmitService
@@ -15,10 +16,10 @@ import Testing
         ["email": "y@example.org", "name": "Y", "profession": 7],
     ]
 
-    @Test func registerAnswersEachElementInOrderAndIsIdempotent() throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func registerAnswersEachElementInOrderAndIsIdempotent(_ store: StoreKind) throws {
+        let workspace = try ServiceWorkspace(store)
         let conversation = try Conversation(admission: workspace.open())
-        let seeded = try workspace.auditRows("user.created").count
+        let seeded = try workspace.auditRows(.userCreated).count
         let params: JSONValue = ["users": Self.users, "package": "idor-2020", "at": "2020-11-15T10:00:00+01:00"]
         let reply = try conversation.call(request("register", params))
         let result = try #require(reply.result, "\(reply)")
@@ -52,13 +53,13 @@ import Testing
         #expect(again["updated"] == 0)
         #expect(again["unchanged"] == 2)
         #expect(again["sha256"] == result["sha256"])
-        #expect(try workspace.auditRows("user.created").count == seeded + 1)
+        #expect(try workspace.auditRows(.userCreated).count == seeded + 1)
     }
 
-    @Test func dryRunAndAtomicWithARejectWriteNothing() throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func dryRunAndAtomicWithARejectWriteNothing(_ store: StoreKind) throws {
+        let workspace = try ServiceWorkspace(store)
         let conversation = try Conversation(admission: workspace.open())
-        let seeded = try workspace.auditRows("user.created").count
+        let seeded = try workspace.auditRows(.userCreated).count
         for mode in ["dryRun", "atomic"] {
             let reply = try conversation.call(request("register", ["users": Self.users, mode: true]))
             let result = try #require(reply.result, "\(reply)")
@@ -69,12 +70,13 @@ import Testing
             #expect(rows[0]["outcome"] == "created")
             #expect(rows[0]["user"] == .null, "an id that was rolled back is not handed out")
         }
-        #expect(try workspace.auditRows("user.created").count == seeded)
+        #expect(try workspace.auditRows(.userCreated).count == seeded)
         #expect(try conversation.call(checkRequest(id: 2, user: "zoe@example.org")).errorCode == -32000)
     }
 
-    @Test func badRegisterParamsNameTheParam() throws {
-        let conversation = try Conversation(admission: ServiceWorkspace().open())
+    @Test(arguments: StoreKind.allCases) func badRegisterParamsNameTheParam(_ store: StoreKind) throws {
+        let workspace = try ServiceWorkspace(store)  // held: the database goes with it
+        let conversation = try Conversation(admission: workspace.open())
         let cases: [(JSONValue?, String, Int)] = [
             (nil, "users", -32602),
             (["users": "ada@example.org"], "users", -32602),
@@ -96,26 +98,23 @@ import Testing
         #expect(unknownPackage.errorCode == -32002)
     }
 
-    @Test func registerOverTCPNeedsTheToken() throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func registerOverTCPNeedsTheToken(_ store: StoreKind) throws {
+        let workspace = try ServiceWorkspace(store)
         let conversation = try Conversation(admission: workspace.open(), peer: AuthorisationTests.loopback)
-        let seeded = try workspace.auditRows("user.created").count
+        let seeded = try workspace.auditRows(.userCreated).count
         let refused = try conversation.call(request("register", ["users": Self.users]))
         #expect(refused.errorCode == -32005)
-        #expect(try workspace.auditRows("user.created").count == seeded)
-        #expect(try workspace.auditRows("request.refused").count == 1)
+        #expect(try workspace.auditRows(.userCreated).count == seeded)
+        #expect(try workspace.auditRows(.requestRefused).count == 1)
         let granted = try conversation.call(request("register", ["users": Self.users, "token": .string(testToken)]))
         #expect(granted.result?["created"] == 1)
         // The changes are the peer's, like those of every other method.
-        let admission = try workspace.open()
-        defer { admission.close() }
-        let created = try workspace.entries(admission).filter { $0.kind == .userCreated }.last
-        #expect(created?.actor == AuthorisationTests.loopback.actor)
-        #expect(try admission.store.importBatches().last?.actor == AuthorisationTests.loopback.actor)
+        #expect(try workspace.audit(.userCreated).last?.actor == AuthorisationTests.loopback.actor)
+        #expect(try workspace.importBatchActors().last == AuthorisationTests.loopback.actor)
     }
 
-    @Test func auditEnrolmentsIsTheCLIReport() throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func auditEnrolmentsIsTheCLIReport(_ store: StoreKind) throws {
+        let workspace = try ServiceWorkspace(store)
         let admission = try workspace.open()
         let conversation = try Conversation(admission: admission)
         let result = try #require(try conversation.call(request("audit.enrolments")).result)
@@ -138,8 +137,8 @@ import Testing
         #expect(one["anomalies"]?.arrayValue?.first { $0["kind"] == "never-opened" }?["rows"]?.arrayValue?.count == 1)
     }
 
-    @Test func aReportFarBehindTheLogIsRefusedUntilTheCommandLineCatchesUp() throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func aReportFarBehindTheLogIsRefusedUntilTheCommandLineCatchesUp(_ store: StoreKind) throws {
+        let workspace = try ServiceWorkspace(store)
         let conversation = try Conversation(admission: workspace.open(), limits: ServiceLimits(maxReportCatchUp: 2))
         // What `admit audit enrolments` does from another process.
         func catchUpFromTheCommandLine() throws {
@@ -160,8 +159,9 @@ import Testing
         #expect(try conversation.call(request("audit.enrolments")).result?["total"] == 3)
     }
 
-    @Test func badAuditEnrolmentsParamsNameTheParam() throws {
-        let conversation = try Conversation(admission: ServiceWorkspace().open())
+    @Test(arguments: StoreKind.allCases) func badAuditEnrolmentsParamsNameTheParam(_ store: StoreKind) throws {
+        let workspace = try ServiceWorkspace(store)  // held: the database goes with it
+        let conversation = try Conversation(admission: workspace.open())
         let cases: [(JSONValue, String)] = [
             (["limit": -1], "limit"),
             (["limit": 1.5], "limit"),

@@ -2,6 +2,7 @@ import Admit
 import AdmitDomain
 import AdmitJSON
 import AdmitStore
+import AdmitTestSupport
 import Foundation
 import Logging
 import NIOCore
@@ -9,25 +10,27 @@ import Testing
 
 @testable import AdmitService
 
-/// A fresh database in a temporary folder, seeded from the repository's `Seeds/` and `Policies/`.
+/// A fresh database of either kind (SQLite in a temporary folder, or a database of its own on the
+/// tests' PostgreSQL server), seeded from the repository's `Seeds/` and `Policies/` when first
+/// opened.
 final class ServiceWorkspace: @unchecked Sendable {
-    let directory: String
+    let database: TestDatabase
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    init() {
-        directory = NSTemporaryDirectory() + "admit-service-tests-" + UUID().uuidString
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    init(_ kind: StoreKind = .sqlite) throws {
+        database = try TestDatabase(kind, prefix: "admit-service-tests")
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: directory) }
-
-    var databasePath: String { directory + "/admit.sqlite" }
+    var kind: StoreKind { database.kind }
+    /// A temporary folder of the test's own.
+    var directory: String { database.directory }
+    var databasePath: String { database.location }
 
     func configuration(policies: String? = nil, busyTimeout: Duration = .seconds(5)) -> AdmitConfiguration {
         AdmitConfiguration(
             databasePath: databasePath, seedsDirectory: root.appendingPathComponent("Seeds").path,
             policyPaths: [policies ?? root.appendingPathComponent("Policies").path], policyPathsGiven: true, busyTimeout: busyTimeout,
-            actor: "test")
+            actor: "test", writerName: "service-tests")
     }
 
     func open(policies: String? = nil, busyTimeout: Duration = .seconds(5)) throws -> Admission {
@@ -44,23 +47,69 @@ final class ServiceWorkspace: @unchecked Sendable {
         return folder
     }
 
-    /// Decisions in the audit log (read through a connection of its own).
+    /// Decisions in the audit log (read beside the service, as an auditor would).
     func decisionCount() throws -> Int {
-        let admission = try open()
-        defer { admission.close() }
-        return try entries(admission).filter { $0.kind == .decision }.count
+        switch kind {
+        case .sqlite: return try audit(.decision).count
+        case .postgres:
+            try open().close()  // seeded first, as on SQLite
+            return try database.integers("SELECT count(*) FROM audit_decisions")[0]
+        }
     }
 
-    /// Audit rows of `kind`, each as its detail (an event's JSON) or actor.
-    func auditRows(_ kind: String) throws -> [String] {
-        let admission = try open()
-        defer { admission.close() }
-        return try entries(admission).filter { $0.kind.rawValue == kind }.map { $0.detail ?? $0.actor }
+    /// Audit rows of `kind`, each as its detail (an event's JSON) or, without one, its actor.
+    func auditRows(_ kind: AuditKind) throws -> [String] {
+        try audit(kind).map { $0.detail ?? $0.actor }
     }
 
-    /// Every row of the audit log, in order.
-    func entries(_ admission: Admission) throws -> [AuditEntry] {
-        try admission.store.auditEntries(limit: .max)
+    /// Audit rows of `kind` in the order they were appended: each one's actor, and its detail
+    /// (an event's JSON; none for a change of a user on PostgreSQL, whose rows carry the state).
+    func audit(_ kind: AuditKind) throws -> [(actor: String, detail: String?)] {
+        switch self.kind {
+        case .sqlite:
+            let admission = try open()
+            defer { admission.close() }
+            return try admission.store.auditEntries(limit: .max).filter { $0.kind == kind }.map { ($0.actor, $0.detail) }
+        case .postgres:
+            try open().close()  // seeded first, as on SQLite
+            if let number = kind.changeNumber {
+                return try database.texts(
+                    "SELECT t.text FROM audit_changes c JOIN audit_texts t ON t.id = c.actor WHERE c.kind = \(number) ORDER BY c.recorded_at, c.writer_id, c.seq"
+                ).map { ($0, nil) }
+            }
+            let rows =
+                "FROM audit_events e JOIN audit_texts t ON t.id = e.actor WHERE e.kind = '\(kind.rawValue)' ORDER BY e.recorded_at, e.writer_id, e.seq"
+            return try zip(database.texts("SELECT t.text " + rows), database.texts("SELECT e.detail " + rows)).map { ($0, $1) }
+        }
+    }
+
+    /// Runs `sql` on the database as someone editing it by hand would (`sqlite3`, or a
+    /// connection of its own to PostgreSQL), beside Admit.
+    func edit(_ sql: String) throws {
+        switch kind {
+        case .sqlite:
+            let shell = Process()
+            shell.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+            shell.arguments = [databasePath, sql + ";"]
+            try shell.run()
+            shell.waitUntilExit()
+            try #require(shell.terminationStatus == 0, "sqlite3 \(sql)")
+        case .postgres:
+            try database.execute(sql)
+        }
+    }
+
+    /// The actors of the import batches, oldest first.
+    func importBatchActors() throws -> [String] {
+        switch kind {
+        case .sqlite:
+            let admission = try open()
+            defer { admission.close() }
+            return try admission.store.importBatches().map(\.actor)
+        case .postgres:
+            try open().close()  // seeded first, as on SQLite
+            return try database.texts("SELECT actor FROM import_batches ORDER BY id")
+        }
     }
 }
 

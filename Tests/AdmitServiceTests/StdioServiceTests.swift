@@ -1,5 +1,6 @@
 import Admit
 import AdmitJSON
+import AdmitTestSupport
 import Foundation
 import ServiceLifecycle
 import Synchronization
@@ -34,8 +35,10 @@ import Testing
             input: pipes.requests.fileHandleForReading.fileDescriptor, output: pipes.replies.fileHandleForWriting.fileDescriptor)
     }
 
-    @Test func endOfInputAnswersEverythingIncludingAnUnterminatedLastLineThenStops() async throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func endOfInputAnswersEverythingIncludingAnUnterminatedLastLineThenStops(_ store: StoreKind)
+        async throws
+    {
+        let workspace = try ServiceWorkspace(store)
         let pipes = Pipes()
         let service = try makeService(workspace, pipes)
         let group = ServiceGroup(
@@ -59,8 +62,8 @@ import Testing
         #expect(try workspace.decisionCount() == 3000)
     }
 
-    @Test func aShutdownRequestStopsReadingAndAnswersWhatWasRead() async throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func aShutdownRequestStopsReadingAndAnswersWhatWasRead(_ store: StoreKind) async throws {
+        let workspace = try ServiceWorkspace(store)
         let pipes = Pipes()
         let service = try makeService(workspace, pipes)
         let group = ServiceGroup(
@@ -80,7 +83,7 @@ import Testing
     }
 
     @Test func stdinMayBeARegularFile() async throws {
-        let workspace = ServiceWorkspace()
+        let workspace = try ServiceWorkspace()
         let path = workspace.directory + "/requests.jsonl"
         try (request("ping", id: 1) + "\n" + checkRequest(id: 2) + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         let input = open(path, O_RDONLY)
@@ -99,7 +102,7 @@ import Testing
     }
 
     @Test func stdoutMayBeARegularFileAndStdinDevNull() async throws {
-        let workspace = ServiceWorkspace()
+        let workspace = try ServiceWorkspace()
         let requestsPath = workspace.directory + "/requests.jsonl"
         let repliesPath = workspace.directory + "/replies.jsonl"
         let text = (0..<2000).map { checkRequest(id: $0) + "\n" }.joined()
@@ -136,7 +139,7 @@ import Testing
     }
 
     @Test func theCallersDescriptorsStayOpenAndBlocking() async throws {
-        let workspace = ServiceWorkspace()
+        let workspace = try ServiceWorkspace()
         let pipes = Pipes()
         let service = try makeService(workspace, pipes)
         let input = pipes.requests.fileHandleForReading.fileDescriptor
@@ -160,7 +163,7 @@ import Testing
     /// Backpressure: while nobody reads the replies, the service stops reading its input (the
     /// writer blocks); once they are read, everything is answered.
     @Test(.timeLimit(.minutes(1))) func aClientThatStopsReadingIsNotReadFromWithoutBound() async throws {
-        let workspace = ServiceWorkspace()
+        let workspace = try ServiceWorkspace()
         let pipes = Pipes()
         let service = try makeService(workspace, pipes)
         let group = ServiceGroup(
@@ -192,7 +195,7 @@ import Testing
 
     /// Standard output closed by the client: the service stops and ends.
     @Test(.timeLimit(.minutes(1))) func aClosedStandardOutputEndsTheService() async throws {
-        let workspace = ServiceWorkspace()
+        let workspace = try ServiceWorkspace()
         let pipes = Pipes()
         let service = try makeService(workspace, pipes)
         try pipes.replies.fileHandleForReading.close()

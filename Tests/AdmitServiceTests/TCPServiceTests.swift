@@ -1,5 +1,6 @@
 import Admit
 import AdmitJSON
+import AdmitTestSupport
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -34,8 +35,10 @@ import Testing
         }
     }
 
-    @Test func sixteenClientsEachSendingAThousandChecksGetEveryReplyOnceAndEveryDecisionIsLogged() async throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func sixteenClientsEachSendingAThousandChecksGetEveryReplyOnceAndEveryDecisionIsLogged(
+        _ store: StoreKind
+    ) async throws {
+        let workspace = try ServiceWorkspace(store)
         let before = try workspace.decisionCount()
         try await withServer(workspace) { port, _ in
             try await withThrowingTaskGroup(of: Set<Int>.self) { clients in
@@ -84,7 +87,7 @@ import Testing
     }
 
     @Test func anOversizeLineOverTCPIsAnsweredAndTheConnectionGoesOn() async throws {
-        let workspace = ServiceWorkspace()
+        let workspace = try ServiceWorkspace()
         try await withServer(workspace, limits: ServiceLimits(maxLineBytes: 1024)) { port, _ in
             try await onThread {
                 let client = try LineClient(port: port)
@@ -98,7 +101,7 @@ import Testing
     }
 
     @Test func aClientThatDisconnectsMidLineLosesOnlyThatLine() async throws {
-        let workspace = ServiceWorkspace()
+        let workspace = try ServiceWorkspace()
         try await withServer(workspace) { port, _ in
             try await onThread {
                 let client = try LineClient(port: port)
@@ -116,7 +119,7 @@ import Testing
     }
 
     @Test func aHalfClosedClientGetsItsLastUnterminatedLineAnswered() async throws {
-        let workspace = ServiceWorkspace()
+        let workspace = try ServiceWorkspace()
         try await withServer(workspace) { port, _ in
             try await onThread {
                 let client = try LineClient(port: port)
@@ -129,7 +132,7 @@ import Testing
     }
 
     @Test func aClientThatStopsReadingIsNotBufferedWithoutBound() async throws {
-        let workspace = ServiceWorkspace()
+        let workspace = try ServiceWorkspace()
         try await withServer(workspace) { port, _ in
             try await onThread {
                 let client = try LineClient(port: port)
@@ -154,7 +157,7 @@ import Testing
     }
 
     @Test func connectionsOverTheLimitAreToldWhyAndClosed() async throws {
-        let workspace = ServiceWorkspace()
+        let workspace = try ServiceWorkspace()
         try await withServer(workspace, limits: ServiceLimits(maxConnections: 2)) { port, _ in
             try await onThread {
                 let first = try LineClient(port: port)
@@ -170,8 +173,8 @@ import Testing
         }
     }
 
-    @Test func mutationsOverTCPNeedTheTokenAndRefusalsAreLogged() async throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func mutationsOverTCPNeedTheTokenAndRefusalsAreLogged(_ store: StoreKind) async throws {
+        let workspace = try ServiceWorkspace(store)
         try await withServer(workspace) { port, _ in
             try await onThread {
                 let client = try LineClient(port: port)
@@ -184,11 +187,9 @@ import Testing
                 #expect(replies[1].result?["result"] == "enrolled")
             }
         }
-        let refused = try workspace.auditRows("request.refused")
+        let refused = try workspace.audit(.requestRefused)
         #expect(refused.count == 1)
-        let admission = try workspace.open()
-        let entries = try workspace.entries(admission)
-        #expect(entries.last { $0.kind == .requestRefused }?.actor.hasPrefix("service:tcp:127.0.0.1:") == true)
+        #expect(refused.last?.actor.hasPrefix("service:tcp:127.0.0.1:") == true)
     }
 
     /// At a graceful shutdown the service shuts its sending side and drains: what the client still
@@ -219,8 +220,10 @@ import Testing
 
     static let shutdownRequests = 60_000
 
-    @Test func gracefulShutdownAnswersWhatWasReadAndLogsExactlyThoseDecisions() async throws {
-        let workspace = ServiceWorkspace()
+    @Test(arguments: StoreKind.allCases) func gracefulShutdownAnswersWhatWasReadAndLogsExactlyThoseDecisions(_ store: StoreKind)
+        async throws
+    {
+        let workspace = try ServiceWorkspace(store)
         let before = try workspace.decisionCount()
         let counted = try await withThrowingTaskGroup(of: Int.self) { tasks in
             let admission = try workspace.open()

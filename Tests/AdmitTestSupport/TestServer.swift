@@ -2,7 +2,6 @@ import AdmitPostgres
 import Foundation
 import Logging
 import PostgresNIO
-import Testing
 
 /// The PostgreSQL server the tests run against.
 ///
@@ -10,20 +9,20 @@ import Testing
 /// one. Without it the tests start a throw-away cluster of their own with the same script, in
 /// `.build/test-postgres` (a stale one from a killed run is wiped), and stop it when the test
 /// process exits. When neither works the tests fail with one message saying why; they never skip.
-enum TestServer {
+public enum TestServer {
     /// Why the server could not be had.
-    struct Unavailable: Error, CustomStringConvertible {
+    public struct Unavailable: Error, CustomStringConvertible {
         var reason: String
-        var description: String {
-            "AdmitPostgresTests need PostgreSQL: \(reason). Run ADMIT_TEST_POSTGRES=$(Tests/postgres/cluster.sh start /tmp/admit-pg) swift test --filter AdmitPostgresTests"
+        public var description: String {
+            "the tests on PostgreSQL need a server: \(reason). Run ADMIT_TEST_POSTGRES=$(Tests/postgres/cluster.sh start /tmp/admit-pg) swift test"
         }
     }
 
     /// The server's URL (its `admit_test` database), or why there is none.
-    static let server: Result<PostgresURL, Unavailable> = start()
+    public static let server: Result<PostgresURL, Unavailable> = start()
 
     /// The URL of the server's `admit_test` database; throws (failing the test) when there is none.
-    static func url() throws -> PostgresURL {
+    public static func url() throws -> PostgresURL {
         try server.get()
     }
 
@@ -132,14 +131,14 @@ enum TestServer {
     }
 
     /// A quiet logger for the driver.
-    static let logger: Logger = {
+    public static let logger: Logger = {
         var logger = Logger(label: "admit.postgres.tests")
         logger.logLevel = .error
         return logger
     }()
 
     /// Runs `body` on a new, empty database of its own (so tests run in parallel), dropped after.
-    static func withFreshDatabase<T>(_ body: (PostgresURL) async throws -> T) async throws -> T {
+    public static func withFreshDatabase<T>(_ body: (PostgresURL) async throws -> T) async throws -> T {
         let admin = try url()
         let name = "admit_t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         try await execute("CREATE DATABASE \(name)", on: admin)
@@ -154,26 +153,37 @@ enum TestServer {
     }
 
     /// Runs `sql` (no binds) on the database at `url`, as its user.
-    static func execute(_ sql: String, on url: PostgresURL) async throws {
+    public static func execute(_ sql: String, on url: PostgresURL) async throws {
         try await withConnection(url) { connection in
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
         }
     }
 
     /// The integers of the first column of `sql`'s rows.
-    static func integers(_ sql: String, on url: PostgresURL) async throws -> [Int] {
+    public static func integers(_ sql: String, on url: PostgresURL) async throws -> [Int] {
+        try await column(sql, of: Int.self, on: url)
+    }
+
+    /// The first column of `sql`'s rows, as `type`.
+    public static func column<T: PostgresDecodable & Sendable>(_ sql: String, of type: T.Type, on url: PostgresURL) async throws -> [T] {
         try await withConnection(url) { connection in
-            var values: [Int] = []
-            for try await value in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(Int.self) {
+            var values: [T] = []
+            for try await value in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(T.self) {
                 values.append(value)
             }
             return values
         }
     }
 
+    /// The URL as `--db` takes it, its password percent-encoded.
+    public static func text(of url: PostgresURL) -> String {
+        let password = url.password.map { $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0 } ?? ""
+        return "postgresql://\(url.user):\(password)@\(url.host):\(url.port)/\(url.database)"
+    }
+
     /// Runs `body` on a raw driver connection to `url`, closed after.
     @discardableResult
-    static func withConnection<T>(_ url: PostgresURL, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+    public static func withConnection<T>(_ url: PostgresURL, _ body: (PostgresConnection) async throws -> T) async throws -> T {
         let connection = try await connect(url)
         do {
             let result = try await body(connection)
@@ -186,7 +196,7 @@ enum TestServer {
     }
 
     /// A raw driver connection (for the tests' own setup and checks).
-    static func connect(_ url: PostgresURL) async throws -> PostgresConnection {
+    public static func connect(_ url: PostgresURL) async throws -> PostgresConnection {
         try await PostgresConnection.connect(
             configuration: .init(
                 host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable),
