@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(
             name: "AdmitTests",
             dependencies: [
-                "Admit", "AdmitDomain", "AdmitRules", "AdmitStore", "AdmitJSON", "AdmitCSV", "SQLite",
+                "Admit", "AdmitDomain", "AdmitRules", "AdmitStore", "AdmitJSON", "AdmitCSV", "AdmitTestSupport", "SQLite",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings),

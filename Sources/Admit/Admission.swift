@@ -14,7 +14,7 @@ import Logging
 public final class Admission {
     public let configuration: AdmitConfiguration
     /// The database: SQLite's `Store` or PostgreSQL's `PostgresStorage`.
-    let storage: any Storage
+    package let storage: any Storage
     public private(set) var catalog: Catalog
     public private(set) var policy: LoadedPolicy
     public let clock: any InstantClock

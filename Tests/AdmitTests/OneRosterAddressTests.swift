@@ -1,5 +1,6 @@
 import Admit
 import AdmitDomain
+import AdmitTestSupport
 import Foundation
 import SQLite
 import Testing
@@ -7,9 +8,11 @@ import Testing
 /// A row whose sourcedId is an Admit user's and whose address is another: rejected, nothing changes.
 @Suite("OneRoster: a sourcedId and an address that disagree")
 struct OneRosterAddressTests {
-    @Test("A known sourcedId with a new address, with another user's address, and after a row that took the address")
-    func addressConflicts() throws {
-        let fixture = try RegistrationFixture()
+    @Test(
+        "A known sourcedId with a new address, with another user's address, and after a row that took the address",
+        arguments: StoreKind.allCases)
+    func addressConflicts(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         let bulk = fixture.directory.file("bulk")
         try RosterFixtures.folder(RosterFixtures.bulk11, at: bulk)
         _ = try fixture.registerRoster(bulk)
@@ -42,6 +45,6 @@ struct OneRosterAddressTests {
         #expect(try fixture.userRows() == (before + ["nina@example.org|Nina Neu|other||active|none|u9"]).sorted())
         let admission = try fixture.admission()
         defer { admission.close() }
-        #expect(try admission.store.verifyAudit().isIntact)
+        #expect(try admission.verifyAudit().isIntact)
     }
 }

@@ -117,17 +117,21 @@ extension RegistrationFixture {
             oneRoster: path, classMap: admission.classMap(file: directory.file("class-map.csv")), options: options, rejectsFile: rejects)
     }
 
-    /// Every enrolment, withdrawn ones too, as `email|package|enrolled|withdrawn|source|forced` (instants in UTC).
+    /// Every enrolment, withdrawn ones too, as `email|package|enrolled|withdrawn|source|forced`
+    /// (instants in UTC), by email and time of enrolment.
     func allEnrolments() throws -> [String] {
-        try connection().query(
+        let rows = try texts(
             """
-            SELECT u.email, e.package_id, e.enrolled_at, e.withdrawn_at, e.source, e.forced FROM enrolments e
-            JOIN users u ON u.id = e.user_id ORDER BY u.email, e.enrolled_at
+            SELECT u.email || '|' || e.package_id || '|' || CAST(e.enrolled_at AS text) || '|' || coalesce(CAST(e.withdrawn_at AS text), '-')
+                || '|' || e.source || '|' || CASE WHEN e.forced THEN '1' ELSE '0' END
+            FROM enrolments e JOIN users u ON u.id = e.user_id
             """
-        ) { row in
-            let enrolled = Instant(millisecondsSinceEpoch: row.int64(2)).formatted(offsetSeconds: 0)
-            let withdrawn = row.isNull(3) ? "-" : Instant(millisecondsSinceEpoch: row.int64(3)).formatted(offsetSeconds: 0)
-            return "\(row.string(0) ?? "")|\(row.string(1) ?? "")|\(enrolled)|\(withdrawn)|\(row.string(4) ?? "")|\(row.int64(5))"
+        ).map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
+        func utc(_ text: String) -> String {
+            Int64(text).map { Instant(millisecondsSinceEpoch: $0).formatted(offsetSeconds: 0) } ?? text
+        }
+        return rows.sorted { ($0[0], Int64($0[2])!) < ($1[0], Int64($1[2])!) }.map { row in
+            [row[0], row[1], utc(row[2]), utc(row[3]), row[4], row[5]].joined(separator: "|")
         }
     }
 }

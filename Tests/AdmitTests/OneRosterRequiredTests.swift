@@ -1,13 +1,16 @@
 import Admit
 import AdmitDomain
+import AdmitTestSupport
 import Foundation
 import Testing
 
 @Suite("OneRoster: required values in every row")
 struct OneRosterRequiredTests {
-    @Test("1.1: an empty required cell is a located missing-value reject, counted and written to the rejects file")
-    func required11() throws {
-        let fixture = try RegistrationFixture()
+    @Test(
+        "1.1: an empty required cell is a located missing-value reject, counted and written to the rejects file",
+        arguments: StoreKind.allCases)
+    func required11(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         let package = fixture.directory.file("roster")
         var files = RosterFixtures.bulk11
         files["users.csv"] =
@@ -57,9 +60,9 @@ struct OneRosterRequiredTests {
         #expect(rejects.contains("\"e5,,,c1,org1,u1,,,2020-11-10,\""))
     }
 
-    @Test("1.2: its own required columns; a tobedeleted row needs only what identifies it")
-    func required12() throws {
-        let fixture = try RegistrationFixture()
+    @Test("1.2: its own required columns; a tobedeleted row needs only what identifies it", arguments: StoreKind.allCases)
+    func required12(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         let package = fixture.directory.file("roster")
         var files = RosterFixtures.bulk12
         files["users.csv"] =
@@ -79,9 +82,9 @@ struct OneRosterRequiredTests {
 
 @Suite("OneRoster: roles.csv (1.2)")
 struct OneRosterRolesTests {
-    @Test("Every row of roles.csv is read: bad values and roles of users in no file are located rejects")
-    func rolesRows() throws {
-        let fixture = try RegistrationFixture()
+    @Test("Every row of roles.csv is read: bad values and roles of users in no file are located rejects", arguments: StoreKind.allCases)
+    func rolesRows(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         let package = fixture.directory.file("roster")
         var files = RosterFixtures.bulk12
         files["roles.csv"] =
@@ -116,9 +119,9 @@ struct OneRosterRolesTests {
 
 @Suite("OneRoster: export and import again")
 struct OneRosterRoundTripTests {
-    @Test("import, export, import into a new database: the same users (one-word names too) and enrolments")
-    func roundTrip() throws {
-        let source = try RegistrationFixture()
+    @Test("import, export, import into a new database: the same users (one-word names too) and enrolments", arguments: StoreKind.allCases)
+    func roundTrip(_ store: StoreKind) throws {
+        let source = try RegistrationFixture(store)
         let package = source.directory.file("roster")
         var files = RosterFixtures.bulk11
         files["users.csv"] =
@@ -134,7 +137,7 @@ struct OneRosterRoundTripTests {
         #expect(usersFile.contains(",Zeno,Zeno,"), "a one-word name is written as both given and family name")
         #expect(!usersFile.contains(",,,,zeno@example.org"))
 
-        let target = try RegistrationFixture()
+        let target = try RegistrationFixture(store)
         let summary = try target.registerRoster(exported, map: "class,package\nidor-2020,idor-2020\n")
         #expect(summary.rejected == 0, "\(summary.diagnostics)")
         // Every user the package gave (those with a sourcedId) comes back as it was: address, name,
@@ -160,9 +163,9 @@ struct OneRosterRoundTripTests {
 
 @Suite("OneRoster: the sourcedId in the audit reports")
 struct OneRosterReportTests {
-    @Test("audit enrolments and audit decisions name a user's external id where they name the user")
-    func reportsShowExternalID() throws {
-        let fixture = try RegistrationFixture()
+    @Test("audit enrolments and audit decisions name a user's external id where they name the user", arguments: StoreKind.allCases)
+    func reportsShowExternalID(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         let package = fixture.directory.file("roster")
         try RosterFixtures.folder(RosterFixtures.bulk11, at: package)
         _ = try fixture.registerRoster(package)

@@ -1,6 +1,7 @@
 import Admit
 import AdmitCSV
 import AdmitDomain
+import AdmitTestSupport
 import Foundation
 import SQLite
 import Testing
@@ -11,9 +12,7 @@ import Testing
 struct OneRosterRoleTests {
     /// `email|external_role` for every user, by email (`-` for none).
     static func roles(_ fixture: borrowing RegistrationFixture) throws -> [String] {
-        try fixture.connection().query("SELECT email, coalesce(external_role, '-') FROM users ORDER BY email") {
-            "\($0.string(0) ?? "")|\($0.string(1) ?? "")"
-        }
+        try RegistrationFixture.byEmail(fixture.texts("SELECT email || '|' || coalesce(external_role, '-') FROM users"))
     }
 
     /// The rows of a CSV file of the export as `sourcedId|value` for the column `name` (the
@@ -28,9 +27,9 @@ struct OneRosterRoleTests {
         return lines.dropFirst().filter { $0.count == header.count }.map { "\($0[key])|\($0[index])" }
     }
 
-    @Test("1.1: the role column is kept, a teacher is exported as a teacher and imports back as one")
-    func version11RoundTrip() throws {
-        let fixture = try RegistrationFixture()
+    @Test("1.1: the role column is kept, a teacher is exported as a teacher and imports back as one", arguments: StoreKind.allCases)
+    func version11RoundTrip(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         let package = fixture.directory.file("roster")
         try RosterFixtures.folder(RosterFixtures.bulk11, at: package)
         let summary = try fixture.registerRoster(package)
@@ -40,7 +39,7 @@ struct OneRosterRoleTests {
                 "ada@example.org|-", "bea@example.org|student", "carl@example.org|teacher", "dora@example.org|student",
             ])
         let admission = try fixture.admission()
-        #expect(try admission.store.verifyAudit().isIntact)
+        #expect(try admission.verifyAudit().isIntact)
         let out = fixture.directory.file("export")
         _ = try admission.exportOneRoster(package: "idor-2020", to: out)
         admission.close()
@@ -48,7 +47,7 @@ struct OneRosterRoleTests {
         #expect(try Self.column("role", of: out + "/users.csv") == ["admit-user-1|student", "u1|student", "u2|teacher"])
         #expect(try Self.column("role", of: out + "/enrollments.csv") == ["admit-user-1|student", "u1|student", "u2|teacher"])
 
-        let target = try RegistrationFixture()
+        let target = try RegistrationFixture(store)
         let back = try target.registerRoster(out, map: "class,package\nidor-2020,idor-2020\n")
         #expect(back.rejected == 0, "\(back.diagnostics)")
         #expect(
@@ -59,9 +58,11 @@ struct OneRosterRoleTests {
         #expect(again.created == 0 && again.updated == 0 && again.unchanged == 3)
     }
 
-    @Test("1.1: a role in another case is kept in the specification's spelling; a later package changes it, audited")
-    func version11Changes() throws {
-        let fixture = try RegistrationFixture()
+    @Test(
+        "1.1: a role in another case is kept in the specification's spelling; a later package changes it, audited",
+        arguments: StoreKind.allCases)
+    func version11Changes(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         let package = fixture.directory.file("roster")
         var files = RosterFixtures.bulk11
         files["users.csv"] = files["users.csv"]!.replacingOccurrences(of: ",teacher,", with: ",TEACHER,")
@@ -75,14 +76,13 @@ struct OneRosterRoleTests {
         #expect(try Self.roles(fixture).contains("carl@example.org|aide"))
         let admission = try fixture.admission()
         defer { admission.close() }
-        #expect(try admission.store.verifyAudit().isIntact)
-        let carl = try #require(try admission.store.user(email: EmailAddress("carl@example.org")))
-        #expect(try admission.store.userState(carl.id)?.user.externalRole == "aide", "the state in the log has it too")
+        #expect(try admission.verifyAudit().isIntact)
+        #expect(try fixture.user("carl@example.org")?.externalRole == "aide", "the state in the log has it too")
     }
 
-    @Test("1.1: a role outside the specification is kept as given and exported as a 1.1 extension, ext:…")
-    func unknownRoleExportedAsExtension() throws {
-        let fixture = try RegistrationFixture()
+    @Test("1.1: a role outside the specification is kept as given and exported as a 1.1 extension, ext:…", arguments: StoreKind.allCases)
+    func unknownRoleExportedAsExtension(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         let package = fixture.directory.file("roster")
         var files = RosterFixtures.bulk11
         files["users.csv"] = files["users.csv"]!.replacingOccurrences(of: ",teacher,", with: ",wizard,")
@@ -99,9 +99,9 @@ struct OneRosterRoleTests {
         #expect(try Self.column("role", of: out + "/enrollments.csv").allSatisfy { !$0.contains("wizard") })
     }
 
-    @Test("1.2: the primary role of roles.csv; a 1.2 role that 1.1 lacks is exported as 1.1's nearest")
-    func version12() throws {
-        let fixture = try RegistrationFixture()
+    @Test("1.2: the primary role of roles.csv; a 1.2 role that 1.1 lacks is exported as 1.1's nearest", arguments: StoreKind.allCases)
+    func version12(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         let archive = fixture.directory.file("roster.zip")
         var files = RosterFixtures.bulk12
         files["roles.csv"] =
@@ -120,9 +120,9 @@ struct OneRosterRoleTests {
         #expect(try Self.column("role", of: out + "/enrollments.csv") == ["admit-user-1|student", "p1|administrator", "p2|student"])
     }
 
-    @Test("1.2 with the fixture's roles.csv: each user's primary role")
-    func version12Primary() throws {
-        let fixture = try RegistrationFixture()
+    @Test("1.2 with the fixture's roles.csv: each user's primary role", arguments: StoreKind.allCases)
+    func version12Primary(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         let package = fixture.directory.file("roster")
         try RosterFixtures.folder(RosterFixtures.bulk12, at: package)
         _ = try fixture.registerRoster(package)

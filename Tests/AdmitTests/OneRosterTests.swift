@@ -1,6 +1,7 @@
 import Admit
 import AdmitDomain
 import AdmitJSON
+import AdmitTestSupport
 import Foundation
 import SQLite
 import Testing
@@ -19,9 +20,11 @@ struct OneRosterTests {
         "carl@example.org|idor-2020|2020-11-07T23:00:00Z|2020-11-20T23:00:00Z|bulk|0",
     ]
 
-    @Test("A 1.1 bulk folder: users keyed by sourcedId, enrolments as whole days in the package's zone, every problem located")
-    func bulkFolder() throws {
-        let fixture = try RegistrationFixture()
+    @Test(
+        "A 1.1 bulk folder: users keyed by sourcedId, enrolments as whole days in the package's zone, every problem located",
+        arguments: StoreKind.allCases)
+    func bulkFolder(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         let package = fixture.directory.file("roster")
         try RosterFixtures.folder(RosterFixtures.bulk11, at: package)
         let summary = try fixture.registerRoster(package, rejects: fixture.directory.file("rejects.csv"))
@@ -76,8 +79,8 @@ struct OneRosterTests {
                 "\r\nenrollments.csv line 8: classSourcedId: class 'c9' is in no row of classes.csv [unknown-reference],\"e7,,,c9,"))
 
         // One audited batch, each change with its own audit row (the seeded user and enrolment aside).
-        let batches = try fixture.connection().query("SELECT file_name, status, sha256 FROM import_batches") {
-            [$0.string(0) ?? "", $0.string(1) ?? "", $0.string(2) ?? ""]
+        let batches = try fixture.texts("SELECT file_name || '|' || status || '|' || sha256 FROM import_batches").map {
+            $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
         }
         #expect(batches.count == 1)
         #expect(batches.first?[0] == package && batches.first?[1] == "completed" && batches.first?[2].count == 64)
@@ -88,9 +91,9 @@ struct OneRosterTests {
         #expect(kinds["import.started"] == 1 && kinds["import.finished"] == 1)
     }
 
-    @Test("The same package again changes nothing: every user and enrolment is found as it is")
-    func idempotent() throws {
-        let fixture = try RegistrationFixture()
+    @Test("The same package again changes nothing: every user and enrolment is found as it is", arguments: StoreKind.allCases)
+    func idempotent(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         let package = fixture.directory.file("roster")
         try RosterFixtures.folder(RosterFixtures.bulk11, at: package)
         _ = try fixture.registerRoster(package)
@@ -107,9 +110,9 @@ struct OneRosterTests {
         #expect(after == before, "a re-run adds only its batch's own rows")
     }
 
-    @Test("A 1.2 bulk ZIP, its files in a folder of the archive, with roles.csv")
-    func bulkZip12() throws {
-        let fixture = try RegistrationFixture()
+    @Test("A 1.2 bulk ZIP, its files in a folder of the archive, with roles.csv", arguments: StoreKind.allCases)
+    func bulkZip12(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         let archive = fixture.directory.file("roster.zip")
         try RosterFixtures.zip(RosterFixtures.bulk12, at: archive, prefix: "export/")
         let summary = try fixture.registerRoster(archive)
@@ -120,13 +123,13 @@ struct OneRosterTests {
         #expect(try fixture.userRows().contains("finn@example.org|Finn|other||active|none|p2"))
         #expect(try fixture.allEnrolments().contains("finn@example.org|idor-2020|2020-11-11T23:00:00Z|2020-11-30T23:00:00Z|bulk|0"))
         // The batch names the archive and its digest.
-        let digest = try fixture.connection().queryFirst("SELECT sha256 FROM import_batches") { $0.string(0) ?? "" }
+        let digest = try fixture.texts("SELECT sha256 FROM import_batches").first
         #expect(digest == (try sha256Hex(of: archive)))
     }
 
-    @Test("A delta package: tobedeleted closes an account and withdraws an enrolment, keeping the history")
-    func delta() throws {
-        let fixture = try RegistrationFixture()
+    @Test("A delta package: tobedeleted closes an account and withdraws an enrolment, keeping the history", arguments: StoreKind.allCases)
+    func delta(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         let bulk = fixture.directory.file("bulk")
         try RosterFixtures.folder(RosterFixtures.bulk11, at: bulk)
         _ = try fixture.registerRoster(bulk)
@@ -160,9 +163,9 @@ struct OneRosterTests {
         #expect(again.updated == 0 && again.unchanged == 1 && again.roster?.unchanged == 2 && again.roster?.withdrawn == 0)
     }
 
-    @Test("--dry-run writes nothing; --atomic with a reject applies nothing")
-    func modes() throws {
-        let fixture = try RegistrationFixture()
+    @Test("--dry-run writes nothing; --atomic with a reject applies nothing", arguments: StoreKind.allCases)
+    func modes(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         let package = fixture.directory.file("roster")
         try RosterFixtures.folder(RosterFixtures.bulk11, at: package)
         let before = try fixture.userRows()
@@ -172,14 +175,14 @@ struct OneRosterTests {
         let atomic = try fixture.registerRoster(package, options: RegistrationOptions(atomic: true))
         #expect(atomic.created == 3 && !atomic.committed)
         #expect(try fixture.userRows() == before)
-        #expect(try fixture.connection().queryFirst("SELECT status FROM import_batches") { $0.string(0) } == "failed")
+        #expect(try fixture.texts("SELECT status FROM import_batches") == ["failed"])
     }
 
     @Test(
-        "Headers out of the specification's order, missing required columns, a manifest naming a missing file: all reported, nothing written"
-    )
-    func packageErrors() throws {
-        let fixture = try RegistrationFixture()
+        "Headers out of the specification's order, missing required columns, a manifest naming a missing file: all reported, nothing written",
+        arguments: StoreKind.allCases)
+    func packageErrors(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         let package = fixture.directory.file("roster")
         var files = RosterFixtures.bulk11
         files["users.csv"] =
@@ -202,7 +205,7 @@ struct OneRosterTests {
             message.contains(
                 "enrollments.csv:1:7: error: the required column 'role' is missing: OneRoster 1.1 puts it before 'primary'"))
         #expect(try fixture.userRows() == before)
-        #expect(try fixture.connection().queryFirst("SELECT count(*) FROM import_batches") { $0.int64(0) } == 0)
+        #expect(try fixture.texts("SELECT id FROM import_batches").isEmpty)
 
         // A manifest that names a file the package does not have.
         try FileManager.default.removeItem(atPath: package + "/classes.csv")
@@ -223,9 +226,9 @@ struct OneRosterTests {
                 "classes.csv:1:6: error: column 'grades' of OneRoster 1.1 comes after 'metadata.room', which is not one of its columns"))
     }
 
-    @Test("A class map that names an unknown package is an error before anything is read")
-    func classMapErrors() throws {
-        let fixture = try RegistrationFixture()
+    @Test("A class map that names an unknown package is an error before anything is read", arguments: StoreKind.allCases)
+    func classMapErrors(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         try fixture.directory.write("map.csv", "class,package\nc1,idor-2021\nc2,idor-2020\nc2,idor-2020\n")
         let admission = try fixture.admission()
         defer { admission.close() }
@@ -238,9 +241,9 @@ struct OneRosterTests {
         }
     }
 
-    @Test("The enrolments exported as OneRoster import back into a new database as they were")
-    func exportRoundTrip() throws {
-        let fixture = try RegistrationFixture()
+    @Test("The enrolments exported as OneRoster import back into a new database as they were", arguments: StoreKind.allCases)
+    func exportRoundTrip(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         let package = fixture.directory.file("roster")
         try RosterFixtures.folder(RosterFixtures.bulk11, at: package)
         _ = try fixture.registerRoster(package)
@@ -253,7 +256,7 @@ struct OneRosterTests {
             #expect(FileManager.default.fileExists(atPath: out + "/" + name), "\(name)")
         }
 
-        let target = try RegistrationFixture()
+        let target = try RegistrationFixture(store)
         let summary = try target.registerRoster(out, map: "class,package\nidor-2020,idor-2020\n")
         #expect(summary.rejected == 0, "\(summary.diagnostics)")
         #expect(summary.created == 2 && summary.updated == 1, "ada exists: only her external id is new")

@@ -2,6 +2,7 @@ import Admit
 import AdmitCSV
 import AdmitDomain
 import AdmitStore
+import AdmitTestSupport
 import Foundation
 import SQLite
 import Testing
@@ -32,12 +33,14 @@ struct TemporaryDirectory: ~Copyable {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
-/// A database with one package, one seeded user and a small policy, in a temporary folder.
+/// A database with one package, one seeded user and a small policy, on either store; its seeds
+/// and policy in a temporary folder.
 ///
 /// The package `idor-2020` is free to enrol in from 2020-11-08 to 2020-11-20 (Vienna); `ada` is
 /// seeded, active, from Austria, enrolled. Nothing is read from outside the folder.
 struct RegistrationFixture: ~Copyable {
-    let directory = TemporaryDirectory()
+    let directory: TemporaryDirectory
+    let database: TestDatabase
     static let now = Instant(millisecondsSinceEpoch: 1_605_430_800_000)  // 2020-11-15T09:00:00Z
     static let insideWindow = try! Instant(parsing: "2020-11-15T10:00:00+01:00")
     static let afterWindow = try! Instant(parsing: "2020-12-01T10:00:00+01:00")
@@ -68,16 +71,23 @@ struct RegistrationFixture: ~Copyable {
           when user.account != "active"
         """
 
-    init() throws {
+    init(_ kind: StoreKind = .sqlite) throws {
+        try self.init(database: TestDatabase(kind, prefix: "admit-registration"))
+    }
+
+    private init(database: TestDatabase) throws {
+        self.database = database
+        directory = TemporaryDirectory()
         try FileManager.default.createDirectory(atPath: directory.file("Seeds"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: directory.file("Policies"), withIntermediateDirectories: true)
         try directory.write("Seeds/catalog.json", Self.catalog)
         try directory.write("Seeds/users.json", Self.users)
         try directory.write("Policies/test.policy", Self.policy)
-        try admission().store.close()  // creates and seeds the database
+        try admission().close()  // creates and seeds the database
     }
 
-    var databasePath: String { directory.file("admit.sqlite") }
+    var kind: StoreKind { database.kind }
+    var databasePath: String { database.location }
 
     var configuration: AdmitConfiguration {
         AdmitConfiguration(
@@ -109,42 +119,119 @@ struct RegistrationFixture: ~Copyable {
             rejectsFile: rejects, observe: observe)
     }
 
-    /// Opens the database read-only, beside whatever else has it open.
-    func connection() throws -> Connection {
-        try Connection(path: databasePath, mode: .readOnly)
+    /// The first column of `sql`'s rows, as text: SQL that SQLite and PostgreSQL read alike
+    /// (`||`, `coalesce`, `CASE`, `CAST(… AS text)`), read beside whatever else has the database open.
+    func texts(_ sql: String) throws -> [String] {
+        switch kind {
+        case .sqlite: return try Self.texts(sql, Connection(path: databasePath, mode: .readOnly))
+        case .postgres: return try database.texts(sql)
+        }
+    }
+
+    static func texts(_ sql: String, _ connection: Connection) throws -> [String] {
+        try connection.query(sql) { $0.string(0) ?? "" }
     }
 
     /// Every user as `email|name|profession|country|account|subscription|external_id`, by email.
     func userRows() throws -> [String] {
-        try Self.userRows(connection())
+        try Self.byEmail(texts(Self.userRowsQuery))
     }
 
     static func userRows(_ connection: Connection) throws -> [String] {
-        try connection.query(
-            "SELECT email, name, profession, coalesce(country, ''), account, subscription, coalesce(external_id, '') FROM users ORDER BY email"
-        ) { row in (0..<7).map { row.string(Int32($0)) ?? "" }.joined(separator: "|") }
+        try byEmail(texts(userRowsQuery, connection))
     }
 
-    /// Every current enrolment as `email|package|source|forced`, by email.
-    static func enrolmentRows(_ connection: Connection) throws -> [String] {
-        try connection.query(
-            """
-            SELECT u.email, e.package_id, e.source, e.forced FROM enrolments e JOIN users u ON u.id = e.user_id
-            WHERE e.withdrawn_at IS NULL ORDER BY u.email, e.package_id
-            """
-        ) { row in "\(row.string(0) ?? "")|\(row.string(1) ?? "")|\(row.string(2) ?? "")|\(row.int64(3))" }
+    static let userRowsQuery = """
+        SELECT email || '|' || name || '|' || profession || '|' || coalesce(country, '') || '|' || account || '|' || subscription
+            || '|' || coalesce(external_id, '') FROM users
+        """
+
+    /// Every current enrolment as `email|package|source|forced`, by email and package.
+    func enrolmentRows() throws -> [String] {
+        try Self.byEmail(texts(Self.enrolmentRowsQuery))
     }
+
+    static func enrolmentRows(_ connection: Connection) throws -> [String] {
+        try byEmail(texts(enrolmentRowsQuery, connection))
+    }
+
+    static let enrolmentRowsQuery = """
+        SELECT u.email || '|' || e.package_id || '|' || e.source || '|' || CASE WHEN e.forced THEN '1' ELSE '0' END
+        FROM enrolments e JOIN users u ON u.id = e.user_id WHERE e.withdrawn_at IS NULL
+        """
+
+    /// Rows that start with an email, in the order of the email, then of the rest (the order of
+    /// text is each database's own, hence sorted here).
+    static func byEmail(_ rows: [String]) -> [String] {
+        rows.sorted { ($0.prefix { $0 != "|" }, $0) < ($1.prefix { $0 != "|" }, $1) }
+    }
+
+    /// PostgreSQL's `audit_changes.kind` (a number) as the kind's name.
+    static let changeKindName =
+        "CASE kind "
+        + AuditKind.allCases.compactMap { kind in kind.changeNumber.map { "WHEN \($0) THEN '\(kind.rawValue)'" } }.joined(separator: " ")
+        + " END"
 
     /// How many audit rows of each kind there are.
     func auditKinds() throws -> [String: Int] {
-        let rows = try connection().query("SELECT kind, count(*) FROM audit_log GROUP BY kind") { ($0.string(0) ?? "", Int($0.int64(1))) }
-        return Dictionary(uniqueKeysWithValues: rows)
+        let query: String
+        switch kind {
+        case .sqlite:
+            query = "SELECT kind || '|' || count(*) FROM audit_log GROUP BY kind"
+        case .postgres:
+            query = """
+                SELECT kind || '|' || count(*) FROM audit_events GROUP BY kind
+                UNION ALL SELECT \(Self.changeKindName) || '|' || count(*) FROM audit_changes GROUP BY kind
+                UNION ALL SELECT 'decision|' || count(*) FROM audit_decisions HAVING count(*) > 0
+                """
+        }
+        return Dictionary(
+            uniqueKeysWithValues: try texts(query).map { row in
+                let parts = row.split(separator: "|")
+                return (String(parts[0]), Int(parts[1])!)
+            })
+    }
+
+    /// Import batch `id` by column (`file_name`, `status`, `sha256`, `actor`, `counts`, and
+    /// `ended`: yes or no), if there is one.
+    func importBatch(_ id: Int64) throws -> [String: String]? {
+        let columns = ["file_name", "status", "sha256", "actor", "counts", "ended"]
+        let rows = try texts(
+            """
+            SELECT file_name || '|' || status || '|' || sha256 || '|' || actor || '|' || coalesce(counts, '') || '|'
+                || CASE WHEN ended_at IS NULL THEN 'no' ELSE 'yes' END FROM import_batches WHERE id = \(id)
+            """)
+        return rows.first.map {
+            Dictionary(uniqueKeysWithValues: zip(columns, $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init)))
+        }
+    }
+
+    /// Every import batch as `id|status`, oldest first.
+    func importBatches() throws -> [String] {
+        try texts("SELECT CAST(id AS text) || '|' || status FROM import_batches ORDER BY id")
+    }
+
+    /// The audit rows of import batch `id` in the order they were appended, as `kind user`
+    /// (user 0 for the batch's own events).
+    func batchAuditRows(_ id: Int64) throws -> [String] {
+        switch kind {
+        case .sqlite:
+            return try texts("SELECT kind || ' ' || coalesce(user_id, 0) FROM audit_log WHERE batch_id = \(id) ORDER BY seq")
+        case .postgres:
+            return try texts(
+                """
+                SELECT row FROM (SELECT seq, kind || ' 0' AS row FROM audit_events WHERE batch_id = \(id)
+                    UNION ALL SELECT seq, \(Self.changeKindName) || ' ' || CAST(user_id AS text) FROM audit_changes
+                    WHERE batch_id = \(id)) AS rows ORDER BY seq
+                """)
+        }
     }
 
     func user(_ email: String) throws -> User? {
         let admission = try admission()
         defer { admission.close() }
-        return try admission.store.user(email: EmailAddress(email))
+        guard let id = try admission.storage.userID(email: EmailAddress(email)) else { return nil }
+        return try admission.storage.userState(id)?.user
     }
 }
 

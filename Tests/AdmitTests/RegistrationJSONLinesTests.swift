@@ -1,15 +1,16 @@
 import Admit
 import AdmitDomain
 import AdmitJSON
+import AdmitTestSupport
 import Foundation
 import Testing
 
 /// JSON Lines input, and JSON values given by a program (the service's entry point).
 @Suite("Registration: JSON Lines and JSON values")
 struct RegistrationJSONLinesTests {
-    @Test("One object per line; null means not given; blank lines and a byte order mark are tolerated")
-    func jsonLines() throws {
-        let fixture = try RegistrationFixture()
+    @Test("One object per line; null means not given; blank lines and a byte order mark are tolerated", arguments: StoreKind.allCases)
+    func jsonLines(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         let text = """
             \u{FEFF}{"email": "j1@example.org", "name": "J \\"One\\"", "profession": "other", "country": null}
 
@@ -42,9 +43,9 @@ struct RegistrationJSONLinesTests {
         #expect(RegistrationFormat(path: "-") == .csv)
     }
 
-    @Test("JSON values given by a program get the same validation, outcomes and batch, one result per value")
-    func values() throws {
-        let fixture = try RegistrationFixture()
+    @Test("JSON values given by a program get the same validation, outcomes and batch, one result per value", arguments: StoreKind.allCases)
+    func values(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         let admission = try fixture.admission()
         let values: [JSONValue] = [
             ["email": "r1@example.org", "name": "R1", "profession": "other"],
@@ -71,6 +72,6 @@ struct RegistrationJSONLinesTests {
         #expect(again.sha256 == summary.sha256, "the digest depends on the rows only")
         #expect(again.unchanged == 2)
         let batch = try #require(summary.batch)
-        #expect(try admission.store.importBatch(batch)?.fileName == "service")
+        #expect(try fixture.importBatch(batch)?["file_name"] == "service")
     }
 }

@@ -1,6 +1,7 @@
 import Admit
 import AdmitDomain
 import AdmitStore
+import AdmitTestSupport
 import Foundation
 import Testing
 
@@ -10,9 +11,9 @@ struct RegistrationModeTests {
     static let csv =
         "email,name,profession,country\nnew1@example.org,One,other,AT\nada@example.org,Ada Changed,,\nbroken@example.org,Broken,other,QQ\nnew2@example.org,Two,other,DE\n"
 
-    @Test("--atomic with one bad row writes no user, no enrolment and no change row")
-    func atomicWithABadRow() throws {
-        let fixture = try RegistrationFixture()
+    @Test("--atomic with one bad row writes no user, no enrolment and no change row", arguments: StoreKind.allCases)
+    func atomicWithABadRow(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         let before = try fixture.userRows()
         let kinds = try fixture.auditKinds()
         let summary = try fixture.register(Self.csv, options: RegistrationOptions(atomic: true, package: "idor-2020"))
@@ -23,12 +24,12 @@ struct RegistrationModeTests {
         let after = try fixture.auditKinds()
         for kind in ["user.created", "user.updated", "enrolment.added"] { #expect(after[kind] == kinds[kind], "\(kind)") }
         let batch = try #require(summary.batch)
-        #expect(try fixture.admission().store.importBatch(batch)?.status == .failed)
+        #expect(try fixture.importBatch(batch)?["status"] == "failed")
     }
 
-    @Test("--atomic without rejects applies everything in one transaction")
-    func atomicWithoutRejects() throws {
-        let fixture = try RegistrationFixture()
+    @Test("--atomic without rejects applies everything in one transaction", arguments: StoreKind.allCases)
+    func atomicWithoutRejects(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         let summary = try fixture.register(
             "email,name,profession\na@example.org,A,other\nb@example.org,B,other\n", options: RegistrationOptions(atomic: true))
         #expect(summary.committed)
@@ -36,12 +37,12 @@ struct RegistrationModeTests {
         #expect(try fixture.user("b@example.org") != nil)
     }
 
-    @Test("--dry-run reports the plan and leaves the database exactly as it was")
-    func dryRun() throws {
-        let fixture = try RegistrationFixture()
+    @Test("--dry-run reports the plan and leaves the database exactly as it was", arguments: StoreKind.allCases)
+    func dryRun(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         let before = try fixture.userRows()
         let kinds = try fixture.auditKinds()
-        let batches = try fixture.admission().store.importBatches()
+        let batches = try fixture.importBatches()
         let summary = try fixture.register(
             Self.csv, options: RegistrationOptions(dryRun: true, package: "idor-2020", at: RegistrationFixture.insideWindow))
         #expect((summary.created, summary.updated, summary.unchanged, summary.rejected) == (2, 1, 0, 1))
@@ -51,13 +52,13 @@ struct RegistrationModeTests {
         #expect(!summary.committed)
         #expect(try fixture.userRows() == before)
         #expect(try fixture.auditKinds() == kinds)
-        #expect(try fixture.admission().store.importBatches() == batches)
-        #expect(try fixture.admission().store.verifyAudit().isIntact)
+        #expect(try fixture.importBatches() == batches)
+        #expect(try fixture.admission().verifyAudit().isIntact)
     }
 
-    @Test("The rejects file keeps the rejected rows with an error column, and imports again once fixed")
-    func rejectsFileRoundTrip() throws {
-        let fixture = try RegistrationFixture()
+    @Test("The rejects file keeps the rejected rows with an error column, and imports again once fixed", arguments: StoreKind.allCases)
+    func rejectsFileRoundTrip(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         let rejects = fixture.directory.file("rejects.csv")
         let csv =
             "email,name,profession,country\nok@example.org,Ok,other,AT\nfix@example.org,\"Fix, Me\",other,QQ\nragged@example.org,Ragged\n"
@@ -78,14 +79,16 @@ struct RegistrationModeTests {
         let second = try admission.register(file: fixture.directory.file("fixed.csv"), rejectsFile: fixture.directory.file("rejects2.csv"))
         #expect(second.rejected == 0)
         #expect(second.created == 2)
-        #expect(try admission.store.user(email: EmailAddress("fix@example.org"))?.country == CountryCode("PT"))
-        #expect(try admission.store.user(email: EmailAddress("fix@example.org"))?.name == "Fix, Me")
+        #expect(try fixture.user("fix@example.org")?.country == CountryCode("PT"))
+        #expect(try fixture.user("fix@example.org")?.name == "Fix, Me")
         #expect(try fixture.directory.read("rejects2.csv") == "error,email,name,profession,country\r\n")
     }
 
-    @Test("--package enrols every registered user the policy permits, refuses the rest, and --force records what it overrode")
-    func enrolment() throws {
-        let fixture = try RegistrationFixture()
+    @Test(
+        "--package enrols every registered user the policy permits, refuses the rest, and --force records what it overrode",
+        arguments: StoreKind.allCases)
+    func enrolment(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         let csv =
             "email,name,profession,account\nada@example.org,,,\nnew@example.org,New,other,\nsuspended@example.org,Sus,other,suspended\n"
         let inside = try fixture.register(csv, options: RegistrationOptions(package: "idor-2020", at: RegistrationFixture.insideWindow))
@@ -103,19 +106,19 @@ struct RegistrationModeTests {
         #expect(forced.enrolments?.forced == 1)
         #expect(forced.enrolments?.alreadyEnrolled == 2)
         #expect(forced.isComplete)
-        let rows = try RegistrationFixture.enrolmentRows(fixture.connection())
+        let rows = try fixture.enrolmentRows()
         #expect(rows == ["ada@example.org|idor-2020|self|0", "new@example.org|idor-2020|bulk|0", "suspended@example.org|idor-2020|bulk|1"])
         // The state row of the forced enrolment keeps the refusal it overrode, as a decision code.
-        let overrode = try fixture.connection().queryFirst(
-            "SELECT hex(overrode), kind FROM audit_changes WHERE batch_id = ? AND overrode IS NOT NULL", forced.batch ?? 0
-        ) { ($0.string(0) ?? "", $0.int64(1)) }
-        #expect(overrode?.0.isEmpty == false)
-        #expect(overrode?.1 == 3, "an enrolment.added row")
+        let overrode = try fixture.texts(
+            "SELECT CAST(kind AS text) || ' ' || CAST(length(overrode) AS text) FROM audit_changes WHERE batch_id = \(forced.batch ?? 0) AND overrode IS NOT NULL"
+        )
+        #expect(overrode.count == 1 && overrode.first?.hasPrefix("3 ") == true, "an enrolment.added row: \(overrode)")
+        #expect(overrode.first != "3 0", "the refusal it overrode is kept")
     }
 
-    @Test("An unknown package is an error before anything is written")
-    func unknownPackage() throws {
-        let fixture = try RegistrationFixture()
+    @Test("An unknown package is an error before anything is written", arguments: StoreKind.allCases)
+    func unknownPackage(_ store: StoreKind) throws {
+        let fixture = try RegistrationFixture(store)
         #expect(throws: AdmitError.unknownPackage("idor-2021", suggestion: "idor-2020")) {
             try fixture.register(Self.csv, options: RegistrationOptions(package: "idor-2021"))
         }
