@@ -1,21 +1,21 @@
 import Admit
 import AdmitDomain
+import AdmitTestSupport
 import Foundation
 import Testing
 
-/// A fresh database in a temporary folder, seeded from the repository's `Seeds/` and `Policies/`.
+/// A fresh database of either kind, seeded from the repository's `Seeds/` and `Policies/` when
+/// first opened; a temporary folder of its own beside it.
 final class Workspace {
-    let directory: String
+    let database: TestDatabase
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    init() {
-        directory = NSTemporaryDirectory() + "admit-tests-" + UUID().uuidString
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    init(_ kind: StoreKind = .sqlite) throws {
+        database = try TestDatabase(kind, prefix: "admit-tests")
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: directory) }
-
-    var databasePath: String { directory + "/admit.sqlite" }
+    var directory: String { database.directory }
+    var databasePath: String { database.location }
     var seeds: String { root.appendingPathComponent("Seeds").path }
     var policies: String { root.appendingPathComponent("Policies").path }
 

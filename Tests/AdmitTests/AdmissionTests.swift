@@ -3,12 +3,13 @@ import AdmitDomain
 import AdmitJSON
 import AdmitRules
 import AdmitStore
+import AdmitTestSupport
 import Foundation
 import Testing
 
 @Suite struct AdmissionTests {
     @Test func firstUseCreatesAndSeedsTheDatabase() throws {
-        let workspace = Workspace()
+        let workspace = try Workspace()
         #expect(!FileManager.default.fileExists(atPath: workspace.databasePath))
         let admission = try workspace.open()
         #expect(FileManager.default.fileExists(atPath: workspace.databasePath))
@@ -24,8 +25,8 @@ import Testing
         #expect(try again.store.userCount() == 4)
     }
 
-    @Test func aMissingSeedFolderLeavesNoDatabaseBehind() {
-        let workspace = Workspace()
+    @Test func aMissingSeedFolderLeavesNoDatabaseBehind() throws {
+        let workspace = try Workspace()
         var configuration = workspace.configuration()
         configuration.seedsDirectory = workspace.directory + "/no-such-seeds"
         #expect(throws: AdmitError.self) { try Admission(configuration: configuration) }
@@ -42,7 +43,7 @@ import Testing
         ("dan@example.org", "2020-11-12T18:29:59.999+01:00", .deny),
     ])
     func checksTheDemoUsers(user: String, at: String, effect: Effect) throws {
-        let workspace = Workspace()
+        let workspace = try Workspace()
         let admission = try workspace.open()
         let outcome = try admission.check(user: user, lecture: "idor-2020-07", at: instant(at))
         #expect(outcome.decision.effect == effect)
@@ -63,8 +64,8 @@ import Testing
         #expect(logged.decision == outcome.decision)
     }
 
-    @Test func checkJSONHasTheDocumentedFields() throws {
-        let workspace = Workspace()
+    @Test(arguments: StoreKind.allCases) func checkJSONHasTheDocumentedFields(_ store: StoreKind) throws {
+        let workspace = try Workspace(store)
         let outcome = try workspace.open().check(user: "ben@example.org", lecture: "idor-2020-07", at: instant("2020-11-15T10:00:00+01:00"))
         let json = outcome.json
         #expect(json["decision"] == "deny")
@@ -77,7 +78,7 @@ import Testing
     }
 
     @Test func unknownNamesAreErrors() throws {
-        let workspace = Workspace()
+        let workspace = try Workspace()
         let admission = try workspace.open()
         #expect(throws: AdmitError.unknownUser("nobody@example.org")) {
             try admission.check(user: "nobody@example.org", lecture: "idor-2020-07")
@@ -92,8 +93,8 @@ import Testing
         #expect(try admission.store.auditCount() == 8, "failed requests log nothing")
     }
 
-    @Test func whenForEachDemoUser() throws {
-        let workspace = Workspace()
+    @Test(arguments: StoreKind.allCases) func whenForEachDemoUser(_ store: StoreKind) throws {
+        let workspace = try Workspace(store)
         let admission = try workspace.open()
         let ada = try admission.when(user: "ada@example.org", lecture: "idor-2020-07")
         #expect(ada.availability.allowed == [Span(start: instant("2020-11-09T10:00:00+01:00"), end: instant("2020-11-21T00:00:00+01:00"))])
@@ -140,7 +141,7 @@ import Testing
     }
 
     @Test func enrolmentFollowsThePolicyUnlessForced() throws {
-        let workspace = Workspace()
+        let workspace = try Workspace()
         let admission = try workspace.open()
         let late = try admission.enrol(user: "ben@example.org", package: "idor-2020", at: instant("2020-11-21T00:00:00+01:00"))
         #expect(late.result == .refused)
@@ -171,8 +172,8 @@ import Testing
         #expect(try admission.store.enrolments(of: forced.user.id).count == 1)
     }
 
-    @Test func enrolInsideTheWindowThenOpen() throws {
-        let workspace = Workspace()
+    @Test(arguments: StoreKind.allCases) func enrolInsideTheWindowThenOpen(_ store: StoreKind) throws {
+        let workspace = try Workspace(store)
         let admission = try workspace.open()
         let at = instant("2020-11-15T10:00:00+01:00")
         #expect(try admission.enrol(user: "ben@example.org", package: "idor-2020", at: at, source: .self).result == .enrolled)
@@ -181,7 +182,7 @@ import Testing
     }
 
     @Test func unenrolKeepsTheHistory() throws {
-        let workspace = Workspace()
+        let workspace = try Workspace()
         let admission = try workspace.open()
         let out = instant("2020-11-16T00:00:00+01:00")
         let withdrawn = try admission.unenrol(user: "ada@example.org", package: "idor-2020", at: out)
@@ -193,8 +194,9 @@ import Testing
         #expect(try admission.store.enrolments(of: withdrawn.user.id).count == 1)
     }
 
-    @Test func aWithdrawalBeforeTheEnrolmentBeganIsRefusedInThePackagesZone() throws {
-        let admission = try Workspace().open()
+    @Test(arguments: StoreKind.allCases) func aWithdrawalBeforeTheEnrolmentBeganIsRefusedInThePackagesZone(_ store: StoreKind) throws {
+        let workspace = try Workspace(store)  // held: the database goes with it
+        let admission = try workspace.open()
         // Ada enrolled at 2020-11-09T10:00:00+01:00.
         let words =
             "cannot withdraw ada@example.org from idor-2020 at 2020-11-01T10:00:00+01:00: the enrolment began at 2020-11-09T10:00:00+01:00"
@@ -212,7 +214,7 @@ import Testing
 
 @Suite struct PolicyLoadingTests {
     @Test func eachDistinctVersionIsStoredOnce() throws {
-        let workspace = Workspace()
+        let workspace = try Workspace()
         let first = try workspace.open()
         let version = first.policy.version
         #expect(try first.store.policyFiles(hash: version.hash)?.count == 1)
@@ -230,16 +232,16 @@ import Testing
         #expect(try third.check(user: "ben@example.org", lecture: "idor-2020-07").decision.isAllowed)
     }
 
-    @Test func withoutAPolicyFolderTheLastUsedVersionIsKept() throws {
-        let workspace = Workspace()
+    @Test(arguments: StoreKind.allCases) func withoutAPolicyFolderTheLastUsedVersionIsKept(_ store: StoreKind) throws {
+        let workspace = try Workspace(store)
         let first = try workspace.open()
         _ = try first.check(user: "ada@example.org", lecture: "idor-2020-07", at: instant("2020-11-15T10:00:00+01:00"))
         let elsewhere = try workspace.open(policies: [workspace.directory + "/absent"], given: false)
         #expect(elsewhere.policy.version == first.policy.version)
     }
 
-    @Test func anInvalidPolicyIsRefusedWithEveryError() throws {
-        let workspace = Workspace()
+    @Test(arguments: StoreKind.allCases) func anInvalidPolicyIsRefusedWithEveryError(_ store: StoreKind) throws {
+        let workspace = try Workspace(store)
         let broken = try workspace.policyFolder(
             "broken", "permit a: open lecture \"idor-2020-99\"\npermit b: open any lecture when now in nowhere\n")
         #expect {
@@ -254,7 +256,7 @@ import Testing
     }
 
     @Test func policyToolingChecksAndTestsTheShippedPolicy() throws {
-        let workspace = Workspace()
+        let workspace = try Workspace()
         let catalog = try PolicyTooling.catalog(for: workspace.configuration())
         #expect(!FileManager.default.fileExists(atPath: workspace.databasePath), "policy check creates no database")
         let (loaded, results) = try PolicyTooling.test(paths: [workspace.policies], catalog: catalog)

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct AtomicFileTests {
     @Test func writesReplacesAndLeavesNoTemporaryFile() throws {
-        let workspace = Workspace()
+        let workspace = try Workspace()
         let path = workspace.directory + "/report.html"
         try AtomicFile.write(Array("one".utf8), to: path)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "one")
@@ -16,7 +16,7 @@ import Testing
     }
 
     @Test func aMissingFolderOrAFolderInTheWayFailsAndChangesNothing() throws {
-        let workspace = Workspace()
+        let workspace = try Workspace()
         #expect(throws: AdmitError.self) { try AtomicFile.write([1], to: workspace.directory + "/missing/report.html") }
         let folder = workspace.directory + "/taken"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)

@@ -3,12 +3,13 @@ import AdmitCSV
 import AdmitDomain
 import AdmitJSON
 import AdmitStore
+import AdmitTestSupport
 import Foundation
 import Testing
 
 @Suite struct EnrolmentReportTests {
-    @Test func reportsTheSeededData() throws {
-        let workspace = Workspace()
+    @Test(arguments: StoreKind.allCases) func reportsTheSeededData(_ store: StoreKind) throws {
+        let workspace = try Workspace(store)
         let admission = try workspace.open()
         for user in ["ada", "ben", "cleo", "dan"] {
             _ = try admission.check(user: "\(user)@example.org", lecture: "idor-2020-07", at: instant("2020-11-15T10:00:00+01:00"))
@@ -33,7 +34,7 @@ import Testing
     /// An opening listed as without enrolment is cleared by an enrolment recorded later that
     /// counts from before it, whenever the report first ran.
     @Test func aBackdatedEnrolmentClearsAnOpeningWithoutEnrolment() throws {
-        let workspace = Workspace()
+        let workspace = try Workspace()
         let admission = try workspace.open()
         let registered = instant("2020-11-15T10:00:00+01:00")
         try admission.store.write {
@@ -55,7 +56,7 @@ import Testing
 
     /// Every anomaly planted in generated data is found, with the rows behind it.
     @Test func findsEachPlantedAnomaly() throws {
-        let workspace = Workspace()
+        let workspace = try Workspace()
         let admission = try workspace.open()
         let inWindow = instant("2020-11-15T10:00:00+01:00")
         // 30 ordinary users, enrolled in the window, each opening a lecture once.
@@ -124,8 +125,8 @@ import Testing
         #expect(late.total == 1)
     }
 
-    @Test func daysAreCountedInThePackagesZone() throws {
-        let workspace = Workspace()
+    @Test(arguments: StoreKind.allCases) func daysAreCountedInThePackagesZone(_ store: StoreKind) throws {
+        let workspace = try Workspace(store)
         let admission = try workspace.open()
         // 23:30 UTC on the 14th is already the 15th in Vienna.
         #expect(try admission.enrol(user: "ben@example.org", package: "idor-2020", at: instant("2020-11-14T23:30:00Z")).result == .enrolled)
@@ -134,7 +135,7 @@ import Testing
     }
 
     @Test func csvNeutralisesFormulaInjection() throws {
-        let workspace = Workspace()
+        let workspace = try Workspace()
         let admission = try workspace.open()
         let at = instant("2020-11-15T10:00:00+01:00")
         let people = [
@@ -169,8 +170,8 @@ import Testing
 }
 
 @Suite struct DecisionAuditTests {
-    @Test func listsDecisionsWithFilters() throws {
-        let workspace = Workspace()
+    @Test(arguments: StoreKind.allCases) func listsDecisionsWithFilters(_ store: StoreKind) throws {
+        let workspace = try Workspace(store)
         let admission = try workspace.open()
         for user in ["ada", "ben", "ada", "dan"] {
             _ = try admission.check(user: "\(user)@example.org", lecture: "idor-2020-07", at: instant("2020-11-15T10:00:00+01:00"))
@@ -191,8 +192,8 @@ import Testing
         #expect(try admission.decisions(user: "ben@example.org").count == 2)
     }
 
-    @Test func replaysADecisionMadeUnderAnOlderPolicyVersion() throws {
-        let workspace = Workspace()
+    @Test(arguments: StoreKind.allCases) func replaysADecisionMadeUnderAnOlderPolicyVersion(_ store: StoreKind) throws {
+        let workspace = try Workspace(store)
         let old = try workspace.open()
         let logged = try old.check(user: "ben@example.org", lecture: "idor-2020-07", at: instant("2020-11-15T10:00:00+01:00"))
         #expect(logged.decision.effect == .deny)
@@ -211,8 +212,8 @@ import Testing
         #expect(replay.json["replayed"]?["reproduces"] == true)
     }
 
-    @Test func replayRefusesWhatIsNotADecision() throws {
-        let workspace = Workspace()
+    @Test(arguments: StoreKind.allCases) func replayRefusesWhatIsNotADecision(_ store: StoreKind) throws {
+        let workspace = try Workspace(store)
         let admission = try workspace.open()
         #expect(throws: AdmitError.auditNotFound(999)) { try admission.replay(999) }
         #expect(throws: AdmitError.self) { try admission.replay(1) }

@@ -2,6 +2,7 @@ import Admit
 import AdmitDomain
 import AdmitJSON
 import AdmitStore
+import AdmitTestSupport
 import Foundation
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
 /// the cache of facts stays true when another connection writes.
 @Suite struct BatchCheckTests {
     @Test func aBatchDecidesLikeSingleChecksAndLogsInRequestOrder() throws {
-        let workspace = Workspace()
+        let workspace = try Workspace()
         let admission = try workspace.open()
         let requests = [
             CheckRequest(user: "ada@example.org", lecture: "idor-2020-07", at: instant("2020-11-15T10:00:00+01:00")),
@@ -39,7 +40,7 @@ import Testing
     /// `decide` writes nothing; its answers come only with the log's sequence numbers, or all
     /// decided ones fail together with the log's error: the seam a log elsewhere appends through.
     @Test func decidingLogsNothingAndAnswersOnlyWithTheLogRows() throws {
-        let workspace = Workspace()
+        let workspace = try Workspace()
         let admission = try workspace.open()
         let requests = [
             CheckRequest(user: "ada@example.org", lecture: "idor-2020-07", at: instant("2020-11-15T10:00:00+01:00")),
@@ -81,8 +82,9 @@ import Testing
         #expect(checked.compactMap { try? $0.get().decision } == answers.compactMap { try? $0.get().decision })
     }
 
-    @Test func theFastWriterWritesExactlyTheJSONObject() throws {
-        let admission = try Workspace().open()
+    @Test(arguments: StoreKind.allCases) func theFastWriterWritesExactlyTheJSONObject(_ store: StoreKind) throws {
+        let workspace = try Workspace(store)  // held: the database goes with it
+        let admission = try workspace.open()
         for (user, at) in [
             ("ada@example.org", "2020-11-15T10:00:00+01:00"), ("ben@example.org", "2020-11-30T10:00:00+01:00"),
             ("cleo@example.org", "2020-11-15T10:00:00+01:00"),
@@ -94,8 +96,8 @@ import Testing
         }
     }
 
-    @Test func anotherConnectionsChangesAreSeenAtTheNextBatch() throws {
-        let workspace = Workspace()
+    @Test(arguments: StoreKind.allCases) func anotherConnectionsChangesAreSeenAtTheNextBatch(_ store: StoreKind) throws {
+        let workspace = try Workspace(store)
         let service = try workspace.open()
         let at = instant("2020-11-15T10:00:00+01:00")
         #expect(try service.check(user: "ben@example.org", lecture: "idor-2020-07", at: at).decision.effect == .deny)

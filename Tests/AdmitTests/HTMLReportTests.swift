@@ -1,4 +1,5 @@
 import AdmitDomain
+import AdmitTestSupport
 import Foundation
 import Testing
 
@@ -309,8 +310,8 @@ enum HTMLFixtures {
         #expect(DecisionReport(HTMLFixtures.decisionRows, zone: .utc, limit: nil).rows.count == 7)
     }
 
-    @Test func fromTheDatabaseWithFilters() throws {
-        let workspace = Workspace()
+    @Test(arguments: StoreKind.allCases) func fromTheDatabaseWithFilters(_ store: StoreKind) throws {
+        let workspace = try Workspace(store)
         let admission = try workspace.open()
         for user in ["ada", "ben", "ada", "dan"] {
             _ = try admission.check(user: "\(user)@example.org", lecture: "idor-2020-07", at: instant("2020-11-15T10:00:00+01:00"))

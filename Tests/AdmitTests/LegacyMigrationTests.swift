@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func migratesVerifiesAndReplaysTheOldRows() throws {
-        let workspace = Workspace()
+        let workspace = try Workspace()
         let old = try legacy(workspace)
         #expect(old.rows == 17)
         let admission = try workspace.open()
@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func anEditOfAnOldRowAfterTheMigrationIsFound() throws {
-        let workspace = Workspace()
+        let workspace = try Workspace()
         _ = try legacy(workspace)
         try workspace.open().close()
         let out = try shell(
@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func theLastOldHashLinksTheFirstNewRow() throws {
-        let workspace = Workspace()
+        let workspace = try Workspace()
         _ = try legacy(workspace)
         try workspace.open().close()
         // The last old row rewritten with a hash that fits its new content: the first new row,

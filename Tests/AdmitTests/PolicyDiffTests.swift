@@ -2,6 +2,7 @@ import Admit
 import AdmitDomain
 import AdmitJSON
 import AdmitRules
+import AdmitTestSupport
 import Foundation
 import Testing
 
@@ -42,7 +43,7 @@ import Testing
     static func emails(_ change: PolicyDiff.Change) -> Set<String> { Set(change.users.map(\.email.normalized)) }
 
     @Test func movingTheEndOfTheFreeWindowGivesEveryActiveEnrolledUserTheTenDays() throws {
-        let workspace = Workspace()
+        let workspace = try Workspace()
         let admission = try Self.population(workspace)
         let text = try Self.shipped(workspace)
         #expect(text.contains("until 2020-11-20"))
@@ -86,8 +87,8 @@ import Testing
         }
     }
 
-    @Test func theJSONNamesTheSpansInTheZoneAndInUTC() throws {
-        let workspace = Workspace()
+    @Test(arguments: StoreKind.allCases) func theJSONNamesTheSpansInTheZoneAndInUTC(_ store: StoreKind) throws {
+        let workspace = try Workspace(store)
         let admission = try Self.population(workspace)
         let folder = try workspace.policyFolder(
             "new", try Self.shipped(workspace).replacingOccurrences(of: "until 2020-11-20", with: "until 2020-11-30"))
@@ -109,8 +110,8 @@ import Testing
         #expect(json["windows"]?.arrayValue?.first?["status"]?.stringValue == "changed")
     }
 
-    @Test func shorteningTheWindowIsALossAndTheRangeAndPackageLimitIt() throws {
-        let workspace = Workspace()
+    @Test(arguments: StoreKind.allCases) func shorteningTheWindowIsALossAndTheRangeAndPackageLimitIt(_ store: StoreKind) throws {
+        let workspace = try Workspace(store)
         let admission = try Self.population(workspace)
         let folder = try workspace.policyFolder(
             "new", try Self.shipped(workspace).replacingOccurrences(of: "until 2020-11-20", with: "until 2020-11-16"))
@@ -143,8 +144,8 @@ import Testing
         #expect(throws: AdmitError.self) { try admission.policyDiff(to: new, package: "no-such-package") }
     }
 
-    @Test func theSamePolicyIsNoChange() throws {
-        let workspace = Workspace()
+    @Test(arguments: StoreKind.allCases) func theSamePolicyIsNoChange(_ store: StoreKind) throws {
+        let workspace = try Workspace(store)
         let admission = try Self.population(workspace)
         let diff = try admission.policyDiff(to: admission.readPolicy(at: [workspace.policies]))
         #expect(diff.identical)
@@ -159,8 +160,8 @@ import Testing
         #expect(!reworded.changesAccess)
     }
 
-    @Test func aNewPolicyWithErrorsIsNotComparedAndEveryErrorHasItsPlace() throws {
-        let workspace = Workspace()
+    @Test(arguments: StoreKind.allCases) func aNewPolicyWithErrorsIsNotComparedAndEveryErrorHasItsPlace(_ store: StoreKind) throws {
+        let workspace = try Workspace(store)
         let admission = try workspace.open()
         let folder = try workspace.policyFolder(
             "new",
@@ -184,8 +185,8 @@ import Testing
         }
     }
 
-    @Test func windowsAndPackagesInOnlyOnePolicyAreReported() throws {
-        let workspace = Workspace()
+    @Test(arguments: StoreKind.allCases) func windowsAndPackagesInOnlyOnePolicyAreReported(_ store: StoreKind) throws {
+        let workspace = try Workspace(store)
         let admission = try Self.population(workspace)
         let folder = try workspace.policyFolder(
             "new",
