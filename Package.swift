@@ -126,7 +126,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .testTarget(name: "AdmitCLITests", dependencies: ["AdmitJSON", "AdmitCLI"], swiftSettings: swiftSettings),
-        .testTarget(name: "AdmitStoreTests", dependencies: ["AdmitStore", "AdmitDomain", "SQLite"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AdmitStoreTests",
+            dependencies: [
+                "AdmitStore", "AdmitDomain", "SQLite", "AdmitPostgres", "AdmitTestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "AdmitPostgresTests",
             dependencies: [
