@@ -23,18 +23,13 @@ package final class BlockingRunner: TaskExecutor, @unchecked Sendable {
     /// Runs `operation` to its end and returns its result. Call from a thread that is not this
     /// runner's (an operation must not call `run`).
     package func run<T: Sendable, E: Error>(_ operation: @escaping @Sendable () async throws(E) -> T) throws(E) -> T {
-        let pending = start(operation)
-        pending.done.wait()
-        return try pending.result.withLock { $0! }.get()
+        try start(operation).wait()
     }
 
     /// Runs `operation` and returns its result, or throws ``TimedOut`` after `timeout` and leaves
     /// it to end on its own (it holds nothing of the caller's).
     package func run<T: Sendable>(timeout: Duration, _ operation: @escaping @Sendable () async throws -> T) throws -> T {
-        let pending = start(operation)
-        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-        guard pending.done.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success else { throw TimedOut(after: timeout) }
-        return try pending.result.withLock { $0! }.get()
+        try start(operation).wait(timeout: timeout)
     }
 
     /// An operation that did not end in time.
@@ -43,20 +38,50 @@ package final class BlockingRunner: TaskExecutor, @unchecked Sendable {
         var description: String { "no answer from the server in \(after.components.seconds) s" }
     }
 
-    /// A started operation: its result once `done` is signalled.
-    private final class Pending<T: Sendable, E: Error>: Sendable {
-        let result = Mutex<Result<T, E>?>(nil)
-        let done = DispatchSemaphore(value: 0)
+    /// A started operation: its result, once it has ended (or was abandoned).
+    package final class Pending<T: Sendable, E: Error>: Sendable {
+        private let result = Mutex<Result<T, E>?>(nil)
+        private let done = DispatchSemaphore(value: 0)
+
+        /// Waits for the operation's end and returns its result.
+        package func wait() throws(E) -> T {
+            done.wait()
+            return try result.withLock { $0! }.get()
+        }
+
+        /// Waits at most `timeout` for the operation's end, else throws ``TimedOut`` (it goes on).
+        package func wait(timeout: Duration) throws -> T {
+            let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+            guard done.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success else { throw TimedOut(after: timeout) }
+            return try result.withLock { $0! }.get()
+        }
+
+        /// Ends the wait with `error` unless the operation has ended already (it goes on, and its
+        /// result is dropped).
+        package func abandon(_ error: E) {
+            finish(.failure(error))
+        }
+
+        /// Sets the result, the first time only, and lets the wait return.
+        fileprivate func finish(_ outcome: Result<T, E>) {
+            let first = result.withLock { result in
+                guard result == nil else { return false }
+                result = outcome
+                return true
+            }
+            if first { done.signal() }
+        }
     }
 
-    private func start<T: Sendable, E: Error>(_ operation: @escaping @Sendable () async throws(E) -> T) -> Pending<T, E> {
+    /// Starts `operation` on this runner's thread and returns at once. Call from a thread that is
+    /// not this runner's.
+    package func start<T: Sendable, E: Error>(_ operation: @escaping @Sendable () async throws(E) -> T) -> Pending<T, E> {
         precondition(Thread.current !== thread, "BlockingRunner.run called from its own thread")
         let pending = Pending<T, E>()
         Task(executorPreference: self) {
             let outcome: Result<T, E>
             do throws(E) { outcome = .success(try await operation()) } catch { outcome = .failure(error) }
-            pending.result.withLock { $0 = outcome }
-            pending.done.signal()
+            pending.finish(outcome)
         }
         return pending
     }

@@ -2,6 +2,7 @@ import AdmitDomain
 import AdmitStore
 import Foundation
 import Logging
+import Synchronization
 
 /// PostgreSQL's ``Storage``: Admit's use cases on a ``PostgresStore``, one connection, and one
 /// writer's chain of the audit log.
@@ -53,6 +54,7 @@ public final class PostgresStorage: Storage {
             self.runner = runner
             self.store = store
             self.writer = writer
+            watchClosing(store)
         } catch {
             runner.stop()
             throw StoreError(.server(error.description), path: location)
@@ -104,11 +106,13 @@ public final class PostgresStorage: Storage {
             try reconnect()
         }
         let store = self.store
+        let pending = runner.start { () async throws -> T in try await operation(store) }
+        underWay.abandon.withLock { $0 = { pending.abandon($0) } }
+        defer { underWay.abandon.withLock { $0 = nil } }
+        if store.isClosed { pending.abandon(connectionClosed()) }  // closed before it was watched
         do {
-            if let timeout {
-                return try runner.run(timeout: timeout) { () async throws -> T in try await operation(store) }
-            }
-            return try runner.run { () async throws -> T in try await operation(store) }
+            if let timeout { return try pending.wait(timeout: timeout) }
+            return try pending.wait()
         } catch let error as PostgresStoreError {
             // The connection is ending: do not send the next operation down it (the driver may
             // not say it is closed yet, and a query sent then can go unanswered).
@@ -126,6 +130,26 @@ public final class PostgresStorage: Storage {
         }
     }
 
+    /// Ends the wait for the operation under way, if any (the connection it runs on closed).
+    private let underWay = UnderWay()
+
+    private final class UnderWay: Sendable {
+        let abandon = Mutex<(@Sendable (any Error) -> Void)?>(nil)
+    }
+
+    /// Has the operation under way on `store`'s connection fail as soon as the connection closes:
+    /// the driver can leave a query unanswered when the server closes the connection as it is
+    /// sent (a restart, a terminated backend), and the caller would wait for the operation
+    /// timeout, 30 s, with the service's every request behind it.
+    private func watchClosing(_ store: PostgresStore) {
+        let error = connectionClosed()
+        store.whenClosed { [underWay] in underWay.abandon.withLock { $0 }?(error) }
+    }
+
+    private func connectionClosed() -> PostgresStoreError {
+        .connection(host: url.host, port: url.port, cause: "the server closed the connection before it answered")
+    }
+
     /// Replaces a closed connection with a new one (the schema and the writer are known).
     private func reconnect() throws(StoreError) {
         let url = self.url
@@ -133,14 +157,18 @@ public final class PostgresStorage: Storage {
         let old = self.store
         // The old connection is closed on the side: a dead one may never answer its close.
         Task(executorPreference: runner) { await old.close() }
-        do throws(PostgresStoreError) {
-            store = try runner.run { () async throws(PostgresStoreError) -> PostgresStore in
+        do {
+            // A deadline: a connection the server closes as it starts may never be answered.
+            store = try runner.run(timeout: Self.operationTimeout) { () async throws -> PostgresStore in
                 try await PostgresStore.connect(url, logger: logger)
             }
-        } catch {
+        } catch let error as PostgresStoreError {
             throw StoreError(.server(error.description), path: location)
+        } catch {
+            throw StoreError(.server("PostgreSQL at \(url.host):\(url.port): \(error)"), path: location)
         }
         broken = false
+        watchClosing(store)
         logger.notice("reconnected to PostgreSQL", metadata: ["server": "\(url.host):\(url.port)"])
     }
 

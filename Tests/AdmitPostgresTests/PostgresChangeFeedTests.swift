@@ -1,9 +1,10 @@
 import AdmitDomain
-import AdmitPostgres
 import AdmitStore
 import AdmitTestSupport
 import PostgresNIO
 import Testing
+
+@testable import AdmitPostgres
 
 @Suite("PostgreSQL change feed")
 struct PostgresChangeFeedTests {
@@ -20,6 +21,18 @@ struct PostgresChangeFeedTests {
             ? [Enrolment(user: UserID(id), package: "idor-2020", enrolledAt: registered, source: .self, accountState: .active)]
             : []
         return UserState(user: user, enrolments: enrolments, version: version)
+    }
+
+    /// JIT compilation is off on Admit's connections (set when the connection starts): the feed's
+    /// read took 400 ms with it.
+    @Test func admitsConnectionsRunWithoutJIT() async throws {
+        let store = try await PostgresStore.connect(try TestServer.url(), logger: TestServer.logger)
+        var settings: [String] = []
+        for try await value in try await store.connection.query("SHOW jit", logger: TestServer.logger).decode(String.self) {
+            settings.append(value)
+        }
+        await store.close()
+        #expect(settings == ["off"])
     }
 
     static func context(_ millis: Int64) -> ChangeContext {

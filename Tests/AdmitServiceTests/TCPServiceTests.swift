@@ -1,8 +1,10 @@
 import Admit
 import AdmitJSON
+import AdmitPostgres
 import AdmitTestSupport
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
 import Synchronization
 import Testing
@@ -190,6 +192,74 @@ import Testing
         let refused = try workspace.audit(.requestRefused)
         #expect(refused.count == 1)
         #expect(refused.last?.actor.hasPrefix("service:tcp:127.0.0.1:") == true)
+    }
+
+    /// PostgreSQL losing the service's connection under load, as a restart does: what was under
+    /// way is answered with an error at once (not after the operation timeout), the service
+    /// connects again, and every decision answered with a sequence number is in the log.
+    @Test func aConnectionLostUnderLoadLosesNoAnsweredDecision() async throws {
+        let workspace = try ServiceWorkspace(.postgres)
+        let requests = 20_000
+        let received = NIOLockedValueBox<[String]>([])
+        let started = ContinuousClock.now
+        try await withServer(workspace) { port, _ in
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                let firstReply = NIOLockedValueBox(false)
+                let stopped = NIOLockedValueBox(false)
+                tasks.addTask {
+                    let replies = try await onThread {
+                        let client = try LineClient(port: port)
+                        client.sendInBackground((0..<requests).map { checkRequest(id: $0) + "\n" }.joined())
+                        var replies = try client.readLines(1)
+                        firstReply.withLockedValue { $0 = true }
+                        replies += try client.readLines(requests - 1)
+                        received.withLockedValue { $0 = replies }
+                        // Once the connection is left alone: one more, answered on a new one.
+                        while !stopped.withLockedValue({ $0 }) { Thread.sleep(forTimeInterval: 0.01) }
+                        try client.send(checkRequest(id: requests) + "\n")
+                        return replies + (try client.readLines(1))
+                    }
+                    received.withLockedValue { $0 = replies }
+                }
+                tasks.addTask {
+                    while !firstReply.withLockedValue({ $0 }) { try await Task.sleep(for: .milliseconds(1)) }
+                    // The service's backend (the only other one on this test's database) goes away,
+                    // again and again while the replies come: some of the times in a transaction.
+                    while received.withLockedValue({ $0.isEmpty }) {
+                        try workspace.database.execute(
+                            """
+                            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                            WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()
+                            """)
+                        try await Task.sleep(for: .milliseconds(50))
+                    }
+                    stopped.withLockedValue { $0 = true }
+                }
+                try await tasks.waitForAll()
+            }
+        }
+        #expect(ContinuousClock.now - started < PostgresStorage.operationTimeout, "no request waited for the operation timeout")
+        let replies = received.withLockedValue { $0 }
+        #expect(replies.count == requests + 1)
+        var answered: [Int64] = []
+        var failed = 0
+        for (index, reply) in replies.enumerated() {
+            let value = try JSONParser.parse(reply)
+            #expect(value["id"]?.int64Value == Int64(index), "in order")
+            if let seq = value.result?["auditSeq"]?.int64Value {
+                answered.append(seq)
+            } else {
+                failed += 1
+                #expect(value.errorCode == RPCErrorCode.databaseError.rawValue, "\(reply)")
+                #expect(value.errorMessage?.contains("127.0.0.1:") == true, "names the server: \(reply)")
+            }
+        }
+        #expect(failed > 0, "a transaction under way was cut")
+        #expect(answered.count + failed == requests + 1)
+        #expect(try JSONParser.parse(replies[requests]).result?["decision"] == "allow", "connected again")
+        let logged = Set(try workspace.database.integers("SELECT seq FROM audit_decisions").map(Int64.init))
+        #expect(Set(answered).isSubset(of: logged), "every answered decision is in the log")
+        #expect(try workspace.open().verifyAudit().isIntact)
     }
 
     /// At a graceful shutdown the service shuts its sending side and drains: what the client still
