@@ -116,7 +116,7 @@ let package = Package(
         .testTarget(
             name: "AdmitServiceTests",
             dependencies: [
-                "AdmitService", "Admit", "AdmitDomain", "AdmitStore", "AdmitJSON", "AdmitCSV", "AdmitPostgres", "AdmitTestSupport",
+                "AdmitService", "Admit", "AdmitDomain", "AdmitStore", "AdmitJSON", "AdmitCSV", "AdmitTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

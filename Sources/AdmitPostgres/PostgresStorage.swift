@@ -107,8 +107,8 @@ public final class PostgresStorage: Storage {
         }
         let store = self.store
         let pending = runner.start { () async throws -> T in try await operation(store) }
-        underWay.abandon.withLock { $0 = { pending.abandon($0) } }
-        defer { underWay.abandon.withLock { $0 = nil } }
+        underWay.operation.withLock { $0 = (ObjectIdentifier(store), { pending.abandon($0) }) }
+        defer { underWay.operation.withLock { $0 = nil } }
         if store.isClosed { pending.abandon(connectionClosed()) }  // closed before it was watched
         do {
             if let timeout { return try pending.wait(timeout: timeout) }
@@ -134,7 +134,8 @@ public final class PostgresStorage: Storage {
     private let underWay = UnderWay()
 
     private final class UnderWay: Sendable {
-        let abandon = Mutex<(@Sendable (any Error) -> Void)?>(nil)
+        /// The connection (its store) the operation runs on, and how to end the wait for it.
+        let operation = Mutex<(store: ObjectIdentifier, abandon: @Sendable (any Error) -> Void)?>(nil)
     }
 
     /// Has the operation under way on `store`'s connection fail as soon as the connection closes:
@@ -143,7 +144,12 @@ public final class PostgresStorage: Storage {
     /// timeout, 30 s, with the service's every request behind it.
     private func watchClosing(_ store: PostgresStore) {
         let error = connectionClosed()
-        store.whenClosed { [underWay] in underWay.abandon.withLock { $0 }?(error) }
+        // Only an operation on this connection: a replaced one can finish closing later, under an
+        // operation on its successor. (The closure holds the store, so its identity is not reused
+        // before the connection has closed.)
+        store.whenClosed { [underWay, store] in
+            underWay.operation.withLock { $0?.store == ObjectIdentifier(store) ? $0?.abandon : nil }?(error)
+        }
     }
 
     private func connectionClosed() -> PostgresStoreError {

@@ -18,7 +18,7 @@ import Testing
         #expect(try conversation.call(ask).errorCode == RPCErrorCode.unknownUser.rawValue)
 
         // Another process registers and enrols the user.
-        let other = try workspace.open()
+        let other = try workspace.open(writer: "beside")  // another process: its own chain
         let csv = workspace.directory + "/new.csv"
         try Data("email,name,profession\nnewcomer@example.org,New Comer,radiographer\n".utf8).write(to: URL(fileURLWithPath: csv))
         let summary = try other.register(
@@ -37,7 +37,7 @@ import Testing
         let ask = checkRequest(id: 1, user: "ben@example.org", at: "2020-11-15T10:00:00+01:00")
         #expect(try conversation.call(ask).result?["decision"] == "deny")
 
-        let other = try workspace.open()
+        let other = try workspace.open(writer: "beside")  // another process: its own chain
         let enrolled = try other.enrol(
             user: "ben@example.org", package: "idor-2020", at: try Instant(parsing: "2020-11-09T08:00:00+01:00"))
         #expect(enrolled.result == .enrolled)

@@ -14,7 +14,7 @@ import Testing
         let workspace = try ServiceWorkspace(store)
         let conversation = try Conversation(admission: try workspace.open())
         let ask = checkRequest(id: 1, user: "sourced@example.org")
-        let other = try workspace.open()
+        let other = try workspace.open(writer: "beside")  // another process: its own chain
         let csv = workspace.directory + "/sourced.csv"
         try Data("email,name,profession,external_id\nsourced@example.org,Sour Ced,radiographer,stu-42\n".utf8)
             .write(to: URL(fileURLWithPath: csv))

@@ -54,6 +54,7 @@ import Testing
         #expect(again["unchanged"] == 2)
         #expect(again["sha256"] == result["sha256"])
         #expect(try workspace.auditRows(.userCreated).count == seeded + 1)
+        #expect(try workspace.open().verifyAudit().isIntact, "the log's chain(s) and the tables agree")
     }
 
     @Test(arguments: StoreKind.allCases) func dryRunAndAtomicWithARejectWriteNothing(_ store: StoreKind) throws {

@@ -26,15 +26,18 @@ final class ServiceWorkspace: @unchecked Sendable {
     var directory: String { database.directory }
     var databasePath: String { database.location }
 
-    func configuration(policies: String? = nil, busyTimeout: Duration = .seconds(5)) -> AdmitConfiguration {
+    /// `writer`: the chain its changes go to on PostgreSQL (another process's have their own).
+    func configuration(policies: String? = nil, busyTimeout: Duration = .seconds(5), writer: String = "service-tests")
+        -> AdmitConfiguration
+    {
         AdmitConfiguration(
             databasePath: databasePath, seedsDirectory: root.appendingPathComponent("Seeds").path,
             policyPaths: [policies ?? root.appendingPathComponent("Policies").path], policyPathsGiven: true, busyTimeout: busyTimeout,
-            actor: "test", writerName: "service-tests")
+            actor: "test", writerName: writer)
     }
 
-    func open(policies: String? = nil, busyTimeout: Duration = .seconds(5)) throws -> Admission {
-        try Admission(configuration: configuration(policies: policies, busyTimeout: busyTimeout), logger: quietLogger)
+    func open(policies: String? = nil, busyTimeout: Duration = .seconds(5), writer: String = "service-tests") throws -> Admission {
+        try Admission(configuration: configuration(policies: policies, busyTimeout: busyTimeout, writer: writer), logger: quietLogger)
     }
 
     /// A copy of the repository's policy folder that a test may change.
@@ -62,8 +65,9 @@ final class ServiceWorkspace: @unchecked Sendable {
         try audit(kind).map { $0.detail ?? $0.actor }
     }
 
-    /// Audit rows of `kind` in the order they were appended: each one's actor, and its detail
-    /// (an event's JSON; none for a change of a user on PostgreSQL, whose rows carry the state).
+    /// Audit rows of `kind` in the order they were recorded (on PostgreSQL: by time, then writer
+    /// and number): each one's actor, and its detail (an event's JSON; none for a change of a user
+    /// on PostgreSQL, whose rows carry the state).
     func audit(_ kind: AuditKind) throws -> [(actor: String, detail: String?)] {
         switch self.kind {
         case .sqlite:
@@ -74,12 +78,23 @@ final class ServiceWorkspace: @unchecked Sendable {
             try open().close()  // seeded first, as on SQLite
             if let number = kind.changeNumber {
                 return try database.texts(
-                    "SELECT t.text FROM audit_changes c JOIN audit_texts t ON t.id = c.actor WHERE c.kind = \(number) ORDER BY c.recorded_at, c.writer_id, c.seq"
+                    """
+                    SELECT t.text FROM audit_changes c JOIN audit_texts t ON t.id = c.actor WHERE c.kind = \(number)
+                    ORDER BY c.recorded_at, c.writer_id, c.seq
+                    """
                 ).map { ($0, nil) }
             }
-            let rows =
-                "FROM audit_events e JOIN audit_texts t ON t.id = e.actor WHERE e.kind = '\(kind.rawValue)' ORDER BY e.recorded_at, e.writer_id, e.seq"
-            return try zip(database.texts("SELECT t.text " + rows), database.texts("SELECT e.detail " + rows)).map { ($0, $1) }
+            // Actor and detail in one text, apart at the unit separator (never in either: JSON escapes it).
+            return try database.texts(
+                """
+                SELECT t.text || chr(31) || e.detail FROM audit_events e JOIN audit_texts t ON t.id = e.actor
+                WHERE e.kind = '\(kind.rawValue)' ORDER BY e.recorded_at, e.writer_id, e.seq
+                """
+            ).map { row in
+                let cells = row.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+                try #require(cells.count == 2, "\(row)")
+                return (cells[0], cells[1])
+            }
         }
     }
 

@@ -1,6 +1,5 @@
 import Admit
 import AdmitJSON
-import AdmitPostgres
 import AdmitTestSupport
 import Foundation
 import Logging
@@ -201,7 +200,6 @@ import Testing
         let workspace = try ServiceWorkspace(.postgres)
         let requests = 20_000
         let received = NIOLockedValueBox<[String]>([])
-        let started = ContinuousClock.now
         try await withServer(workspace) { port, _ in
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 let firstReply = NIOLockedValueBox(false)
@@ -228,7 +226,7 @@ import Testing
                     while received.withLockedValue({ $0.isEmpty }) {
                         try workspace.database.execute(
                             """
-                            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                            SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity
                             WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()
                             """)
                         try await Task.sleep(for: .milliseconds(50))
@@ -238,7 +236,6 @@ import Testing
                 try await tasks.waitForAll()
             }
         }
-        #expect(ContinuousClock.now - started < PostgresStorage.operationTimeout, "no request waited for the operation timeout")
         let replies = received.withLockedValue { $0 }
         #expect(replies.count == requests + 1)
         var answered: [Int64] = []
@@ -252,6 +249,8 @@ import Testing
                 failed += 1
                 #expect(value.errorCode == RPCErrorCode.databaseError.rawValue, "\(reply)")
                 #expect(value.errorMessage?.contains("127.0.0.1:") == true, "names the server: \(reply)")
+                // Failed as the connection closed, not after waiting out the operation timeout.
+                #expect(value.errorMessage?.contains("no answer from the server") == false, "\(reply)")
             }
         }
         #expect(failed > 0, "a transaction under way was cut")

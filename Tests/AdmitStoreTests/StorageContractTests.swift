@@ -4,17 +4,21 @@ import AdmitStore
 import AdmitTestSupport
 import Foundation
 import Logging
+import Synchronization
 import Testing
 
 /// What the use cases need of a database (`Storage`), asked of both implementations alike:
 /// SQLite's `Store` and `PostgresStorage`, each on a new database of its own. (The tests beside
 /// this one ask SQLite's own API; `AdmitPostgresTests` ask PostgreSQL's.)
 @Suite struct StorageContractTests {
-    /// A new database of `kind` opened as `Storage`, seeded with the fixtures' catalog and Ada.
-    struct Opened {
+    /// A new database of `kind` opened as `Storage`, seeded with the fixtures' catalog and Ada;
+    /// the storage is closed before the database goes.
+    final class Opened {
         let database: TestDatabase
         let storage: any Storage
         let ada: UserID
+
+        deinit { storage.close() }
 
         init(_ kind: StoreKind, users: [NewUser] = []) throws {
             database = try TestDatabase(kind, prefix: "admit-storage-tests")
@@ -116,32 +120,42 @@ import Testing
         #expect(try storage.verifyAudit(progress: { _ in }).isIntact)
     }
 
-    /// Four connections (four processes, as far as the database knows) enrolling the same user at
-    /// once leave one enrolment.
+    /// Four connections (four processes, as far as the database knows), each on a thread of its
+    /// own and started together, enrolling the same ten users at once leave one enrolment each.
     @Test(arguments: StoreKind.allCases)
-    func concurrentEnrolmentsLeaveOne(_ kind: StoreKind) async throws {
-        let opened = try Opened(kind)
-        let database = opened.database
-        let ada = opened.ada
-        let results = try await withThrowingTaskGroup(of: [EnrolmentInsert].self) { group in
-            for writer in 0..<4 {
-                group.addTask {
-                    let mine = try Opened.open(database, writer: "writer-\(writer)")
-                    defer { mine.close() }
-                    var results: [EnrolmentInsert] = []
-                    for attempt in 0..<25 {
-                        let at = StoreFixtures.now.adding(milliseconds: Int64(writer * 100 + attempt))
-                        let enrolment = Enrolment(user: ada, package: "idor-2020", enrolledAt: at, source: .self, accountState: .active)
-                        results.append(try mine.commitEnrolment(enrolment, StoreFixtures.context))
+    func concurrentEnrolmentsLeaveOne(_ kind: StoreKind) throws {
+        let users = (0..<10).map { StoreFixtures.newUser("user\($0)@example.org") }
+        let opened = try Opened(kind, users: users)
+        let ids = try users.map { try #require(try opened.storage.userID(email: $0.email)) }
+        let added = Mutex<[UserID: Int]>([:])
+        let failures = Mutex<[String]>([])
+        let start = DispatchSemaphore(value: 0)
+        let finished = DispatchGroup()
+        for writer in 0..<4 {
+            nonisolated(unsafe) let mine = try Opened.open(opened.database, writer: "writer-\(writer)")
+            finished.enter()
+            Thread {
+                start.wait()
+                for (index, id) in ids.enumerated() {
+                    let at = StoreFixtures.now.adding(milliseconds: Int64(writer * 100 + index))
+                    do {
+                        let enrolment = Enrolment(user: id, package: "idor-2020", enrolledAt: at, source: .self, accountState: .active)
+                        if case .added = try mine.commitEnrolment(enrolment, StoreFixtures.context) {
+                            added.withLock { $0[id, default: 0] += 1 }
+                        }
+                    } catch {
+                        failures.withLock { $0.append("writer \(writer), user \(id): \(error)") }
                     }
-                    return results
                 }
-            }
-            return try await group.reduce(into: []) { $0 += $1 }
+                mine.close()
+                finished.leave()
+            }.start()
         }
-        #expect(results.count == 100)
-        #expect(results.filter { if case .added = $0 { true } else { false } }.count == 1)
-        #expect(try opened.storage.userState(ada)?.enrolments.count == 1)
+        for _ in 0..<4 { start.signal() }
+        finished.wait()
+        #expect(failures.withLock { $0 } == [])
+        #expect(added.withLock { $0 } == Dictionary(uniqueKeysWithValues: ids.map { ($0, 1) }), "one enrolment each")
+        for id in ids { #expect(try opened.storage.userState(id)?.enrolments.count == 1) }
         #expect(try opened.storage.verifyAudit(progress: { _ in }).isIntact)
     }
 

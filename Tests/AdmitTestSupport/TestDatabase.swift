@@ -36,7 +36,7 @@ public final class TestDatabase: @unchecked Sendable {
         case .postgres:
             do {
                 let admin = try TestServer.url()
-                let name = "admit_t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+                let name = TestServer.newDatabaseName()
                 try Self.run { try await TestServer.execute("CREATE DATABASE \(name)", on: admin) }
                 url = admin.with(database: name)
                 location = TestServer.text(of: admin.with(database: name))

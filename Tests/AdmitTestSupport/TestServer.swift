@@ -140,7 +140,7 @@ public enum TestServer {
     /// Runs `body` on a new, empty database of its own (so tests run in parallel), dropped after.
     public static func withFreshDatabase<T>(_ body: (PostgresURL) async throws -> T) async throws -> T {
         let admin = try url()
-        let name = "admit_t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let name = newDatabaseName()
         try await execute("CREATE DATABASE \(name)", on: admin)
         do {
             let result = try await body(admin.with(database: name))
@@ -150,6 +150,11 @@ public enum TestServer {
             try? await execute("DROP DATABASE \(name) WITH (FORCE)", on: admin)
             throw error
         }
+    }
+
+    /// A name no test's database has had: `admit_t_` and a UUID's hex digits.
+    static func newDatabaseName() -> String {
+        "admit_t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
     }
 
     /// Runs `sql` (no binds) on the database at `url`, as its user.

@@ -19,14 +19,17 @@ final class Workspace {
     var seeds: String { root.appendingPathComponent("Seeds").path }
     var policies: String { root.appendingPathComponent("Policies").path }
 
-    func configuration(policies: [String]? = nil, given: Bool = true) -> AdmitConfiguration {
+    /// `writer`: the chain its changes go to on PostgreSQL (another process's have their own).
+    func configuration(policies: [String]? = nil, given: Bool = true, writer: String = "tests") -> AdmitConfiguration {
         AdmitConfiguration(
             databasePath: databasePath, seedsDirectory: seeds, policyPaths: policies ?? [self.policies], policyPathsGiven: given,
-            busyTimeout: .seconds(5), actor: "test")
+            busyTimeout: .seconds(5), actor: "test", writerName: writer)
     }
 
-    func open(at now: String = "2020-11-15T12:00:00+01:00", policies: [String]? = nil, given: Bool = true) throws -> Admission {
-        try Admission(configuration: configuration(policies: policies, given: given), clock: FixedClock(instant(now)))
+    func open(at now: String = "2020-11-15T12:00:00+01:00", policies: [String]? = nil, given: Bool = true, writer: String = "tests")
+        throws -> Admission
+    {
+        try Admission(configuration: configuration(policies: policies, given: given, writer: writer), clock: FixedClock(instant(now)))
     }
 
     /// Writes a policy folder with one file holding `text`.

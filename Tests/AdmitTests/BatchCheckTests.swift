@@ -102,7 +102,7 @@ import Testing
         let at = instant("2020-11-15T10:00:00+01:00")
         #expect(try service.check(user: "ben@example.org", lecture: "idor-2020-07", at: at).decision.effect == .deny)
         // Another process (here: another connection) enrols Ben.
-        let other = try workspace.open()
+        let other = try workspace.open(writer: "beside")  // another process: its own chain
         _ = try other.enrol(user: "ben@example.org", package: "idor-2020", at: instant("2020-11-10T10:00:00+01:00"))
         #expect(try service.check(user: "ben@example.org", lecture: "idor-2020-07", at: at).decision.effect == .allow)
         // And this connection's own change too.

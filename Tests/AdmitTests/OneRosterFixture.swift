@@ -126,7 +126,11 @@ extension RegistrationFixture {
                 || '|' || e.source || '|' || CASE WHEN e.forced THEN '1' ELSE '0' END
             FROM enrolments e JOIN users u ON u.id = e.user_id
             """
-        ).map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
+        ).map { row in
+            let cells = row.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            try #require(cells.count == 6, "a '|' in a value of \(row)")
+            return cells
+        }
         func utc(_ text: String) -> String {
             Int64(text).map { Instant(millisecondsSinceEpoch: $0).formatted(offsetSeconds: 0) } ?? text
         }

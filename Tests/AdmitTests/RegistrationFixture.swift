@@ -128,8 +128,9 @@ struct RegistrationFixture: ~Copyable {
         }
     }
 
+    /// (A NULL fails the test, as PostgreSQL's decoding does.)
     static func texts(_ sql: String, _ connection: Connection) throws -> [String] {
-        try connection.query(sql) { $0.string(0) ?? "" }
+        try connection.query(sql) { $0.string(0) }.map { try #require($0, "NULL from \(sql)") }
     }
 
     /// Every user as `email|name|profession|country|account|subscription|external_id`, by email.
@@ -195,20 +196,22 @@ struct RegistrationFixture: ~Copyable {
     /// Import batch `id` by column (`file_name`, `status`, `sha256`, `actor`, `counts`, and
     /// `ended`: yes or no), if there is one.
     func importBatch(_ id: Int64) throws -> [String: String]? {
-        let columns = ["file_name", "status", "sha256", "actor", "counts", "ended"]
-        let rows = try texts(
-            """
-            SELECT file_name || '|' || status || '|' || sha256 || '|' || actor || '|' || coalesce(counts, '') || '|'
-                || CASE WHEN ended_at IS NULL THEN 'no' ELSE 'yes' END FROM import_batches WHERE id = \(id)
-            """)
-        return rows.first.map {
-            Dictionary(uniqueKeysWithValues: zip(columns, $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init)))
-        }
+        try importBatches(where: "id = \(id)").first
     }
 
-    /// Every import batch as `id|status`, oldest first.
-    func importBatches() throws -> [String] {
-        try texts("SELECT CAST(id AS text) || '|' || status FROM import_batches ORDER BY id")
+    /// Every import batch, oldest first, by column (as `importBatch`, with `id`).
+    func importBatches(where condition: String = "TRUE") throws -> [[String: String]] {
+        let columns = ["id", "file_name", "status", "sha256", "actor", "counts", "ended"]
+        return try texts(
+            """
+            SELECT CAST(id AS text) || '|' || file_name || '|' || status || '|' || sha256 || '|' || actor || '|' || coalesce(counts, '')
+                || '|' || CASE WHEN ended_at IS NULL THEN 'no' ELSE 'yes' END FROM import_batches WHERE \(condition) ORDER BY id
+            """
+        ).map { row in
+            let cells = row.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            try #require(cells.count == columns.count, "a '|' in a value of \(row)")
+            return Dictionary(uniqueKeysWithValues: zip(columns, cells))
+        }
     }
 
     /// The audit rows of import batch `id` in the order they were appended, as `kind user`
@@ -227,11 +230,16 @@ struct RegistrationFixture: ~Copyable {
         }
     }
 
+    /// The user with this address as the `users` table has it; the log's latest state of the user
+    /// must say the same.
     func user(_ email: String) throws -> User? {
         let admission = try admission()
         defer { admission.close() }
-        guard let id = try admission.storage.userID(email: EmailAddress(email)) else { return nil }
-        return try admission.storage.userState(id)?.user
+        let address = try EmailAddress(email)
+        let row = try #require(admission.storage as? any ReportStore).user(email: address)
+        let state = try admission.storage.userID(email: address).flatMap { try admission.storage.userState($0) }
+        #expect(row == state?.user, "the users table and the log's state of \(email) differ")
+        return row
     }
 }
 
