@@ -33,29 +33,37 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: workspace.databasePath))
     }
 
-    @Test(arguments: [
-        ("ada@example.org", "2020-11-15T10:00:00+01:00", Effect.allow),
-        ("ADA@Example.org ", "2020-11-20T23:59:59.999+01:00", .allow),
-        ("1", "2020-11-21T00:00:00+01:00", .deny),
-        ("ben@example.org", "2020-11-15T10:00:00+01:00", .deny),
-        ("cleo@example.org", "2020-11-15T10:00:00+01:00", .deny),
-        ("dan@example.org", "2021-06-01T00:00:00Z", .allow),
-        ("dan@example.org", "2020-11-12T18:29:59.999+01:00", .deny),
-    ])
-    func checksTheDemoUsers(user: String, at: String, effect: Effect) throws {
-        let workspace = try Workspace()
+    @Test(
+        arguments: StoreKind.allCases,
+        [
+            ("ada@example.org", "2020-11-15T10:00:00+01:00", Effect.allow),
+            ("ADA@Example.org ", "2020-11-20T23:59:59.999+01:00", .allow),
+            ("1", "2020-11-21T00:00:00+01:00", .deny),
+            ("ben@example.org", "2020-11-15T10:00:00+01:00", .deny),
+            ("cleo@example.org", "2020-11-15T10:00:00+01:00", .deny),
+            ("dan@example.org", "2021-06-01T00:00:00Z", .allow),
+            ("dan@example.org", "2020-11-12T18:29:59.999+01:00", .deny),
+        ])
+    func checksTheDemoUsers(_ store: StoreKind, _ example: (user: String, at: String, effect: Effect)) throws {
+        let (user, at, effect) = example
+        let workspace = try Workspace(store)
         let admission = try workspace.open()
         let outcome = try admission.check(user: user, lecture: "idor-2020-07", at: instant(at))
         #expect(outcome.decision.effect == effect)
         #expect(outcome.policy == admission.policy.version)
-        let entry = try #require(try admission.store.auditEntry(outcome.auditSeq))
+        guard case .decision(let entry, let writer) = try admission.storage.decisionRow(writer: outcome.auditWriter, seq: outcome.auditSeq)
+        else {
+            Issue.record("decision \(outcome.auditSeq) is not in the log")
+            return
+        }
+        #expect(writer == outcome.auditWriter)
         #expect(entry.kind == .decision)
         #expect(entry.effect == effect)
         #expect(entry.at == instant(at))
         #expect(entry.user == outcome.user.id)
         #expect(entry.policyHash == admission.policy.version.hash)
         #expect(entry.factsVersion == outcome.factsVersion)
-        #expect(try admission.store.userState(outcome.user.id, version: outcome.factsVersion)?.user.email == outcome.user.email)
+        #expect(try admission.storage.userState(outcome.user.id, version: outcome.factsVersion)?.user.email == outcome.user.email)
         let code = try #require(entry.code.flatMap(DecisionCode.init(bytes:)))
         #expect(code.reasons.map(\.code) == outcome.decision.reasons.map(\.code))
         // What the log shows of the decision is what check said.

@@ -42,8 +42,9 @@ import Testing
 
     static func emails(_ change: PolicyDiff.Change) -> Set<String> { Set(change.users.map(\.email.normalized)) }
 
-    @Test func movingTheEndOfTheFreeWindowGivesEveryActiveEnrolledUserTheTenDays() throws {
-        let workspace = try Workspace()
+    @Test(arguments: StoreKind.allCases)
+    func movingTheEndOfTheFreeWindowGivesEveryActiveEnrolledUserTheTenDays(_ store: StoreKind) throws {
+        let workspace = try Workspace(store)
         let admission = try Self.population(workspace)
         let text = try Self.shipped(workspace)
         #expect(text.contains("until 2020-11-20"))
@@ -80,7 +81,7 @@ import Testing
         for premium in ["dan@example.org", "hana@example.org", "kim@example.org"] {
             let before = try admission.when(user: premium, lecture: "idor-2020-07").availability.allowed
             let comparison = PolicyComparison(old: admission.policy.set, new: new.set, lectures: [try admission.lecture("idor-2020-07")])
-            let facts = try #require(try admission.store.userState(admission.user(premium).id)?.facts)
+            let facts = try #require(try admission.storage.userState(admission.user(premium).id)?.facts)
             let change = comparison.change(opening: try admission.lecture("idor-2020-07"), facts: facts)
             #expect(change.before == before)
             #expect(change.gained.isEmpty && change.lost.isEmpty, "\(premium)")
