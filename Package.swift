@@ -129,7 +129,7 @@ let package = Package(
         .testTarget(
             name: "AdmitStoreTests",
             dependencies: [
-                "AdmitStore", "AdmitDomain", "SQLite", "AdmitPostgres", "AdmitTestSupport", .product(name: "Logging", package: "swift-log"),
+                "AdmitStore", "AdmitDomain", "SQLite", "AdmitPostgres", "AdmitTestSupport",
             ],
             swiftSettings: swiftSettings),
         .testTarget(

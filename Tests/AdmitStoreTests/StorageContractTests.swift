@@ -3,7 +3,6 @@ import AdmitPostgres
 import AdmitStore
 import AdmitTestSupport
 import Foundation
-import Logging
 import Synchronization
 import Testing
 
@@ -34,7 +33,8 @@ import Testing
         static func open(_ database: TestDatabase, writer: String = "storage-tests") throws -> any Storage {
             switch database.kind {
             case .sqlite: return try Store(path: database.location, busyTimeout: .seconds(10))
-            case .postgres: return try PostgresStorage(url: database.location, writerName: writer, at: StoreFixtures.now, logger: quiet)
+            case .postgres:
+                return try PostgresStorage(url: database.location, writerName: writer, at: StoreFixtures.now, logger: TestServer.logger)
             }
         }
 
@@ -44,12 +44,6 @@ import Testing
                 accountState: .active)
         }
     }
-
-    static let quiet: Logger = {
-        var logger = Logger(label: "admit-storage-tests", factory: { _ in SwiftLogNoOpLogHandler() })
-        logger.logLevel = .critical
-        return logger
-    }()
 
     @Test(arguments: StoreKind.allCases)
     func seedingStoresTheCatalogAndTheUsersOnce(_ kind: StoreKind) throws {
